@@ -1,0 +1,152 @@
+;;; e2e.el --- Headless end-to-end test of editors/emacs/cio-lsp.el  -*- lexical-binding: t; -*-
+
+;; Run by editors/test/emacs/run.sh as
+;;   emacs --batch -Q -L editors/emacs -l e2e.el
+;; with CIO_LSP_BIN (server binary) and CIO_FILE (scratch copy of the fixture).
+;; Waits on conditions with timeouts; prints ok / not ok per check and exits
+;; non-zero when a check failed.
+
+;;; Code:
+
+(require 'cl-lib)
+(require 'subr-x)
+
+(defvar e2e-timeout (/ (string-to-number (or (getenv "CIO_TIMEOUT_MS") "20000")) 1000.0))
+(defvar e2e-checks 0)
+(defvar e2e-failures 0)
+
+(defun e2e-log (fmt &rest args)
+  (princ (concat (apply #'format fmt args) "\n")))
+
+(defun e2e-check (ok what &optional detail)
+  (cl-incf e2e-checks)
+  (if ok
+      (e2e-log "ok - %s" what)
+    (cl-incf e2e-failures)
+    (e2e-log "not ok - %s%s" what (if detail (format ": %s" detail) "")))
+  ok)
+
+(defun e2e-finish ()
+  (e2e-log "emacs %s: %d checks, %d failed"
+           emacs-version
+           e2e-checks e2e-failures)
+  (kill-emacs (if (> e2e-failures 0) 1 0)))
+
+(defun e2e-wait (pred)
+  "Process events until PRED is non-nil or `e2e-timeout' seconds pass."
+  (let ((deadline (+ (float-time) e2e-timeout)) result)
+    (while (and (not (setq result (funcall pred)))
+                (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    result))
+
+(defun e2e-env (name)
+  (let ((v (getenv name)))
+    (unless (and v (not (string-empty-p v)))
+      (e2e-check nil (format "environment variable %s is set" name))
+      (e2e-finish))
+    v))
+
+(defun e2e-lsp-code (diag)
+  (plist-get (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data diag))) :code))
+
+(defun e2e-cio002 ()
+  (cl-remove-if-not (lambda (d) (equal (e2e-lsp-code d) "CIO002"))
+                    (flymake-diagnostics)))
+
+(defun e2e-run ()
+  (let* ((bin (e2e-env "CIO_LSP_BIN"))
+         (file (e2e-env "CIO_FILE"))
+         ;; No tree-sitter grammar is needed: the mode only has to exist.
+         (warning-minimum-level :error)
+         (warning-minimum-log-level :error))
+    (require 'eglot)
+    (require 'cio-lsp)
+    (setq cio-lsp-server-command (list bin "serve"))
+    (setq cio-lsp-rules '(("CIO010" . "warning")))
+    (cio-lsp-eglot-setup)
+    (setq eglot-confirm-server-edits nil
+          eglot-sync-connect t
+          eglot-connect-timeout e2e-timeout
+          eglot-events-buffer-config '(:size 2000000 :format full))
+    (add-to-list 'auto-mode-alist '("\\.ts\\'" . typescript-ts-mode))
+    ;; As recommended in editors/emacs/README.md: project roots like Neovim's.
+    (setq project-vc-extra-root-markers '("cio-lsp.toml" "package.json"))
+    (find-file file)
+    (e2e-check (eq major-mode 'typescript-ts-mode) "fixture opens in typescript-ts-mode"
+               (symbol-name major-mode))
+    (let* ((contact (eglot--guess-contact))
+           (server (condition-case err
+                       (apply #'eglot contact)
+                     (error (e2e-check nil "eglot connects to cio-lsp" (error-message-string err))
+                            (e2e-finish)))))
+      (e2e-check (and server (eq server (eglot-current-server))) "eglot manages the buffer with cio-lsp")
+      (e2e-check (equal (car (last (process-command (jsonrpc--process server)) 1)) "serve")
+                 "server started as `cio-lsp serve'"
+                 (format "%S" (process-command (jsonrpc--process server))))
+      (e2e-check (equal (plist-get (plist-get (eglot--workspace-configuration-plist server) :cioLsp)
+                                   :eventNameStyle)
+                        "snake_case")
+                 "workspace configuration carries the cioLsp section")
+      (e2e-check (bound-and-true-p flymake-mode) "flymake is on")
+      (let ((diags (e2e-wait #'e2e-cio002)))
+        (unless (e2e-check diags "CIO002 diagnostic reported through flymake"
+                           (format "%S" (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
+          (e2e-finish))
+        (let* ((d (car diags))
+               (beg (flymake-diagnostic-beg d))
+               (end (flymake-diagnostic-end d)))
+          (e2e-check (equal (buffer-substring-no-properties beg end) "Date.now()")
+                     "CIO002 range covers Date.now()"
+                     (buffer-substring-no-properties beg end))
+          (e2e-check (string-match-p "cio-lsp" (flymake-diagnostic-text d))
+                     "flymake text names the cio-lsp source" (flymake-diagnostic-text d))
+          ;; Hover, as ElDoc would ask for it.
+          (goto-char (+ beg 2))
+          (let* ((hover (eglot--request server :textDocument/hover
+                                        (eglot--TextDocumentPositionParams)))
+                 (contents (plist-get hover :contents))
+                 (text (cond ((stringp contents) contents)
+                             ((plist-get contents :value))
+                             ((vectorp contents)
+                              (mapconcat (lambda (c) (if (stringp c) c (or (plist-get c :value) "")))
+                                         contents ""))
+                             (t ""))))
+            (e2e-check (not (string-empty-p text)) "hover returns docs")
+            (e2e-check (or (string-match-p "CIO002" text) (string-match-p "second" text))
+                       "hover text mentions CIO002 or seconds" (substring text 0 (min 200 (length text)))))
+          ;; Quick fix through eglot's code action machinery.
+          (let ((actions (eglot-code-actions beg end "quickfix" nil)))
+            (unless (e2e-check actions "a quickfix code action is offered")
+              (e2e-finish))
+            (e2e-log "# code actions: %s"
+                     (mapconcat (lambda (a) (plist-get a :title)) actions " | "))
+            (let ((action (or (cl-find-if (lambda (a) (plist-get a :isPreferred)) actions)
+                              (car actions))))
+              (if (fboundp 'eglot-execute)
+                  (eglot-execute server action)
+                (when (plist-get action :edit)
+                  (eglot--apply-workspace-edit (plist-get action :edit)))))))
+        (e2e-check (e2e-wait (lambda ()
+                               (save-excursion
+                                 (goto-char (point-min))
+                                 (search-forward "Math.floor(Date.now() / 1000)" nil t))))
+                   "quick fix rewrote Date.now() to Math.floor(Date.now() / 1000)"
+                   (buffer-string))
+        (e2e-check (= 1 (how-many "Date\\.now()" (point-min) (point-max)))
+                   "exactly one Date.now() remains")
+        ;; Batch Emacs never goes idle, so do what eglot's and flymake's idle
+        ;; timers would: send the change, then ask flymake for a fresh report.
+        (eglot--signal-textDocument/didChange)
+        (e2e-check (e2e-wait (lambda () (flymake-start) (null (e2e-cio002))))
+                   "CIO002 diagnostic cleared after the fix"
+                   (format "%S" (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
+        (eglot-shutdown server)))
+    (e2e-finish)))
+
+(condition-case err
+    (e2e-run)
+  (error (e2e-check nil "error" (error-message-string err))
+         (e2e-finish)))
+
+;;; e2e.el ends here

@@ -1,0 +1,262 @@
+-- Headless end-to-end test of the shipped Neovim config against a real cio-lsp.
+--
+-- Run by editors/test/neovim/run.sh as
+--   nvim --headless --clean -u NONE -c 'luafile e2e.lua'
+-- with the environment:
+--   CIO_LSP_BIN   the cio-lsp binary
+--   CIO_NVIM_DIR  editors/neovim (added to 'runtimepath')
+--   CIO_FILE      a scratch copy of the fixture file to open
+--   CIO_MODE      'native' (0.11+: vim.lsp.config/vim.lsp.enable with lsp/cio_lsp.lua)
+--                 or 'legacy' (0.7+: require('cio_lsp').setup -> vim.lsp.start_client)
+-- Every wait is on a condition with a timeout; each check prints `ok`/`not ok`.
+
+local TIMEOUT = tonumber(os.getenv('CIO_TIMEOUT_MS') or '20000')
+local failures = 0
+local checks = 0
+
+local function log(msg)
+  io.stdout:write(msg .. '\n')
+  io.stdout:flush()
+end
+
+local function check(ok, what, detail)
+  checks = checks + 1
+  if ok then
+    log('ok - ' .. what)
+  else
+    failures = failures + 1
+    log('not ok - ' .. what .. (detail and (': ' .. detail) or ''))
+  end
+  return ok
+end
+
+local function finish()
+  log(string.format('neovim %s (%s): %d checks, %d failed', tostring(vim.version and (function()
+    local v = vim.version()
+    return v.major .. '.' .. v.minor .. '.' .. v.patch
+  end)() or '?'), os.getenv('CIO_MODE') or '?', checks, failures))
+  if failures > 0 then
+    vim.cmd('cquit 1')
+  else
+    vim.cmd('qall!')
+  end
+end
+
+local function fail_now(msg)
+  check(false, msg)
+  finish()
+end
+
+local function env(name)
+  local v = os.getenv(name)
+  if v == nil or v == '' then
+    fail_now('environment variable ' .. name .. ' is not set')
+  end
+  return v
+end
+
+local function buf_text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+end
+
+local function cio_clients(bufnr)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  local out = {}
+  for _, c in ipairs(get({ bufnr = bufnr })) do
+    if c.name == 'cio_lsp' then
+      table.insert(out, c)
+    end
+  end
+  -- 0.7's get_active_clients ignores the filter: keep attached ones only.
+  return vim.tbl_filter(function(c)
+    return vim.lsp.buf_is_attached(bufnr, c.id)
+  end, out)
+end
+
+local function cio002(bufnr)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    if code == 'CIO002' then
+      table.insert(found, d)
+    end
+  end
+  return found
+end
+
+-- Build the LSP form of a vim.diagnostic entry for codeAction's context.
+local function to_lsp(d)
+  local lsp = (d.user_data and d.user_data.lsp) or {}
+  return {
+    range = {
+      ['start'] = { line = d.lnum, character = d.col },
+      ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col },
+    },
+    severity = lsp.severity or d.severity,
+    code = d.code or lsp.code,
+    source = d.source or lsp.source,
+    message = d.message,
+    data = lsp.data,
+  }
+end
+
+-- Client methods: `client:request_sync()` on 0.11+, `client.request_sync()` before.
+local function request_sync(client, method, params, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request_sync(method, params, TIMEOUT, bufnr)
+  end
+  return client.request_sync(method, params, TIMEOUT, bufnr)
+end
+
+local function run()
+  local bin = env('CIO_LSP_BIN')
+  local dir = env('CIO_NVIM_DIR')
+  local file = env('CIO_FILE')
+  local mode = env('CIO_MODE')
+  vim.opt.runtimepath:prepend(dir)
+  vim.cmd('filetype on')
+
+  local cmd = { bin, 'serve' }
+  if mode == 'native' then
+    if not check(vim.lsp.config ~= nil and vim.lsp.enable ~= nil, 'vim.lsp.config/vim.lsp.enable exist (Neovim 0.11+)') then
+      return finish()
+    end
+    local files = vim.api.nvim_get_runtime_file('lsp/cio_lsp.lua', true)
+    check(#files >= 1, 'lsp/cio_lsp.lua is on runtimepath')
+    vim.lsp.config('cio_lsp', { cmd = cmd })
+    vim.lsp.enable('cio_lsp')
+  elseif mode == 'legacy' then
+    require('cio_lsp').setup({ cmd = cmd, legacy = true })
+  else
+    return fail_now('unknown CIO_MODE ' .. mode)
+  end
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  check(vim.bo[bufnr].filetype == 'typescript', 'fixture opens as typescript', vim.bo[bufnr].filetype)
+
+  local attached = vim.wait(TIMEOUT, function()
+    return #cio_clients(bufnr) > 0
+  end, 50)
+  if not check(attached, 'cio_lsp client attached to the buffer') then
+    return finish()
+  end
+  local client = cio_clients(bufnr)[1]
+  local initialized = vim.wait(TIMEOUT, function()
+    return client.initialized ~= false and client.server_capabilities ~= nil
+  end, 50)
+  check(initialized, 'server initialised')
+  local enc = client.offset_encoding or 'utf-16'
+
+  local got = vim.wait(TIMEOUT, function()
+    return #cio002(bufnr) > 0
+  end, 50)
+  if not check(got, 'CIO002 diagnostic published', vim.inspect(vim.diagnostic.get(bufnr))) then
+    return finish()
+  end
+  local d = cio002(bufnr)[1]
+  local line = vim.api.nvim_buf_get_lines(bufnr, d.lnum, d.lnum + 1, false)[1] or ''
+  local flagged = line:sub(d.col + 1, (d.end_col or d.col))
+  check(flagged == 'Date.now()', 'CIO002 range covers Date.now()', string.format('%q', flagged))
+  check(d.source == 'cio-lsp', 'diagnostic source is cio-lsp', tostring(d.source))
+
+  -- Hover on the flagged call: raw request, then the user-facing K / vim.lsp.buf.hover.
+  local hover_params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = d.lnum, character = d.col + 2 },
+  }
+  local hres = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', hover_params, TIMEOUT) or {}
+  local hover_text = ''
+  for _, r in pairs(hres) do
+    if r.result and r.result.contents then
+      local c = r.result.contents
+      if type(c) == 'string' then
+        hover_text = hover_text .. c
+      elseif c.value then
+        hover_text = hover_text .. c.value
+      elseif (vim.islist or vim.tbl_islist)(c) then
+        for _, part in ipairs(c) do
+          hover_text = hover_text .. (type(part) == 'string' and part or (part.value or ''))
+        end
+      end
+    end
+  end
+  check(hover_text ~= '', 'hover on the flagged call returns docs')
+  check(hover_text:find('CIO002', 1, true) ~= nil or hover_text:lower():find('second', 1, true) ~= nil,
+    'hover text mentions CIO002 or seconds', hover_text:sub(1, 200))
+
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col + 2 })
+  local wins_before = #vim.api.nvim_list_wins()
+  vim.lsp.buf.hover()
+  local float = vim.wait(TIMEOUT, function()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  check(float, 'vim.lsp.buf.hover() (K) opens a floating window', 'windows before: ' .. wins_before)
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= '' then
+      pcall(vim.api.nvim_win_close, w, true)
+    end
+  end
+
+  -- Code action for the diagnostic.
+  local ca_params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = to_lsp(d).range,
+    context = { diagnostics = { to_lsp(d) }, only = { 'quickfix' } },
+  }
+  local cres = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', ca_params, TIMEOUT) or {}
+  local action
+  local titles = {}
+  for _, r in pairs(cres) do
+    for _, a in ipairs(r.result or {}) do
+      table.insert(titles, a.title)
+      if action == nil and (a.kind == nil or a.kind:find('^quickfix') ~= nil) then
+        action = a
+      end
+    end
+  end
+  if not check(action ~= nil, 'a quickfix code action is offered', vim.inspect(cres)) then
+    return finish()
+  end
+  log('# code actions: ' .. table.concat(titles, ' | '))
+
+  if action.edit == nil and action.command == nil and action.data ~= nil then
+    local rr = request_sync(client, 'codeAction/resolve', action, bufnr)
+    if rr and rr.result then
+      action = rr.result
+    end
+  end
+  if action.edit then
+    vim.lsp.util.apply_workspace_edit(action.edit, enc)
+  end
+  local cmd_obj = action.command
+  if type(cmd_obj) == 'string' then
+    cmd_obj = action
+  end
+  if cmd_obj and cmd_obj.command then
+    request_sync(client, 'workspace/executeCommand', { command = cmd_obj.command, arguments = cmd_obj.arguments }, bufnr)
+  end
+
+  local fixed = vim.wait(TIMEOUT, function()
+    return buf_text(bufnr):find('Math.floor(Date.now() / 1000)', 1, true) ~= nil
+  end, 50)
+  check(fixed, 'quick fix rewrote Date.now() to Math.floor(Date.now() / 1000)', buf_text(bufnr))
+  check(select(2, buf_text(bufnr):gsub('Date%.now%(%)', '')) == 1, 'exactly one Date.now() remains')
+
+  local cleared = vim.wait(TIMEOUT, function()
+    return #cio002(bufnr) == 0
+  end, 50)
+  check(cleared, 'CIO002 diagnostic cleared after the fix')
+
+  finish()
+end
+
+local ok, err = pcall(run)
+if not ok then
+  fail_now('error: ' .. tostring(err))
+end
