@@ -1,0 +1,1 @@
+; CIO001 wrong-api-key: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO003 track-before-identify: not implemented yet.

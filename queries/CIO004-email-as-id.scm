@@ -1,0 +1,1 @@
+; CIO004 email-as-id: not implemented yet.

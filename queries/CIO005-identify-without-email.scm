@@ -1,0 +1,1 @@
+; CIO005 identify-without-email: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO006 dynamic-event-name: not implemented yet.

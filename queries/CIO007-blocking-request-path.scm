@@ -1,0 +1,1 @@
+; CIO007 blocking-request-path: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO008 no-bounce-handling: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO009 client-per-request: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO010 event-name-style: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO011 unthrottled-loop: not implemented yet.

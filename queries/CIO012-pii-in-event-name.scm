@@ -1,0 +1,1 @@
+; CIO012 pii-in-event-name: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO013 hardcoded-credential: not implemented yet.

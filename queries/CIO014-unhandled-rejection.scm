@@ -1,0 +1,1 @@
+; CIO014 unhandled-rejection: not implemented yet.

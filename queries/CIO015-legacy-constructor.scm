@@ -1,0 +1,1 @@
+; CIO015 legacy-constructor: not implemented yet.

@@ -1,0 +1,1 @@
+; CIO016 region-mismatch: not implemented yet.

@@ -1,0 +1,944 @@
+//! Which values in a file are Customer.io clients, and of which SDK.
+//!
+//! Resolution, strongest first (catalog, "SDK shapes to recognise"): bindings initialised from
+//! a constructor or factory imported from a Customer.io package (ESM, `require`, renamed,
+//! destructured, class fields); bindings imported from another workspace file that exports a
+//! client; the browser globals; names listed in the configuration.
+//!
+//! This is scope logic that a query cannot express, so it is Rust: a walk over the top-level
+//! statements for imports and exports, then a text search for each constructor name whose hits
+//! are looked up in the tree. It never walks the whole tree.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use tree_sitter::{Node, Tree};
+
+use super::syntax::{self, text, unwrap_expression};
+
+/// The Customer.io SDK a client belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sdk {
+    /// `customerio-node` `TrackClient`.
+    NodeTrack,
+    /// `customerio-node` `APIClient` (App API).
+    NodeApp,
+    /// `customerio-node` ≥ 5 `PipelinesClient`.
+    NodePipelines,
+    /// `customerio-node` v1–v2 default export `new CIO(siteId, key)` (a Track client).
+    NodeLegacy,
+    /// The browser snippet's `_cio` global.
+    Snippet,
+    /// `@customerio/cdp-analytics-node` `Analytics`.
+    CdpNode,
+    /// `@customerio/cdp-analytics-browser` `AnalyticsBrowser.load()` / `cioanalytics`.
+    CdpBrowser,
+    /// `customerio-reactnative` `CustomerIO`.
+    ReactNative,
+}
+
+impl Sdk {
+    /// Clients of the `customerio-node` package (Track, App, Pipelines and legacy).
+    pub fn is_customerio_node(self) -> bool {
+        matches!(
+            self,
+            Sdk::NodeTrack | Sdk::NodeApp | Sdk::NodePipelines | Sdk::NodeLegacy
+        )
+    }
+
+    /// Clients whose calls take the Track API's `(id, attributes)` shapes.
+    pub fn is_track_api(self) -> bool {
+        matches!(self, Sdk::NodeTrack | Sdk::NodeLegacy)
+    }
+
+    /// Segment-compatible libraries: `Date` objects and ISO strings are valid timestamps.
+    pub fn is_cdp(self) -> bool {
+        matches!(
+            self,
+            Sdk::NodePipelines | Sdk::CdpNode | Sdk::CdpBrowser | Sdk::ReactNative
+        )
+    }
+
+    /// Whether this SDK's calls return promises that can reject.
+    pub fn returns_promise(self) -> bool {
+        self.is_customerio_node()
+    }
+
+    /// Whether `family`, a word used in `.scm` predicates, names this SDK.
+    ///
+    /// Families: `any`, `node` (all of customerio-node), `track` (Track API clients), `app`,
+    /// `pipelines`, `legacy`, `snippet`, `cdp` (Segment-compatible), `cdp-node`, `cdp-browser`,
+    /// `react-native`.
+    pub fn in_family(self, family: &str) -> bool {
+        match family {
+            "any" => true,
+            "node" => self.is_customerio_node(),
+            "track" => self.is_track_api(),
+            "app" => self == Sdk::NodeApp,
+            "pipelines" => self == Sdk::NodePipelines,
+            "legacy" => self == Sdk::NodeLegacy,
+            "snippet" => self == Sdk::Snippet,
+            "cdp" => self.is_cdp(),
+            "cdp-node" => self == Sdk::CdpNode,
+            "cdp-browser" => self == Sdk::CdpBrowser,
+            "react-native" => self == Sdk::ReactNative,
+            _ => false,
+        }
+    }
+
+    pub fn from_family(family: &str) -> Option<Sdk> {
+        Some(match family {
+            "track" => Sdk::NodeTrack,
+            "app" => Sdk::NodeApp,
+            "pipelines" => Sdk::NodePipelines,
+            "legacy" => Sdk::NodeLegacy,
+            "snippet" => Sdk::Snippet,
+            "cdp-node" => Sdk::CdpNode,
+            "cdp-browser" => Sdk::CdpBrowser,
+            "react-native" => Sdk::ReactNative,
+            _ => return None,
+        })
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Sdk::NodeTrack => "customerio-node TrackClient",
+            Sdk::NodeApp => "customerio-node APIClient",
+            Sdk::NodePipelines => "customerio-node PipelinesClient",
+            Sdk::NodeLegacy => "customerio-node legacy client",
+            Sdk::Snippet => "Customer.io browser snippet (_cio)",
+            Sdk::CdpNode => "@customerio/cdp-analytics-node Analytics",
+            Sdk::CdpBrowser => "@customerio/cdp-analytics-browser",
+            Sdk::ReactNative => "customerio-reactnative CustomerIO",
+        }
+    }
+}
+
+/// Text whose presence makes a file worth parsing: package names and globals. A file without
+/// any of these (nor an import of a workspace module that exports a client) cannot hold a
+/// Customer.io call.
+pub const PREFILTER_TOKENS: &[&str] = &["customerio", "_cio", "cioanalytics", "CustomerIO"];
+
+/// What a binding holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Constructs {
+    /// `new Name(...)` makes a client.
+    Class(Sdk),
+    /// `Name.load(...)` makes a client (CDP browser `AnalyticsBrowser`).
+    Loader(Sdk),
+    /// `name(...)` makes a client (a local factory function such as `getClient()`).
+    Factory(Sdk),
+    /// `Name.TrackClient` etc. are constructors (`import * as cio from "customerio-node"`);
+    /// for customerio-node a namespace from `require` is also the legacy constructor.
+    Namespace,
+}
+
+/// How a module names what it exports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum ExportName {
+    Default,
+    Named(String),
+}
+
+/// `import { cio } from "./lib/customerio"` and friends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleImport {
+    pub local: String,
+    pub imported: ExportName,
+    pub specifier: String,
+}
+
+/// A client bound to a name in this file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientBinding {
+    pub sdk: Sdk,
+    /// Where it was constructed, when it was constructed in this file.
+    pub construction: Option<Range<usize>>,
+}
+
+/// Answers questions about other files of the workspace.
+pub trait ExportLookup {
+    /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
+    fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk>;
+}
+
+/// No workspace: single-file analysis.
+pub struct NoWorkspace;
+
+impl ExportLookup for NoWorkspace {
+    fn exported_client(&self, _: &str, _: &ExportName) -> Option<Sdk> {
+        None
+    }
+}
+
+/// The client facts of one file.
+#[derive(Debug, Default, Clone)]
+pub struct Bindings {
+    /// Binding name (`cio`, `this.cio`) → client.
+    clients: HashMap<String, ClientBinding>,
+    constructors: HashMap<String, Constructs>,
+    /// Every `new`/factory site that makes a client, with its SDK.
+    pub constructions: Vec<(Range<usize>, Sdk)>,
+    /// What this file exports that is a client.
+    pub exports: Vec<(ExportName, Sdk)>,
+    /// Imports of other workspace modules (relative or aliased specifiers).
+    pub module_imports: Vec<ModuleImport>,
+    /// Names declared in this file that shadow a browser global (`const _cio = …`).
+    shadowed_globals: Vec<String>,
+    /// Whether the file imports or requires `customerio-node` in the v1–v2 default-export way.
+    pub legacy_import: Option<Range<usize>>,
+    /// Names the configuration declares as clients.
+    extra_clients: HashMap<String, Sdk>,
+}
+
+/// The package a module specifier names, if it is a Customer.io one.
+fn customerio_package(specifier: &str) -> Option<&'static str> {
+    if specifier == "customerio-node" || specifier.starts_with("customerio-node/") {
+        Some("customerio-node")
+    } else if specifier == "@customerio/cdp-analytics-node" {
+        Some("@customerio/cdp-analytics-node")
+    } else if specifier == "@customerio/cdp-analytics-browser" {
+        Some("@customerio/cdp-analytics-browser")
+    } else if specifier == "customerio-reactnative" {
+        Some("customerio-reactnative")
+    } else {
+        None
+    }
+}
+
+/// What a named import of a Customer.io package constructs.
+fn named_export(package: &str, name: &str) -> Option<Constructs> {
+    Some(match (package, name) {
+        ("customerio-node", "TrackClient") => Constructs::Class(Sdk::NodeTrack),
+        ("customerio-node", "APIClient") => Constructs::Class(Sdk::NodeApp),
+        ("customerio-node", "PipelinesClient") => Constructs::Class(Sdk::NodePipelines),
+        ("@customerio/cdp-analytics-node", "Analytics") => Constructs::Class(Sdk::CdpNode),
+        ("@customerio/cdp-analytics-browser", "AnalyticsBrowser") => {
+            Constructs::Loader(Sdk::CdpBrowser)
+        }
+        _ => return None,
+    })
+}
+
+/// Whether a specifier names another workspace module (relative or a common path alias).
+pub fn is_workspace_specifier(specifier: &str) -> bool {
+    specifier.starts_with("./")
+        || specifier.starts_with("../")
+        || specifier.starts_with("@/")
+        || specifier.starts_with("~/")
+        || specifier == "."
+        || specifier == ".."
+}
+
+impl Bindings {
+    /// Resolves the clients of one parsed file.
+    pub fn collect(
+        tree: &Tree,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        extra_clients: &HashMap<String, Sdk>,
+    ) -> Bindings {
+        let mut bindings = Bindings {
+            extra_clients: extra_clients.clone(),
+            ..Bindings::default()
+        };
+        let root = tree.root_node();
+        let mut pending_exports: Vec<(ExportName, String)> = Vec::new();
+        let mut cursor = root.walk();
+        for statement in root.named_children(&mut cursor) {
+            bindings.top_level(statement, source, workspace, &mut pending_exports);
+        }
+        bindings.find_constructions(root, source);
+        for (export, local) in pending_exports {
+            if let Some(binding) = bindings.clients.get(&local) {
+                bindings.exports.push((export, binding.sdk));
+            }
+        }
+        bindings.exports.sort();
+        bindings.exports.dedup();
+        bindings
+    }
+
+    /// The client a receiver expression denotes (`cio`, `this.cio`, `window._cio`,
+    /// `new TrackClient(...)`), or `None` when it is not known to be one.
+    pub fn resolve(&self, receiver: Node, source: &str) -> Option<Sdk> {
+        let receiver = unwrap_expression(receiver);
+        match receiver.kind() {
+            "identifier" => {
+                let name = text(receiver, source);
+                if let Some(binding) = self.clients.get(name) {
+                    return (!is_shadowed_parameter(receiver, name, source)).then_some(binding.sdk);
+                }
+                self.extra_clients
+                    .get(name)
+                    .copied()
+                    .or_else(|| self.global(name))
+            }
+            "member_expression" => {
+                let object = receiver.child_by_field_name("object")?;
+                let property = text(receiver.child_by_field_name("property")?, source);
+                match object.kind() {
+                    "this" => self.clients.get(&format!("this.{property}")).map(|b| b.sdk),
+                    "identifier"
+                        if matches!(text(object, source), "window" | "globalThis" | "self") =>
+                    {
+                        global_sdk(property)
+                    }
+                    _ => self
+                        .extra_clients
+                        .get(syntax::text(receiver, source))
+                        .copied(),
+                }
+            }
+            "new_expression" => self.constructed_sdk(receiver, source),
+            "call_expression" => self.factory_sdk(receiver, source),
+            _ => None,
+        }
+    }
+
+    /// The SDK that a `new` expression constructs, if it is a Customer.io constructor.
+    pub fn constructed_sdk(&self, new_expression: Node, source: &str) -> Option<Sdk> {
+        let constructor = unwrap_expression(new_expression.child_by_field_name("constructor")?);
+        match constructor.kind() {
+            "identifier" => match self.constructors.get(text(constructor, source))? {
+                Constructs::Class(sdk) => Some(*sdk),
+                Constructs::Namespace => Some(Sdk::NodeLegacy),
+                Constructs::Factory(_) | Constructs::Loader(_) => None,
+            },
+            "member_expression" => {
+                let object = constructor.child_by_field_name("object")?;
+                let property = constructor.child_by_field_name("property")?;
+                if self.constructors.get(text(object, source)) != Some(&Constructs::Namespace) {
+                    return None;
+                }
+                match named_export("customerio-node", text(property, source))? {
+                    Constructs::Class(sdk) => Some(sdk),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The SDK that a factory call (`AnalyticsBrowser.load(...)`, a local `makeClient()`) makes.
+    pub fn factory_sdk(&self, call: Node, source: &str) -> Option<Sdk> {
+        let function = unwrap_expression(call.child_by_field_name("function")?);
+        match function.kind() {
+            "identifier" => match self.constructors.get(text(function, source))? {
+                Constructs::Factory(sdk) => Some(*sdk),
+                _ => None,
+            },
+            "member_expression" => {
+                let object = function.child_by_field_name("object")?;
+                let property = text(function.child_by_field_name("property")?, source);
+                match self.constructors.get(text(object, source))? {
+                    Constructs::Loader(sdk) if property == "load" => Some(*sdk),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Names bound to clients, for text search by the rules' range selection.
+    pub fn client_names(&self) -> impl Iterator<Item = &str> {
+        self.clients
+            .keys()
+            .map(|name| name.strip_prefix("this.").unwrap_or(name))
+            .chain(self.extra_clients.keys().map(String::as_str))
+    }
+
+    /// Constructor and factory names, for text search by the rules' range selection.
+    pub fn constructor_names(&self) -> impl Iterator<Item = &str> {
+        self.constructors.keys().map(String::as_str)
+    }
+
+    /// Whether the file mentions any client at all.
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty() && self.constructors.is_empty() && self.extra_clients.is_empty()
+    }
+
+    pub fn binding(&self, name: &str) -> Option<&ClientBinding> {
+        self.clients.get(name)
+    }
+
+    fn global(&self, name: &str) -> Option<Sdk> {
+        if self.shadowed_globals.iter().any(|g| g == name) {
+            return None;
+        }
+        match name {
+            "_cio" => Some(Sdk::Snippet),
+            "cioanalytics" => Some(Sdk::CdpBrowser),
+            _ => None,
+        }
+    }
+
+    fn top_level(
+        &mut self,
+        statement: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        pending_exports: &mut Vec<(ExportName, String)>,
+    ) {
+        match statement.kind() {
+            "import_statement" => self.import_statement(statement, source, workspace),
+            "lexical_declaration" | "variable_declaration" => {
+                self.declaration(statement, source, workspace, None)
+            }
+            "export_statement" => {
+                self.export_statement(statement, source, workspace, pending_exports)
+            }
+            "expression_statement" => {
+                if let Some(expr) = statement.named_child(0) {
+                    self.module_exports_assignment(expr, source, pending_exports);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn import_statement(&mut self, statement: Node, source: &str, workspace: &dyn ExportLookup) {
+        let Some(specifier) = statement
+            .child_by_field_name("source")
+            .and_then(|s| syntax::string_literal_value(s, source))
+        else {
+            return;
+        };
+        let package = customerio_package(specifier);
+        let Some(clause) = named_child_of_kind(statement, "import_clause") else {
+            return;
+        };
+        let mut cursor = clause.walk();
+        for part in clause.named_children(&mut cursor) {
+            match part.kind() {
+                // import CIO from "customerio-node"
+                "identifier" => {
+                    let local = text(part, source);
+                    self.import_binding(package, specifier, local, ExportName::Default, workspace);
+                    if package == Some("customerio-node") {
+                        self.legacy_import = Some(statement.byte_range());
+                    }
+                }
+                // import * as cio from "customerio-node"
+                "namespace_import" => {
+                    if let Some(local) = named_child_of_kind(part, "identifier") {
+                        if package == Some("customerio-node") {
+                            self.constructors
+                                .insert(text(local, source).to_string(), Constructs::Namespace);
+                        }
+                    }
+                }
+                // import { TrackClient as TC } from "customerio-node"
+                "named_imports" => {
+                    let mut inner = part.walk();
+                    for spec in part.named_children(&mut inner) {
+                        if spec.kind() != "import_specifier" {
+                            continue;
+                        }
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
+                        let imported = text(name, source).trim_matches(['"', '\'']);
+                        let local = spec
+                            .child_by_field_name("alias")
+                            .map_or(imported, |alias| text(alias, source));
+                        let export = if imported == "default" {
+                            ExportName::Default
+                        } else {
+                            ExportName::Named(imported.to_string())
+                        };
+                        self.import_binding(package, specifier, local, export, workspace);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Records one imported name, from a Customer.io package or a workspace module.
+    fn import_binding(
+        &mut self,
+        package: Option<&str>,
+        specifier: &str,
+        local: &str,
+        imported: ExportName,
+        workspace: &dyn ExportLookup,
+    ) {
+        match (package, &imported) {
+            (Some("customerio-node"), ExportName::Default) => {
+                self.constructors
+                    .insert(local.to_string(), Constructs::Namespace);
+            }
+            (Some("customerio-reactnative"), ExportName::Named(name)) if name == "CustomerIO" => {
+                self.bind(local, Sdk::ReactNative, None);
+            }
+            (Some(package), ExportName::Named(name)) => {
+                if let Some(constructs) = named_export(package, name) {
+                    self.constructors.insert(local.to_string(), constructs);
+                }
+            }
+            (None, _) if is_workspace_specifier(specifier) => {
+                if let Some(sdk) = workspace.exported_client(specifier, &imported) {
+                    self.bind(local, sdk, None);
+                }
+                self.module_imports.push(ModuleImport {
+                    local: local.to_string(),
+                    imported,
+                    specifier: specifier.to_string(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn declaration(
+        &mut self,
+        declaration: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        mut exported: Option<&mut Vec<(ExportName, String)>>,
+    ) {
+        let mut cursor = declaration.walk();
+        for declarator in declaration.named_children(&mut cursor) {
+            if declarator.kind() != "variable_declarator" {
+                continue;
+            }
+            let Some(name) = declarator.child_by_field_name("name") else {
+                continue;
+            };
+            if name.kind() == "identifier" {
+                let local = text(name, source);
+                if matches!(local, "_cio" | "cioanalytics") {
+                    self.shadowed_globals.push(local.to_string());
+                }
+                if let Some(list) = exported.as_deref_mut() {
+                    list.push((ExportName::Named(local.to_string()), local.to_string()));
+                }
+            }
+            let Some(value) = declarator.child_by_field_name("value") else {
+                continue;
+            };
+            self.require_binding(name, unwrap_expression(value), source, workspace);
+        }
+    }
+
+    /// `const CIO = require("customerio-node")`, `const { TrackClient } = require(...)`,
+    /// `const { cio } = require("./lib/cio")`.
+    fn require_binding(
+        &mut self,
+        pattern: Node,
+        value: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+    ) {
+        // `require("x").TrackClient` as a value.
+        let (call, member) = match value.kind() {
+            "member_expression" => (
+                value.child_by_field_name("object"),
+                value
+                    .child_by_field_name("property")
+                    .map(|p| text(p, source)),
+            ),
+            _ => (Some(value), None),
+        };
+        let Some(specifier) = call.and_then(|call| require_specifier(call, source)) else {
+            return;
+        };
+        let package = customerio_package(specifier);
+        match (pattern.kind(), member) {
+            ("identifier", Some(member)) => self.import_binding(
+                package,
+                specifier,
+                text(pattern, source),
+                ExportName::Named(member.to_string()),
+                workspace,
+            ),
+            ("identifier", None) => {
+                let local = text(pattern, source);
+                if package == Some("customerio-node") {
+                    self.legacy_import = Some(value.byte_range());
+                }
+                self.import_binding(package, specifier, local, ExportName::Default, workspace)
+            }
+            ("object_pattern", None) => {
+                let mut cursor = pattern.walk();
+                for property in pattern.named_children(&mut cursor) {
+                    let (imported, local) = match property.kind() {
+                        "shorthand_property_identifier_pattern" => {
+                            (text(property, source), text(property, source))
+                        }
+                        "pair_pattern" => {
+                            let key = property
+                                .child_by_field_name("key")
+                                .and_then(|k| syntax::property_key(k, source));
+                            let value = property.child_by_field_name("value");
+                            match (key, value) {
+                                (Some(key), Some(v)) if v.kind() == "identifier" => {
+                                    (key, text(v, source))
+                                }
+                                _ => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    self.import_binding(
+                        package,
+                        specifier,
+                        local,
+                        ExportName::Named(imported.to_string()),
+                        workspace,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn export_statement(
+        &mut self,
+        statement: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        pending_exports: &mut Vec<(ExportName, String)>,
+    ) {
+        if let Some(declaration) = statement.child_by_field_name("declaration") {
+            if matches!(
+                declaration.kind(),
+                "lexical_declaration" | "variable_declaration"
+            ) {
+                let mut names = Vec::new();
+                self.declaration(declaration, source, workspace, Some(&mut names));
+                pending_exports.extend(names);
+            }
+            return;
+        }
+        // export default cio;  (export default new TrackClient() is found by the search)
+        if let Some(value) = statement.child_by_field_name("value") {
+            if value.kind() == "identifier" {
+                pending_exports.push((ExportName::Default, text(value, source).to_string()));
+            }
+            return;
+        }
+        // export { cio, cio as default }
+        if let Some(clause) = named_child_of_kind(statement, "export_clause") {
+            let mut cursor = clause.walk();
+            for spec in clause.named_children(&mut cursor) {
+                let Some(name) = spec.child_by_field_name("name") else {
+                    continue;
+                };
+                let local = text(name, source).to_string();
+                let exported = spec
+                    .child_by_field_name("alias")
+                    .map_or(local.clone(), |alias| text(alias, source).to_string());
+                let export = if exported == "default" {
+                    ExportName::Default
+                } else {
+                    ExportName::Named(exported)
+                };
+                pending_exports.push((export, local));
+            }
+        }
+    }
+
+    /// `module.exports = cio`, `module.exports = { cio }`, `exports.cio = cio`.
+    fn module_exports_assignment(
+        &mut self,
+        expression: Node,
+        source: &str,
+        pending_exports: &mut Vec<(ExportName, String)>,
+    ) {
+        if expression.kind() != "assignment_expression" {
+            return;
+        }
+        let (Some(left), Some(right)) = (
+            expression.child_by_field_name("left"),
+            expression.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        let right = unwrap_expression(right);
+        let Some(export) = commonjs_export_target(left, source) else {
+            return;
+        };
+        match (export, right.kind()) {
+            (export, "identifier") => {
+                pending_exports.push((export, text(right, source).to_string()))
+            }
+            (ExportName::Default, "object") => {
+                let mut cursor = right.walk();
+                for member in right.named_children(&mut cursor) {
+                    match member.kind() {
+                        "shorthand_property_identifier" => {
+                            let name = text(member, source).to_string();
+                            pending_exports.push((ExportName::Named(name.clone()), name));
+                        }
+                        "pair" => {
+                            let key = member
+                                .child_by_field_name("key")
+                                .and_then(|k| syntax::property_key(k, source));
+                            let value = member.child_by_field_name("value");
+                            if let (Some(key), Some(value)) = (key, value) {
+                                if value.kind() == "identifier" {
+                                    pending_exports.push((
+                                        ExportName::Named(key.to_string()),
+                                        text(value, source).to_string(),
+                                    ));
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Finds every `new Ctor(...)` and factory call by searching the text for constructor
+    /// names, then binds the target each one is assigned to. Factories found on the way
+    /// (`function getClient() { return new TrackClient() }`) are searched for in turn.
+    fn find_constructions(&mut self, root: Node, source: &str) {
+        let mut searched: Vec<String> = Vec::new();
+        loop {
+            let names: Vec<String> = self
+                .constructors
+                .keys()
+                .filter(|name| !searched.contains(name))
+                .cloned()
+                .collect();
+            if names.is_empty() || searched.len() > 32 {
+                break;
+            }
+            for name in names {
+                for offset in word_occurrences(source, &name) {
+                    self.construction_at(root, source, offset, &name);
+                }
+                searched.push(name);
+            }
+        }
+    }
+
+    fn construction_at(&mut self, root: Node, source: &str, offset: usize, name: &str) {
+        let Some(identifier) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+            return;
+        };
+        if identifier.kind() != "identifier" {
+            return;
+        }
+        // The constructing expression: `new Name(...)`, `new Name.TrackClient(...)`,
+        // `Name.load(...)`, `name(...)`.
+        let mut expression = identifier;
+        if let Some(parent) = expression.parent() {
+            if parent.kind() == "member_expression"
+                && parent.child_by_field_name("object") == Some(expression)
+            {
+                expression = parent;
+            }
+        }
+        let Some(parent) = expression.parent() else {
+            return;
+        };
+        let sdk = match parent.kind() {
+            "new_expression" if parent.child_by_field_name("constructor") == Some(expression) => {
+                self.constructed_sdk(parent, source)
+            }
+            "call_expression" if parent.child_by_field_name("function") == Some(expression) => {
+                self.factory_sdk(parent, source)
+            }
+            _ => None,
+        };
+        let Some(sdk) = sdk else {
+            return;
+        };
+        self.constructions.push((parent.byte_range(), sdk));
+        self.bind_construction(parent, sdk, source);
+    }
+
+    /// Binds the name that a constructing expression is stored into.
+    fn bind_construction(&mut self, construction: Node, sdk: Sdk, source: &str) {
+        let range = Some(construction.byte_range());
+        let mut value = construction;
+        while let Some(parent) = value.parent() {
+            match parent.kind() {
+                "await_expression"
+                | "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression" => value = parent,
+                // `client ?? new TrackClient()` / `client || new …` inside a lazy getter.
+                "binary_expression" => value = parent,
+                _ => break,
+            }
+        }
+        let Some(parent) = value.parent() else {
+            return;
+        };
+        match parent.kind() {
+            "variable_declarator" => {
+                if let Some(name) = parent.child_by_field_name("name") {
+                    if name.kind() == "identifier" {
+                        self.bind(text(name, source), sdk, range);
+                    }
+                }
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                let Some(left) = parent.child_by_field_name("left") else {
+                    return;
+                };
+                match left.kind() {
+                    "identifier" => self.bind(text(left, source), sdk, range),
+                    "member_expression" => {
+                        let object = left.child_by_field_name("object");
+                        let property = left.child_by_field_name("property");
+                        if let (Some(object), Some(property)) = (object, property) {
+                            if object.kind() == "this" {
+                                let key = format!("this.{}", text(property, source));
+                                self.bind(&key, sdk, range);
+                            }
+                        }
+                        if let Some(export) = commonjs_export_target(left, source) {
+                            self.exports.push((export, sdk));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "public_field_definition" | "field_definition" => {
+                let name = parent
+                    .child_by_field_name("name")
+                    .or_else(|| parent.child_by_field_name("property"));
+                if let Some(name) = name {
+                    let key = format!("this.{}", text(name, source));
+                    self.bind(&key, sdk, range);
+                }
+            }
+            "export_statement" => self.exports.push((ExportName::Default, sdk)),
+            "return_statement" | "arrow_function" => {
+                if let Some(factory) = syntax::enclosing_function(value)
+                    .and_then(|function| function_name(function, source))
+                {
+                    self.constructors
+                        .entry(factory.to_string())
+                        .or_insert(Constructs::Factory(sdk));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind(&mut self, name: &str, sdk: Sdk, construction: Option<Range<usize>>) {
+        self.clients
+            .entry(name.to_string())
+            .or_insert(ClientBinding { sdk, construction });
+    }
+}
+
+/// `module.exports` → default, `module.exports.x` / `exports.x` → named `x`.
+fn commonjs_export_target(left: Node, source: &str) -> Option<ExportName> {
+    let target = text(left, source);
+    if target == "module.exports" {
+        return Some(ExportName::Default);
+    }
+    target
+        .strip_prefix("module.exports.")
+        .or_else(|| target.strip_prefix("exports."))
+        .filter(|name| {
+            name.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+        .map(|name| ExportName::Named(name.to_string()))
+}
+
+/// The specifier of `require("x")`.
+pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if text(function, source) != "require" {
+        return None;
+    }
+    let argument = syntax::arguments(call).into_iter().next()?;
+    syntax::string_literal_value(argument, source)
+}
+
+/// The name a function is known by: its declaration name, or the variable it is assigned to.
+pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
+    if let Some(name) = function.child_by_field_name("name") {
+        return Some(text(name, source));
+    }
+    let parent = function.parent()?;
+    match parent.kind() {
+        "variable_declarator" => parent
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| text(n, source)),
+        _ => None,
+    }
+}
+
+fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).find(|n| n.kind() == kind);
+    found
+}
+
+fn global_sdk(name: &str) -> Option<Sdk> {
+    match name {
+        "_cio" => Some(Sdk::Snippet),
+        "cioanalytics" => Some(Sdk::CdpBrowser),
+        _ => None,
+    }
+}
+
+/// Whether `name` at `use_site` refers to a parameter of an enclosing function rather than the
+/// module-level client of the same name (`function log(cio) { cio.track() }`).
+fn is_shadowed_parameter(use_site: Node, name: &str, source: &str) -> bool {
+    syntax::ancestors(use_site)
+        .filter(|n| syntax::is_function(*n))
+        .any(|function| {
+            let parameters = function
+                .child_by_field_name("parameters")
+                .or_else(|| function.child_by_field_name("parameter"));
+            parameters.is_some_and(|params| declares_parameter(params, name, source))
+        })
+}
+
+fn declares_parameter(parameters: Node, name: &str, source: &str) -> bool {
+    if parameters.kind() == "identifier" {
+        return text(parameters, source) == name;
+    }
+    let mut cursor = parameters.walk();
+    let found = parameters.named_children(&mut cursor).any(|param| {
+        let pattern = param.child_by_field_name("pattern").unwrap_or(param);
+        if pattern.kind() == "identifier" && text(pattern, source) == name {
+            // A parameter typed as a Customer.io client is still a client.
+            let typed_as_client = param.child_by_field_name("type").is_some_and(|t| {
+                let t = text(t, source);
+                ["TrackClient", "APIClient", "PipelinesClient", "Analytics"]
+                    .iter()
+                    .any(|c| t.contains(c))
+            });
+            return !typed_as_client;
+        }
+        false
+    });
+    found
+}
+
+/// Byte offsets where `word` occurs as a whole identifier.
+pub fn word_occurrences<'a>(source: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let bytes = source.as_bytes();
+    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&start| {
+        let end = start + word.len();
+        let before = start.checked_sub(1).map(|i| bytes[i]);
+        let after = bytes.get(end).copied();
+        !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
+    })
+}
+
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
+}

@@ -1,0 +1,197 @@
+//! The one place where byte offsets become line/column positions and back.
+//!
+//! tree-sitter and the analysis core work in byte offsets into UTF-8 text. Editors speak in
+//! lines and columns, where a column counts UTF-16 code units unless the client negotiated
+//! UTF-8. Every conversion in the product goes through [`LineIndex`].
+
+use std::ops::Range;
+
+/// How an editor counts columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// Bytes of UTF-8 (LSP `utf-8`, SARIF/CLI columns are reported this way too).
+    Utf8,
+    /// UTF-16 code units (the LSP default).
+    #[default]
+    Utf16,
+}
+
+/// A zero-based line and a zero-based column in some [`Encoding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// Line start offsets of one text, for fast offset ↔ position conversion.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset where each line starts; always begins with 0.
+    line_starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte range of line `line` without its line terminator (`\n` or `\r\n`).
+    pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let start = self.line_starts[line.min(self.line_starts.len() - 1)];
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.len, |next| next - 1);
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Zero-based line of a byte offset (offsets past the end map to the last line).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Position of a byte offset. An offset inside a multi-byte character is rounded down to
+    /// the character's start so that we never produce a column that splits a character.
+    pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(self.len));
+        let line = self.line_of(offset);
+        let line_start = self.line_starts[line];
+        let prefix = &text[line_start..offset];
+        let col = match encoding {
+            Encoding::Utf8 => prefix.len(),
+            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    }
+
+    /// Byte offset of a position, or `None` when the line lies past the end of the text.
+    /// A column past the end of its line clamps to the line's end, as LSP requires; a column
+    /// that falls inside a character (half a surrogate pair) rounds down to its start.
+    pub fn offset(&self, text: &str, pos: LineCol, encoding: Encoding) -> Option<usize> {
+        let line = pos.line as usize;
+        if line >= self.line_starts.len() {
+            return None;
+        }
+        let range = self.line_range(text, line);
+        let line_text = &text[range.clone()];
+        let wanted = pos.col as usize;
+        let within = match encoding {
+            Encoding::Utf8 => floor_char_boundary(line_text, wanted.min(line_text.len())),
+            Encoding::Utf16 => {
+                let mut units = 0;
+                let mut bytes = line_text.len();
+                for (i, ch) in line_text.char_indices() {
+                    if units + ch.len_utf16() > wanted {
+                        bytes = i;
+                        break;
+                    }
+                    units += ch.len_utf16();
+                }
+                bytes
+            }
+        };
+        Some(range.start + within)
+    }
+
+    /// Byte offset of a position, clamping a line past the end to the end of the text.
+    pub fn offset_clamped(&self, text: &str, pos: LineCol, encoding: Encoding) -> usize {
+        self.offset(text, pos, encoding).unwrap_or(self.len)
+    }
+}
+
+/// Largest char boundary ≤ `offset` (stable replacement for `str::floor_char_boundary`).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str, encoding: Encoding) {
+        let index = LineIndex::new(text);
+        for (offset, ch) in text.char_indices().chain([(text.len(), ' ')]) {
+            if ch == '\n' && text[..offset].ends_with('\r') {
+                continue; // inside a CRLF terminator: no column addresses it
+            }
+            let pos = index.position(text, offset, encoding);
+            assert_eq!(index.offset(text, pos, encoding), Some(offset), "{pos:?}");
+        }
+    }
+
+    #[test]
+    fn emoji_take_two_utf16_units_and_four_bytes() {
+        let text = "a😀b";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 5, Encoding::Utf16).col, 3);
+        assert_eq!(index.position(text, 5, Encoding::Utf8).col, 5);
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 3 }, Encoding::Utf16),
+            Some(5)
+        );
+        // Half a surrogate pair rounds down to the emoji's start.
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn cjk_is_one_utf16_unit_and_three_bytes() {
+        let text = "名前 = track(\"事件\")";
+        let index = LineIndex::new(text);
+        let offset = text.find('=').unwrap();
+        assert_eq!(index.position(text, offset, Encoding::Utf16).col, 3);
+        assert_eq!(index.position(text, offset, Encoding::Utf8).col, 7);
+        round_trip(text, Encoding::Utf16);
+        round_trip(text, Encoding::Utf8);
+    }
+
+    #[test]
+    fn crlf_lines_do_not_count_the_carriage_return() {
+        let text = "ab\r\ncd😀\r\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 3);
+        assert_eq!(
+            index.position(text, 4, Encoding::Utf16),
+            LineCol { line: 1, col: 0 }
+        );
+        // A column past the end of line 0 clamps before the `\r`.
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16),
+            Some(2)
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 3, col: 0 }, Encoding::Utf16),
+            None
+        );
+        round_trip(text, Encoding::Utf16);
+    }
+
+    #[test]
+    fn offsets_inside_a_character_round_down() {
+        let text = "é";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 1, Encoding::Utf8).col, 0);
+    }
+}

@@ -1,0 +1,322 @@
+//! Workspace facts: what each file contributes to cross-file analysis, and the index that
+//! answers cross-file questions (which module exports a client, which customerio-node version
+//! a package asks for, the facts behind the workspace rules CIO008, CIO010 and CIO016).
+//!
+//! An unopened file costs its [`FileFacts`] here, never a tree.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+
+use super::clients::{is_workspace_specifier, ExportLookup, ExportName, Sdk};
+use super::finding::Location;
+
+/// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Construction {
+    pub location: Location,
+    pub sdk: Sdk,
+    /// The region argument, when one is given: its location and the region's name
+    /// (`RegionUS`, `RegionEU`).
+    pub region: Option<(Location, String)>,
+}
+
+/// A literal event name and where it is used, for CIO010's related spellings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventNameUse {
+    pub name: String,
+    pub location: Location,
+}
+
+/// What one file contributes to the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileFacts {
+    pub exports: Vec<(ExportName, Sdk)>,
+    pub constructions: Vec<Construction>,
+    /// The file calls `suppress(` on a customerio-node client.
+    pub calls_suppress: bool,
+    /// The file handles a bounce webhook (`email_bounced`, `"bounced"` metrics).
+    pub handles_bounce: bool,
+    pub event_names: Vec<EventNameUse>,
+}
+
+/// What the analysis of one file may ask about the rest of the workspace.
+pub trait WorkspaceView: ExportLookup {
+    /// The major version of `customerio-node` that the nearest `package.json` asks for.
+    fn customerio_node_major(&self) -> Option<u64>;
+}
+
+/// Single-file analysis: nothing is known about other files.
+pub struct NoWorkspaceView;
+
+impl ExportLookup for NoWorkspaceView {
+    fn exported_client(&self, _: &str, _: &ExportName) -> Option<Sdk> {
+        None
+    }
+}
+
+impl WorkspaceView for NoWorkspaceView {
+    fn customerio_node_major(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// The facts of every file of a workspace.
+#[derive(Debug, Default, Clone)]
+pub struct WorkspaceIndex {
+    root: PathBuf,
+    files: BTreeMap<PathBuf, FileFacts>,
+    /// Directory of a `package.json` → the major version of customerio-node it depends on
+    /// (`None`: the package does not depend on it).
+    packages: HashMap<PathBuf, Option<u64>>,
+}
+
+/// Extensions tried when resolving an import specifier without one.
+const RESOLVE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+
+impl WorkspaceIndex {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        WorkspaceIndex {
+            root: normalize(&root.into()),
+            ..Default::default()
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn set_file(&mut self, path: &Path, facts: FileFacts) {
+        self.files.insert(normalize(path), facts);
+    }
+
+    pub fn remove_file(&mut self, path: &Path) {
+        self.files.remove(&normalize(path));
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&FileFacts> {
+        self.files.get(&normalize(path))
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &FileFacts)> {
+        self.files
+            .iter()
+            .map(|(path, facts)| (path.as_path(), facts))
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Records a `package.json`; `text` that does not parse counts as no dependency.
+    pub fn set_package_json(&mut self, path: &Path, text: &str) {
+        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        self.packages.insert(dir, customerio_node_major(text));
+    }
+
+    pub fn remove_package_json(&mut self, path: &Path) {
+        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        self.packages.remove(&dir);
+    }
+
+    /// The view that the analysis of `path` uses.
+    pub fn view<'a>(&'a self, path: &Path) -> FileView<'a> {
+        FileView {
+            index: self,
+            path: normalize(path),
+        }
+    }
+
+    /// Files that export a client, for the text prefilter: a file that names one of their
+    /// stems may import a client and must be parsed.
+    pub fn exporting_stems(&self) -> Vec<String> {
+        let mut stems: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(_, facts)| !facts.exports.is_empty())
+            .filter_map(|(path, _)| {
+                let stem = path.file_stem()?.to_str()?;
+                if stem == "index" {
+                    path.parent()?.file_name()?.to_str().map(str::to_string)
+                } else {
+                    Some(stem.to_string())
+                }
+            })
+            .collect();
+        stems.sort();
+        stems.dedup();
+        stems
+    }
+
+    fn resolve_module(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        if !is_workspace_specifier(specifier) {
+            return None;
+        }
+        let bases: Vec<PathBuf> = if let Some(rest) = specifier
+            .strip_prefix("@/")
+            .or_else(|| specifier.strip_prefix("~/"))
+        {
+            vec![self.root.join(rest), self.root.join("src").join(rest)]
+        } else {
+            vec![from.parent().unwrap_or(Path::new("")).join(specifier)]
+        };
+        bases
+            .into_iter()
+            .find_map(|base| self.existing_module(&normalize(&base)))
+    }
+
+    fn existing_module(&self, base: &Path) -> Option<PathBuf> {
+        if self.files.contains_key(base) {
+            return Some(base.to_path_buf());
+        }
+        // `./cio.js` written for a `.ts` source (TypeScript's ESM convention).
+        let without_js = base
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(|ext| matches!(ext, "js" | "mjs" | "cjs").then(|| base.with_extension("")));
+        let stem = without_js.as_deref().unwrap_or(base);
+        RESOLVE_EXTENSIONS
+            .iter()
+            .map(|ext| with_added_extension(stem, ext))
+            .chain(
+                RESOLVE_EXTENSIONS
+                    .iter()
+                    .map(|ext| stem.join(format!("index.{ext}"))),
+            )
+            .find(|candidate| self.files.contains_key(candidate))
+    }
+
+    fn package_major_for(&self, path: &Path) -> Option<u64> {
+        let mut dir = path.parent();
+        while let Some(current) = dir {
+            if let Some(major) = self.packages.get(current) {
+                return *major;
+            }
+            if current == self.root || current.as_os_str().is_empty() {
+                break;
+            }
+            dir = current.parent();
+        }
+        None
+    }
+}
+
+/// [`WorkspaceView`] for one file of a [`WorkspaceIndex`].
+pub struct FileView<'a> {
+    index: &'a WorkspaceIndex,
+    path: PathBuf,
+}
+
+impl ExportLookup for FileView<'_> {
+    fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk> {
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        let facts = self.index.files.get(&module)?;
+        facts
+            .exports
+            .iter()
+            .find(|(export, _)| export == name)
+            .map(|(_, sdk)| *sdk)
+    }
+}
+
+impl WorkspaceView for FileView<'_> {
+    fn customerio_node_major(&self) -> Option<u64> {
+        self.index.package_major_for(&self.path)
+    }
+}
+
+/// The major version of customerio-node a package.json asks for (`^3.1.0` → 3,
+/// `>=2 <4` → 2, `latest`/`*` → none known).
+pub fn customerio_node_major(package_json: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(package_json).ok()?;
+    let requirement = ["dependencies", "devDependencies", "peerDependencies"]
+        .iter()
+        .find_map(|section| value.get(section)?.get("customerio-node")?.as_str())?;
+    let digits: String = requirement
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+/// Lexical path normalisation (`a/./b/../c` → `a/c`); never touches the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn with_added_extension(path: &Path, ext: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_json_versions() {
+        let v = |s: &str| customerio_node_major(s);
+        assert_eq!(
+            v(r#"{"dependencies":{"customerio-node":"^3.1.0"}}"#),
+            Some(3)
+        );
+        assert_eq!(
+            v(r#"{"dependencies":{"customerio-node":"~2.0.0"}}"#),
+            Some(2)
+        );
+        assert_eq!(
+            v(r#"{"devDependencies":{"customerio-node":">=4"}}"#),
+            Some(4)
+        );
+        assert_eq!(v(r#"{"dependencies":{"customerio-node":"latest"}}"#), None);
+        assert_eq!(v(r#"{"dependencies":{}}"#), None);
+        assert_eq!(v("not json"), None);
+    }
+
+    #[test]
+    fn specifiers_resolve_with_extensions_and_index_files() {
+        let mut index = WorkspaceIndex::new("ws");
+        let facts = FileFacts {
+            exports: vec![(ExportName::Named("cio".into()), Sdk::NodeTrack)],
+            ..Default::default()
+        };
+        index.set_file(Path::new("ws/src/lib/customerio.ts"), facts.clone());
+        index.set_file(Path::new("ws/src/clients/index.js"), facts);
+        let view = index.view(Path::new("ws/src/routes/a.ts"));
+        let cio = ExportName::Named("cio".into());
+        assert_eq!(
+            view.exported_client("../lib/customerio", &cio),
+            Some(Sdk::NodeTrack)
+        );
+        assert_eq!(
+            view.exported_client("../lib/customerio.js", &cio),
+            Some(Sdk::NodeTrack)
+        );
+        assert_eq!(
+            view.exported_client("../clients", &cio),
+            Some(Sdk::NodeTrack)
+        );
+        assert_eq!(
+            view.exported_client("@/lib/customerio", &cio),
+            Some(Sdk::NodeTrack)
+        );
+        assert_eq!(view.exported_client("../lib/other", &cio), None);
+        assert_eq!(view.exported_client("customerio-node", &cio), None);
+    }
+}

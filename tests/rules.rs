@@ -1,0 +1,277 @@
+//! Rule fixtures: `tests/fixtures/CIOnnn/` holds one small workspace per rule.
+//!
+//! - `hits*.{js,ts,tsx,…}` files mark every expected finding of the rule with a caret line under
+//!   it: `//   ^^^^^^^^ CIO002`. The carets start at the finding's first column and run to its
+//!   end (or to the end of the line for multi-line ranges). Several caret lines may follow one
+//!   code line.
+//! - `non-hits*` files must produce no finding of the rule.
+//! - Other files (`package.json`, helper modules) make up the workspace.
+//!
+//! Each directory is analysed as one workspace, like `cio-lsp check DIR`. The fixes of every
+//! finding are applied and the result is snapshotted (`tests/snapshots/`), re-parsed (the fix
+//! must not break the parse) and re-checked (the rule must not fire again where it was fixed).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use cio_lsp::analysis::fix::apply_edits;
+use cio_lsp::analysis::project::{analyze_project, discover, ProjectReport};
+use cio_lsp::analysis::query::CombinedQuery;
+use cio_lsp::analysis::rules::RULES;
+use cio_lsp::analysis::{parse, Finding, Lang, Settings, TextEdit};
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
+}
+
+/// (file name, 1-based line, 0-based start char column, end char column, rule)
+type Expectation = (String, usize, usize, usize, String);
+
+fn expectations(name: &str, text: &str) -> BTreeSet<Expectation> {
+    let mut expected = BTreeSet::new();
+    let mut code_line = 0;
+    for (number, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let is_annotation = trimmed.starts_with("//")
+            && trimmed[2..].trim_start().starts_with('^')
+            && code_line > 0;
+        if !is_annotation {
+            code_line = number + 1;
+            continue;
+        }
+        let caret_start = line.find('^').unwrap();
+        let carets = line[caret_start..]
+            .chars()
+            .take_while(|c| *c == '^')
+            .count();
+        let rule = line[caret_start + carets..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let start = line[..caret_start].chars().count();
+        expected.insert((name.to_string(), code_line, start, start + carets, rule));
+    }
+    expected
+}
+
+fn actual(name: &str, text: &str, findings: &[&Finding]) -> BTreeSet<Expectation> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    findings
+        .iter()
+        .map(|f| {
+            let line = line_starts.partition_point(|&s| s <= f.range.start) - 1;
+            let line_start = line_starts[line];
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i);
+            let line_end = if text[..line_end].ends_with('\r') {
+                line_end - 1
+            } else {
+                line_end
+            };
+            let start = text[line_start..f.range.start].chars().count();
+            let end = text[line_start..f.range.end.min(line_end)].chars().count();
+            (
+                name.to_string(),
+                line + 1,
+                start,
+                end.max(start + 1),
+                f.rule.clone(),
+            )
+        })
+        .collect()
+}
+
+fn check_dir(rule_id: &str) -> ProjectReport {
+    let dir = fixtures_root().join(rule_id);
+    let discovered = discover(std::slice::from_ref(&dir));
+    analyze_project(&dir, &discovered, &Settings::default(), &|| {})
+}
+
+fn source_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walk(dir)
+        .into_iter()
+        .filter(|p| Lang::from_path(p).is_some())
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn relative(path: &Path, dir: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Applies the first fix of each finding, skipping fixes that overlap one already taken.
+fn apply_all_fixes(text: &str, findings: &[&Finding]) -> String {
+    let mut chosen: Vec<TextEdit> = Vec::new();
+    for fix in findings.iter().filter_map(|f| f.fixes.first()) {
+        let overlaps = fix.edits.iter().any(|e| {
+            chosen.iter().any(|c| {
+                e.range.start < c.range.end && c.range.start < e.range.end
+                    || e.range.start == c.range.start
+            })
+        });
+        if !overlaps {
+            chosen.extend(fix.edits.iter().cloned());
+        }
+    }
+    apply_edits(text, &chosen).expect("fix edits apply")
+}
+
+fn run_rule_fixtures(rule_id: &str) {
+    let dir = fixtures_root().join(rule_id);
+    assert!(
+        dir.is_dir(),
+        "{rule_id} has no fixtures directory {}",
+        dir.display()
+    );
+    let report = check_dir(rule_id);
+    assert!(
+        report.internal_errors.is_empty(),
+        "{:?}",
+        report.internal_errors
+    );
+    let files = source_files(&dir);
+    let mut saw_hit_file = false;
+    let mut saw_non_hit_file = false;
+    for path in &files {
+        let name = relative(path, &dir);
+        let text = std::fs::read_to_string(path).unwrap();
+        let findings: Vec<&Finding> = report
+            .files
+            .iter()
+            .filter(|f| f.path == *path)
+            .flat_map(|f| f.findings.iter())
+            .filter(|f| f.rule == rule_id)
+            .collect();
+        let expected = expectations(&name, &text);
+        let got = actual(&name, &text, &findings);
+        let file_name = path.file_name().unwrap().to_string_lossy();
+        if file_name.starts_with("hits") {
+            saw_hit_file = true;
+            assert!(
+                !expected.is_empty(),
+                "{name}: a hits file needs at least one expectation"
+            );
+        }
+        if file_name.starts_with("non-hits") {
+            saw_non_hit_file = true;
+            assert!(
+                expected.is_empty(),
+                "{name}: a non-hits file must not expect findings"
+            );
+        }
+        let missing: Vec<_> = expected.difference(&got).collect();
+        let unexpected: Vec<_> = got.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && unexpected.is_empty(),
+            "{rule_id} {name}\n  missing: {missing:#?}\n  unexpected: {unexpected:#?}\n  messages: {:#?}",
+            findings.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+        if findings.iter().any(|f| !f.fixes.is_empty()) {
+            check_fixes(rule_id, path, &name, &text, &findings);
+        }
+    }
+    assert!(saw_hit_file, "{rule_id}: no hits* fixture");
+    assert!(saw_non_hit_file, "{rule_id}: no non-hits* fixture");
+}
+
+fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&Finding]) {
+    let fixed = apply_all_fixes(text, findings);
+    let lang = Lang::from_path(path).unwrap();
+    let had_errors = parse(lang, text, None).root_node().has_error();
+    assert!(
+        had_errors || !parse(lang, &fixed, None).root_node().has_error(),
+        "{rule_id} {name}: the fixed text does not parse:\n{fixed}"
+    );
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("{rule_id}__{}", name.replace('/', "__")), fixed);
+    });
+    // Re-check the fixed file in place of the original, in a copy of the workspace.
+    let copy = tempfile::tempdir().unwrap();
+    let dir = fixtures_root().join(rule_id);
+    for file in walk(&dir) {
+        let target = copy.path().join(file.strip_prefix(&dir).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        if file == path {
+            std::fs::write(&target, &fixed).unwrap();
+        } else {
+            std::fs::copy(&file, &target).unwrap();
+        }
+    }
+    let discovered = discover(&[copy.path().to_path_buf()]);
+    let again = analyze_project(copy.path(), &discovered, &Settings::default(), &|| {});
+    let target = copy.path().join(path.strip_prefix(&dir).unwrap());
+    let fixed_again: Vec<&Finding> = again
+        .files
+        .iter()
+        .filter(|f| f.path == target)
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.rule == rule_id && !f.fixes.is_empty())
+        .collect();
+    assert!(
+        fixed_again.is_empty(),
+        "{rule_id} {name}: fixable findings remain after applying the fixes: {fixed_again:#?}\n{fixed}"
+    );
+}
+
+macro_rules! rule_fixture_tests {
+    ($($name:ident => $id:literal),* $(,)?) => {
+        $( #[test] fn $name() { run_rule_fixtures($id); } )*
+    };
+}
+
+rule_fixture_tests! {
+    cio002_millisecond_timestamp => "CIO002",
+}
+
+#[test]
+fn every_rule_query_compiles_for_every_grammar() {
+    for lang in Lang::ALL {
+        let sources: Vec<&str> = RULES.iter().map(|r| r.query).collect();
+        let (_, errors) = CombinedQuery::build(lang, &sources);
+        let errors: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} on {}: {}",
+                    RULES[e.rule_index].id,
+                    lang.name(),
+                    e.message
+                )
+            })
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
+
+#[test]
+fn registry_ids_are_ordered_and_unique() {
+    for pair in RULES.windows(2) {
+        assert!(
+            pair[0].id < pair[1].id,
+            "{} then {}",
+            pair[0].id,
+            pair[1].id
+        );
+    }
+}
