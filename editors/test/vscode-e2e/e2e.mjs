@@ -157,16 +157,27 @@ async function main() {
   const userData = path.join(artifacts, "user-data");
   const extDir = path.join(artifacts, "extensions");
   const profile = path.join(artifacts, "chromium-profile");
-  for (const d of [userData, extDir, profile]) {
+  for (const d of [userData, extDir, profile, path.join(artifacts, "xdg")]) {
     fs.rmSync(d, { recursive: true, force: true });
   }
   writeJson(path.join(userData, "User", "settings.json"), settings);
   const csArgs = ["--user-data-dir", userData, "--extensions-dir", extDir];
+  // Keep code-server's config.yaml and caches inside the artifacts dir, and point the extension
+  // gallery at a closed loopback port so that nothing leaves the machine.
+  const xdg = path.join(artifacts, "xdg");
+  const csEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(xdg, "config"),
+    XDG_DATA_HOME: path.join(xdg, "data"),
+    XDG_CACHE_HOME: path.join(xdg, "cache"),
+    EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: "http://127.0.0.1:9/gallery", itemUrl: "http://127.0.0.1:9/items" }),
+  };
 
   // Install the .vsix the way a user would.
   const inst = spawnSync(process.execPath, [codeServerBin, ...csArgs, "--install-extension", vsix], {
     encoding: "utf8",
     timeout: 120000,
+    env: csEnv,
   });
   const instOut = `${inst.stdout}\n${inst.stderr}`;
   fs.writeFileSync(path.join(artifacts, "install-extension.log"), instOut);
@@ -199,7 +210,7 @@ async function main() {
       "--ignore-last-opened",
       workspace,
     ],
-    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, CIO_LSP_E2E: "1" } },
+    { detached: true, stdio: ["ignore", log, log], env: csEnv },
   );
   const base = `http://127.0.0.1:${port}`;
   const up = await waitFor(async () => {
