@@ -249,13 +249,13 @@ log_verdict() {
   grep -E 'checks, [0-9]+ failed' "$1" | tail -n 1
 }
 first_failure() {
-  grep -m1 '^not ok' "$1" | cut -c1-300
+  grep -m1 -o 'not ok - .*' "$1" | cut -c1-300
 }
 
 finish_test() { # finish_test NAME RC
   local name="$1" rc="$2" log="$ART/$1.log" verdict
   verdict="$(log_verdict "$log")"
-  if [ "$rc" -eq 0 ] && grep -q '^ok - ' "$log" && ! grep -q '^not ok' "$log"; then
+  if [ "$rc" -eq 0 ] && grep -q '^ok - ' "$log" && ! grep -q 'not ok - ' "$log"; then
     record_pass "$name" "$verdict"
   else
     local why

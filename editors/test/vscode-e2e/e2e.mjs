@@ -274,6 +274,8 @@ async function main() {
   check(/cio-lsp/.test(panelText), "the finding's source is cio-lsp", panelText);
   await screenshot(page, "vscode-problems.png");
   if (!listed) {
+    const toasts = await page.locator(".notifications-toasts").first().innerText().catch(() => "");
+    console.log(`# notifications: ${toasts.replace(/\s+/g, " ").slice(0, 1000)}`);
     fs.writeFileSync(path.join(artifacts, "browser-console.log"), consoleLog.join("\n"));
     return finish();
   }
