@@ -101,6 +101,20 @@
                      (buffer-substring-no-properties beg end))
           (e2e-check (string-match-p "cio-lsp" (flymake-diagnostic-text d))
                      "flymake text names the cio-lsp source" (flymake-diagnostic-text d))
+          ;; Settings are mirrored: CIO002 off through `cio-lsp-settings-changed'
+          ;; (workspace/didChangeConfiguration) removes the finding; back on restores it.
+          (setq cio-lsp-rules '(("CIO002" . "off")))
+          (cio-lsp-settings-changed)
+          (e2e-check (e2e-wait (lambda () (flymake-start) (null (e2e-cio002))))
+                     "cio-lsp-rules CIO002 off + cio-lsp-settings-changed removes the finding")
+          (setq cio-lsp-rules '(("CIO002" . "error")))
+          (cio-lsp-settings-changed)
+          (e2e-check (e2e-wait (lambda () (flymake-start) (e2e-cio002)))
+                     "CIO002 back to error brings it back")
+          (let ((d2 (car (e2e-cio002))))
+            (when d2
+              (setq beg (flymake-diagnostic-beg d2)
+                    end (flymake-diagnostic-end d2))))
           ;; Hover, as ElDoc would ask for it.
           (goto-char (+ beg 2))
           (let* ((hover (eglot--request server :textDocument/hover

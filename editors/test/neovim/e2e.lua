@@ -160,6 +160,30 @@ local function run()
   check(flagged == 'Date.now()', 'CIO002 range covers Date.now()', string.format('%q', flagged))
   check(d.source == 'cio-lsp', 'diagnostic source is cio-lsp', tostring(d.source))
 
+  -- Settings are mirrored: turning CIO002 off through workspace/didChangeConfiguration removes
+  -- the finding, turning it back on restores it.
+  local function set_rule(sev)
+    local settings = (vim.fn.has('nvim-0.11') == 1 and client.settings) or client.config.settings or {}
+    settings.cioLsp = settings.cioLsp or {}
+    settings.cioLsp.rules = { CIO002 = sev }
+    if vim.fn.has('nvim-0.11') == 1 then
+      client.settings = settings
+      client:notify('workspace/didChangeConfiguration', { settings = settings })
+    else
+      client.config.settings = settings
+      client.notify('workspace/didChangeConfiguration', { settings = settings })
+    end
+  end
+  set_rule('off')
+  check(vim.wait(TIMEOUT, function()
+    return #cio002(bufnr) == 0
+  end, 50), 'rules = { CIO002 = "off" } via didChangeConfiguration removes the finding')
+  set_rule('error')
+  check(vim.wait(TIMEOUT, function()
+    return #cio002(bufnr) > 0
+  end, 50), 'rules = { CIO002 = "error" } brings it back')
+  d = cio002(bufnr)[1] or d
+
   -- Hover on the flagged call: raw request, then the user-facing K / vim.lsp.buf.hover.
   local hover_params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },

@@ -280,6 +280,16 @@ async function main() {
     return finish();
   }
 
+  // Settings are mirrored to the server: CIO002 "off" in the workspace settings removes the
+  // finding (workspace/didChangeConfiguration), and "error" brings it back.
+  const wsSettings = path.join(workspace, ".vscode", "settings.json");
+  writeJson(wsSettings, { "cioLsp.rules": { CIO002: "off" } });
+  const gone = await waitFor(async () => !(await problemRow.isVisible()), 30000, 250);
+  check(gone, 'cioLsp.rules { CIO002: "off" } removes the finding from the Problems panel');
+  writeJson(wsSettings, { "cioLsp.rules": { CIO002: "error" } });
+  const back = await waitFor(() => problemRow.isVisible(), 30000, 250);
+  check(back, 'cioLsp.rules { CIO002: "error" } brings it back');
+
   // Quick fix through the UI: cursor on Date.now(), Ctrl+. , pick the cio-lsp fix.
   let fixedVia;
   const lines = (await editorText(page)).split("\n");
@@ -343,7 +353,7 @@ async function main() {
   await screenshot(page, "vscode-output.png");
 
   // A missing server is reported with the name of the setting.
-  writeJson(path.join(workspace, ".vscode", "settings.json"), {
+  writeJson(wsSettings, {
     "cioLsp.server.path": path.join(artifacts, "no-such-dir", "cio-lsp"),
   });
   const toast = await waitFor(async () => {
