@@ -242,6 +242,10 @@ macro_rules! rule_fixture_tests {
 
 rule_fixture_tests! {
     cio002_millisecond_timestamp => "CIO002",
+    cio007_blocking_request_path => "CIO007",
+    cio009_client_per_request => "CIO009",
+    cio011_unthrottled_loop => "CIO011",
+    cio014_unhandled_rejection => "CIO014",
 }
 
 #[test]
