@@ -940,12 +940,15 @@ fn declares_other_value(declared: Node, use_site: Node, binding: &ClientBinding,
     else {
         return false;
     };
-    let scope = syntax::ancestors(declarator)
-        .find(|n| matches!(n.kind(), "statement_block" | "program"));
+    let scope =
+        syntax::ancestors(declarator).find(|n| matches!(n.kind(), "statement_block" | "program"));
     let in_scope = scope.is_some_and(|scope| {
         scope.start_byte() <= use_site.start_byte() && use_site.end_byte() <= scope.end_byte()
     });
-    let is_the_client = match (&binding.construction, declarator.child_by_field_name("value")) {
+    let is_the_client = match (
+        &binding.construction,
+        declarator.child_by_field_name("value"),
+    ) {
         (Some(construction), Some(value)) => {
             value.start_byte() <= construction.start && construction.end <= value.end_byte()
         }

@@ -27,7 +27,15 @@ const ROUTE_METHODS: &[&str] = &[
 const HTTP_VERBS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Response methods that send the response (Express `res`, Fastify `reply`).
 const SEND_METHODS: &[&str] = &[
-    "end", "json", "send", "sendStatus", "redirect", "render", "sendFile", "jsonp", "download",
+    "end",
+    "json",
+    "send",
+    "sendStatus",
+    "redirect",
+    "render",
+    "sendFile",
+    "jsonp",
+    "download",
 ];
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
@@ -41,8 +49,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
             }
         }
         1 => {
-            if let (Some(chain), Some(on_fulfilled)) = (hit.get("chain"), hit.get("on_fulfilled"))
-            {
+            if let (Some(chain), Some(on_fulfilled)) = (hit.get("chain"), hit.get("on_fulfilled")) {
                 check_then_response(ctx, &call, chain, on_fulfilled);
             }
         }
@@ -93,12 +100,7 @@ fn blocks_response(call: &CioCall, wait: Node) -> bool {
 /// The "going further" case: `function` is not a handler but awaits the call; every handler of
 /// this file that awaits `function` by name is reported at its own await, with the helper's
 /// call as related information.
-fn report_awaiting_handlers(
-    ctx: &mut RuleContext,
-    call: &CioCall,
-    helper: Node,
-    described: &str,
-) {
+fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node, described: &str) {
     let Some(name) = function_name(helper, ctx.source) else {
         return;
     };
@@ -131,11 +133,16 @@ fn report_awaiting_handlers(
         let message = format!(
             "The request handler waits for `{name}()`, which awaits {described}, before responding; send it in the background"
         );
-        let finding = with_fix(ctx.finding(wait, message), wait, false, &format!("`{name}()`"))
-            .with_related(Related {
-                location: ctx.location(call.call.byte_range()),
-                message: format!("`{name}` awaits {described} here"),
-            });
+        let finding = with_fix(
+            ctx.finding(wait, message),
+            wait,
+            false,
+            &format!("`{name}()`"),
+        )
+        .with_related(Related {
+            location: ctx.location(call.call.byte_range()),
+            message: format!("`{name}` awaits {described} here"),
+        });
         findings.push(finding);
     }
     for finding in findings {
@@ -188,7 +195,10 @@ fn with_fix(
     let Some(awaited) = wait.named_child(0) else {
         return finding;
     };
-    let mut edits = vec![TextEdit::replace(wait.start_byte()..awaited.start_byte(), "")];
+    let mut edits = vec![TextEdit::replace(
+        wait.start_byte()..awaited.start_byte(),
+        "",
+    )];
     if !handled {
         edits.push(TextEdit::insert(awaited.end_byte(), CATCH_HANDLER));
     }
@@ -268,7 +278,11 @@ fn takes_request_and_response(function: Node, source: &str) -> bool {
     let parameters = syntax::parameter_names(function, source);
     matches!(
         parameters.as_slice(),
-        [Some("req" | "request"), Some("res" | "response" | "reply"), ..]
+        [
+            Some("req" | "request"),
+            Some("res" | "response" | "reply"),
+            ..
+        ]
     )
 }
 
@@ -361,4 +375,51 @@ fn returns(statement: Node) -> bool {
         found = found || n.kind() == "return_statement";
     });
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
+
+    #[test]
+    fn a_handler_awaiting_a_same_file_helper_points_at_the_helpers_call() {
+        let text = r#"import { TrackClient } from "customerio-node";
+const cio = new TrackClient(process.env.SITE_ID, process.env.TRACK_KEY);
+async function recordSignup(id) {
+  await cio.track(id, { name: "signed_up", data: {} });
+}
+app.post("/signup", async (req, res) => {
+  await recordSignup(req.body.id);
+  res.end();
+});
+"#;
+        let tree = parse(Lang::JavaScript, text, None);
+        let file = SourceFile {
+            path: Path::new("server.js"),
+            lang: Lang::JavaScript,
+            text,
+            tree: &tree,
+        };
+        let analysis = analyze(&file, &Settings::default(), &NoWorkspaceView);
+        let findings: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO007")
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = findings[0];
+        assert_eq!(
+            &text[finding.range.clone()],
+            "await recordSignup(req.body.id)"
+        );
+        assert_eq!(finding.related.len(), 1);
+        let related = &finding.related[0];
+        assert_eq!(
+            &text[related.location.range.clone()],
+            r#"cio.track(id, { name: "signed_up", data: {} })"#
+        );
+        assert_eq!(related.location.utf8.0.line, 3);
+    }
 }

@@ -55,7 +55,9 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     // `const cio = (() => new TrackClient(…))()`
     if let Some(call) = syntax::value_parent(function).filter(|p| {
         p.kind() == "call_expression"
-            && p.child_by_field_name("function").map(syntax::unwrap_expression) == Some(function)
+            && p.child_by_field_name("function")
+                .map(syntax::unwrap_expression)
+                == Some(function)
     }) {
         return syntax::enclosing_function(call).is_none();
     }
@@ -178,9 +180,7 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
     let declaration = declarator
         .parent()
         .filter(|d| d.kind() == "lexical_declaration" && text(*d, source).starts_with("const"))?;
-    if declaration.named_child_count() != 1
-        || declaration.parent()?.kind() != "statement_block"
-    {
+    if declaration.named_child_count() != 1 || declaration.parent()?.kind() != "statement_block" {
         return None;
     }
     let name = declarator
@@ -216,7 +216,10 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
     Some(Fix {
         title: format!("Create `{name}` once at module scope"),
         applicability: Applicability::QuickFix,
-        edits: vec![insert, TextEdit::replace(whole_lines(declaration, source), "")],
+        edits: vec![
+            insert,
+            TextEdit::replace(whole_lines(declaration, source), ""),
+        ],
     })
 }
 
@@ -293,7 +296,11 @@ fn declared_identifiers<'s>(node: Node, source: &'s str, names: &mut HashSet<&'s
 fn enclosing_local_names<'s>(node: Node, source: &'s str) -> HashSet<&'s str> {
     let mut names = HashSet::new();
     for function in syntax::ancestors(node).filter(|n| syntax::is_function(*n)) {
-        names.extend(syntax::parameter_names(function, source).into_iter().flatten());
+        names.extend(
+            syntax::parameter_names(function, source)
+                .into_iter()
+                .flatten(),
+        );
         if let Some(parameters) = function.child_by_field_name("parameters") {
             declared_identifiers(parameters, source, &mut names);
         }
@@ -331,7 +338,9 @@ fn whole_lines(node: Node, source: &str) -> std::ops::Range<usize> {
     let line_start = syntax::line_start(source, node.start_byte());
     let before_is_blank = source[line_start..node.start_byte()].trim().is_empty();
     let after = &source[node.end_byte()..];
-    let line_end = after.find('\n').map_or(source.len(), |i| node.end_byte() + i + 1);
+    let line_end = after
+        .find('\n')
+        .map_or(source.len(), |i| node.end_byte() + i + 1);
     let after_is_blank = source[node.end_byte()..line_end].trim().is_empty();
     if before_is_blank && after_is_blank {
         line_start..line_end

@@ -123,7 +123,10 @@ fn waits_between(looped: Node, source: &str) -> bool {
         found = callee.is_some_and(|callee| {
             let name = text(callee, source);
             let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-            matches!(last.as_str(), "sleep" | "delay" | "wait" | "settimeout" | "pause")
+            matches!(
+                last.as_str(),
+                "sleep" | "delay" | "wait" | "settimeout" | "pause"
+            )
         });
     });
     found

@@ -84,7 +84,6 @@ fn discarded(chain_end: Node, source: &str) -> Option<&'static str> {
 }
 
 fn returned_to_for_each(function: Node, source: &str) -> bool {
-    syntax::call_receiving_callback(function)
-        .and_then(|call| syntax::called_method(call, source))
+    syntax::call_receiving_callback(function).and_then(|call| syntax::called_method(call, source))
         == Some("forEach")
 }
