@@ -242,6 +242,33 @@ macro_rules! rule_fixture_tests {
 
 rule_fixture_tests! {
     cio002_millisecond_timestamp => "CIO002",
+    cio007_blocking_request_path => "CIO007",
+    cio009_client_per_request => "CIO009",
+    cio011_unthrottled_loop => "CIO011",
+    cio014_unhandled_rejection => "CIO014",
+}
+
+/// Querying only the statements that mention a client finds what querying the whole tree finds.
+#[test]
+fn range_selection_loses_no_finding() {
+    use cio_lsp::analysis::{analyze, analyze_whole_tree, NoWorkspaceView, SourceFile};
+    for rule_id in ["CIO007", "CIO009", "CIO011", "CIO014"] {
+        for path in source_files(&fixtures_root().join(rule_id)) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lang = Lang::from_path(&path).unwrap();
+            let tree = parse(lang, &text, None);
+            let file = SourceFile {
+                path: &path,
+                lang,
+                text: &text,
+                tree: &tree,
+            };
+            let settings = Settings::default();
+            let ranged = analyze(&file, &settings, &NoWorkspaceView).findings;
+            let whole = analyze_whole_tree(&file, &settings, &NoWorkspaceView).findings;
+            assert_eq!(ranged, whole, "{}", path.display());
+        }
+    }
 }
 
 #[test]

@@ -10,7 +10,8 @@ use std::path::Path;
 use tree_sitter::Node;
 
 use super::clients::Bindings;
-use super::finding::{Finding, Severity};
+use super::finding::{Finding, Location, Severity};
+use super::position::LineIndex;
 use super::query::Hit;
 use super::sdk::CioCall;
 use super::workspace::{FileFacts, WorkspaceIndex, WorkspaceView};
@@ -287,6 +288,12 @@ impl RuleContext<'_> {
 
     pub fn text(&self, node: Node) -> &str {
         super::syntax::text(node, self.source)
+    }
+
+    /// A location in the analysed file, for related information.
+    pub fn location(&self, range: std::ops::Range<usize>) -> Location {
+        let index = LineIndex::new(self.source);
+        Location::new(self.path.to_path_buf(), self.source, &index, range)
     }
 }
 
