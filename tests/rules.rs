@@ -243,6 +243,7 @@ macro_rules! rule_fixture_tests {
 rule_fixture_tests! {
     cio002_millisecond_timestamp => "CIO002",
     cio006_dynamic_event_name => "CIO006",
+    cio012_pii_in_event_name => "CIO012",
 }
 
 #[test]

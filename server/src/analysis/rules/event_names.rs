@@ -269,7 +269,9 @@ fn pii_kind_of_words(words: &[String]) -> Option<&'static str> {
 fn email_regex() -> &'static Regex {
     static EMAIL: OnceLock<Regex> = OnceLock::new();
     EMAIL.get_or_init(|| {
-        Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+        // `_` separates the words of an event name, so it ends the local part here:
+        // `signup_jane@example.com` is the event `signup` and the address `jane@example.com`.
+        Regex::new(r"[A-Za-z0-9][A-Za-z0-9.%+-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
             .expect("valid email regex")
     })
 }
