@@ -244,6 +244,7 @@ macro_rules! rule_fixture_tests {
 
 rule_fixture_tests! {
     cio002_millisecond_timestamp => "CIO002",
+    cio003_track_before_identify => "CIO003",
     cio006_dynamic_event_name => "CIO006",
     cio010_event_name_style => "CIO010",
     cio012_pii_in_event_name => "CIO012",
