@@ -271,7 +271,12 @@ fn cio010_lists_other_spellings_as_related() {
     let related: Vec<(&Path, &str)> = finding
         .related
         .iter()
-        .map(|r| (r.location.path.as_path(), &other_text[r.location.range.clone()]))
+        .map(|r| {
+            (
+                r.location.path.as_path(),
+                &other_text[r.location.range.clone()],
+            )
+        })
         .collect();
     assert_eq!(
         related,
@@ -281,7 +286,11 @@ fn cio010_lists_other_spellings_as_related() {
         ],
         "{finding:#?}"
     );
-    assert!(finding.message.contains("\"order_placed\""), "{}", finding.message);
+    assert!(
+        finding.message.contains("\"order_placed\""),
+        "{}",
+        finding.message
+    );
     assert_eq!(finding.fixes[0].edits[0].new_text, "order_placed");
     // A name with no other spelling keeps its local finding, without related information.
     let alone = hits
@@ -325,11 +334,17 @@ cio.track("u", { name: "orderPlaced" });
     };
     assert_eq!(
         names(EventNameStyle::TitleCase),
-        ["\"order_placed\" -> Order Placed", "\"orderPlaced\" -> Order Placed"]
+        [
+            "\"order_placed\" -> Order Placed",
+            "\"orderPlaced\" -> Order Placed"
+        ]
     );
     assert_eq!(
         names(EventNameStyle::CamelCase),
-        ["\"order_placed\" -> orderPlaced", "\"Order Placed\" -> orderPlaced"]
+        [
+            "\"order_placed\" -> orderPlaced",
+            "\"Order Placed\" -> orderPlaced"
+        ]
     );
 }
 

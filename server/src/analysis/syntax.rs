@@ -165,7 +165,9 @@ pub fn identifiers_in(node: Node, source: &str) -> std::collections::HashSet<Str
     while let Some(current) = stack.pop() {
         if matches!(
             current.kind(),
-            "identifier" | "shorthand_property_identifier" | "shorthand_property_identifier_pattern"
+            "identifier"
+                | "shorthand_property_identifier"
+                | "shorthand_property_identifier_pattern"
         ) {
             names.insert(text(current, source).to_string());
         }

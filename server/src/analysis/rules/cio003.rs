@@ -25,10 +25,12 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if identified_before(ctx, track_statement, &person) {
         return;
     }
-    let Some(identify_statement) = std::iter::successors(track_statement.next_named_sibling(), |s| {
-        s.next_named_sibling()
-    })
-    .find(|s| identifies(ctx, *s, &person)) else {
+    let Some(identify_statement) =
+        std::iter::successors(track_statement.next_named_sibling(), |s| {
+            s.next_named_sibling()
+        })
+        .find(|s| identifies(ctx, *s, &person))
+    else {
         return;
     };
     let message = format!(
@@ -76,9 +78,8 @@ fn sequence_statement(node: Node) -> Option<Node> {
 fn identified_before(ctx: &RuleContext, statement: Node, person: &str) -> bool {
     let mut current = Some(statement);
     while let Some(statement) = current {
-        let earlier = std::iter::successors(statement.prev_named_sibling(), |s| {
-            s.prev_named_sibling()
-        });
+        let earlier =
+            std::iter::successors(statement.prev_named_sibling(), |s| s.prev_named_sibling());
         if earlier
             .into_iter()
             .any(|s| contains_identify(ctx, s, person))

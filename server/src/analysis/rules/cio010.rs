@@ -95,7 +95,11 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
 }
 
 /// The message and the suggested rename for a name that is not in `style`.
-fn describe(name_use: &EventNameUse, style: EventNameStyle, others: &[&EventNameUse]) -> (String, Option<Fix>) {
+fn describe(
+    name_use: &EventNameUse,
+    style: EventNameStyle,
+    others: &[&EventNameUse],
+) -> (String, Option<Fix>) {
     let name = &name_use.name;
     let label = style_label(style);
     let accepted_styles = if name_use.sdk.is_cdp() && style != EventNameStyle::TitleCase {
@@ -111,12 +115,20 @@ fn describe(name_use: &EventNameUse, style: EventNameStyle, others: &[&EventName
         let mut spelled: Vec<String> = others.iter().map(|o| format!("\"{}\"", o.name)).collect();
         spelled.sort();
         spelled.dedup();
-        message.push_str(&format!("; this workspace also spells it {}", spelled.join(", ")));
+        message.push_str(&format!(
+            "; this workspace also spells it {}",
+            spelled.join(", ")
+        ));
     }
     let fix = convert(name, style).map(|renamed| Fix {
-        title: format!("Rename the event to \"{renamed}\" (update the campaigns that trigger on \"{name}\")"),
+        title: format!(
+            "Rename the event to \"{renamed}\" (update the campaigns that trigger on \"{name}\")"
+        ),
         applicability: Applicability::Suggestion,
-        edits: vec![TextEdit::replace(inside_quotes(&name_use.location.range), renamed)],
+        edits: vec![TextEdit::replace(
+            inside_quotes(&name_use.location.range),
+            renamed,
+        )],
     });
     (message, fix)
 }

@@ -35,8 +35,7 @@ pub enum Piece {
 pub fn dynamic_name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
     let name = unwrap_expression(name);
     let is_concatenation = is_plus(name) && has_string_leaf(name);
-    if !(name.kind() == "template_string" && syntax::has_substitution(name) || is_concatenation)
-    {
+    if !(name.kind() == "template_string" && syntax::has_substitution(name) || is_concatenation) {
         return None;
     }
     let mut pieces = Vec::new();
@@ -224,9 +223,35 @@ pub fn value_key(expression: Node, source: &str) -> String {
 
 /// Words that, qualifying `name`, make it a person's name (`firstName`, `user.name`).
 const PERSON_WORDS: &[&str] = &[
-    "first", "last", "full", "middle", "given", "family", "sur", "nick", "display", "real", "legal",
-    "user", "customer", "person", "member", "contact", "profile", "account", "recipient", "owner",
-    "author", "buyer", "subscriber", "lead", "patient", "employee", "student", "me", "viewer",
+    "first",
+    "last",
+    "full",
+    "middle",
+    "given",
+    "family",
+    "sur",
+    "nick",
+    "display",
+    "real",
+    "legal",
+    "user",
+    "customer",
+    "person",
+    "member",
+    "contact",
+    "profile",
+    "account",
+    "recipient",
+    "owner",
+    "author",
+    "buyer",
+    "subscriber",
+    "lead",
+    "patient",
+    "employee",
+    "student",
+    "me",
+    "viewer",
     "sender",
 ];
 
@@ -254,7 +279,10 @@ fn pii_kind_of_words(words: &[String]) -> Option<&'static str> {
         return Some("address");
     }
     let single_word_names = ["username", "surname", "firstname", "lastname", "fullname"];
-    if words.iter().any(|w| single_word_names.contains(&w.as_str())) {
+    if words
+        .iter()
+        .any(|w| single_word_names.contains(&w.as_str()))
+    {
         return Some("name");
     }
     // `name` on its own, or qualified as a person's (`firstName`, `user.name`); not
@@ -411,9 +439,9 @@ pub fn convert(name: &str, style: EventNameStyle) -> Option<String> {
 
 fn capitalize(word: &str) -> String {
     let mut chars = word.chars();
-    chars
-        .next()
-        .map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// How spellings of one name are compared across the workspace: lower case, no separators
@@ -524,7 +552,11 @@ pub fn move_values_to_data(
             edits.push(add_members(object, &entries, source));
         }
         Some(expression) => {
-            let spread = format!("{{ ...{}, {} }}", text(expression, source), entries.join(", "));
+            let spread = format!(
+                "{{ ...{}, {} }}",
+                text(expression, source),
+                entries.join(", ")
+            );
             // A shorthand `{ name, data }` member is both key and value.
             let replacement = if expression.kind() == "shorthand_property_identifier" {
                 format!("{}: {spread}", text(expression, source))
@@ -540,7 +572,11 @@ pub fn move_values_to_data(
                     edits.push(add_members(payload, &[format!("data: {object}")], source));
                 }
                 (Some(payload), _) => {
-                    edits.push(add_members(payload, &[format!("properties: {object}")], source));
+                    edits.push(add_members(
+                        payload,
+                        &[format!("properties: {object}")],
+                        source,
+                    ));
                 }
                 (None, _) => {
                     let first = *call.args.first()?;
@@ -652,8 +688,16 @@ mod tests {
         assert!(follows_style("Order Completed", EventNameStyle::TitleCase));
         assert!(!follows_style("OrderCompleted", EventNameStyle::TitleCase));
         assert!(follows_style("orderPlaced", EventNameStyle::CamelCase));
-        assert!(accepted("Order Completed", EventNameStyle::SnakeCase, Sdk::CdpNode));
-        assert!(!accepted("Order Completed", EventNameStyle::SnakeCase, Sdk::NodeTrack));
+        assert!(accepted(
+            "Order Completed",
+            EventNameStyle::SnakeCase,
+            Sdk::CdpNode
+        ));
+        assert!(!accepted(
+            "Order Completed",
+            EventNameStyle::SnakeCase,
+            Sdk::NodeTrack
+        ));
     }
 
     #[test]
@@ -665,16 +709,21 @@ mod tests {
             pii: None,
         };
         assert_eq!(static_name(&[t("viewed_"), v(), t("")]), "viewed");
-        assert_eq!(static_name(&[t("user_"), v(), t("_signed_up")]), "user_signed_up");
-        assert_eq!(static_name(&[t(""), v(), t(" plan upgraded")]), "plan upgraded");
+        assert_eq!(
+            static_name(&[t("user_"), v(), t("_signed_up")]),
+            "user_signed_up"
+        );
+        assert_eq!(
+            static_name(&[t(""), v(), t(" plan upgraded")]),
+            "plan upgraded"
+        );
         assert_eq!(static_name(&[t(""), v(), t("")]), "");
     }
 
     #[test]
     fn pii_words() {
-        let kind = |w: &[&str]| {
-            pii_kind_of_words(&w.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-        };
+        let kind =
+            |w: &[&str]| pii_kind_of_words(&w.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         assert_eq!(kind(&["user", "email"]), Some("email"));
         assert_eq!(kind(&["phone", "number"]), Some("phone"));
         assert_eq!(kind(&["name"]), Some("name"));
