@@ -18,7 +18,9 @@ use cio_lsp::analysis::fix::apply_edits;
 use cio_lsp::analysis::project::{analyze_project, discover, ProjectReport};
 use cio_lsp::analysis::query::CombinedQuery;
 use cio_lsp::analysis::rules::RULES;
-use cio_lsp::analysis::{parse, Finding, Lang, Settings, TextEdit};
+use cio_lsp::analysis::{
+    analyze, parse, EventNameStyle, Finding, Lang, NoWorkspaceView, Settings, SourceFile, TextEdit,
+};
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
@@ -246,6 +248,10 @@ rule_fixture_tests! {
     cio009_client_per_request => "CIO009",
     cio011_unthrottled_loop => "CIO011",
     cio014_unhandled_rejection => "CIO014",
+    cio003_track_before_identify => "CIO003",
+    cio006_dynamic_event_name => "CIO006",
+    cio010_event_name_style => "CIO010",
+    cio012_pii_in_event_name => "CIO012",
 }
 
 /// Querying only the statements that mention a client finds what querying the whole tree finds.
@@ -269,6 +275,104 @@ fn range_selection_loses_no_finding() {
             assert_eq!(ranged, whole, "{}", path.display());
         }
     }
+}
+
+/// CIO010 is workspace-aware: a name's other spellings anywhere in the workspace are related
+/// information of its finding.
+#[test]
+fn cio010_lists_other_spellings_as_related() {
+    let report = check_dir("CIO010");
+    let dir = fixtures_root().join("CIO010");
+    let hits = report
+        .files
+        .iter()
+        .find(|f| f.path == dir.join("hits.ts"))
+        .expect("hits.ts has findings");
+    let finding = hits
+        .findings
+        .iter()
+        .find(|f| f.rule == "CIO010" && &hits.text[f.range.clone()] == "\"orderPlaced\"")
+        .expect("a CIO010 finding on \"orderPlaced\"");
+    let other = dir.join("non-hits-other-spellings.js");
+    let other_text = std::fs::read_to_string(&other).unwrap();
+    let related: Vec<(&Path, &str)> = finding
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.location.path.as_path(),
+                &other_text[r.location.range.clone()],
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (other.as_path(), "\"order_placed\""),
+            (other.as_path(), "\"Order Placed\"")
+        ],
+        "{finding:#?}"
+    );
+    assert!(
+        finding.message.contains("\"order_placed\""),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.fixes[0].edits[0].new_text, "order_placed");
+    // A name with no other spelling keeps its local finding, without related information.
+    let alone = hits
+        .findings
+        .iter()
+        .find(|f| f.rule == "CIO010" && &hits.text[f.range.clone()] == "\"checkout-started\"")
+        .expect("a CIO010 finding on \"checkout-started\"");
+    assert!(alone.related.is_empty());
+}
+
+/// CIO010 follows the configured style.
+#[test]
+fn cio010_follows_the_configured_style() {
+    let source = r#"import { TrackClient } from "customerio-node";
+const cio = new TrackClient("a", "b");
+cio.track("u", { name: "order_placed" });
+cio.track("u", { name: "Order Placed" });
+cio.track("u", { name: "orderPlaced" });
+"#;
+    let names = |style| {
+        let settings = Settings {
+            event_name_style: style,
+            ..Settings::default()
+        };
+        let tree = parse(Lang::TypeScript, source, None);
+        let file = SourceFile {
+            path: Path::new("a.ts"),
+            lang: Lang::TypeScript,
+            text: source,
+            tree: &tree,
+        };
+        analyze(&file, &settings, &NoWorkspaceView)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO010")
+            .map(|f| {
+                let fix = &f.fixes[0].edits[0].new_text;
+                format!("{} -> {fix}", &source[f.range.clone()])
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(EventNameStyle::TitleCase),
+        [
+            "\"order_placed\" -> Order Placed",
+            "\"orderPlaced\" -> Order Placed"
+        ]
+    );
+    assert_eq!(
+        names(EventNameStyle::CamelCase),
+        [
+            "\"order_placed\" -> orderPlaced",
+            "\"Order Placed\" -> orderPlaced"
+        ]
+    );
 }
 
 #[test]

@@ -251,3 +251,69 @@ pub fn for_each_in_function_body<'t>(node: Node<'t>, visit: &mut impl FnMut(Node
         }
     }
 }
+
+/// Every identifier name used in `node` (for "does this statement use that name?").
+pub fn identifiers_in(node: Node, source: &str) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if matches!(
+            current.kind(),
+            "identifier"
+                | "shorthand_property_identifier"
+                | "shorthand_property_identifier_pattern"
+        ) {
+            names.insert(text(current, source).to_string());
+        }
+        let mut cursor = current.walk();
+        stack.extend(current.named_children(&mut cursor));
+    }
+    names
+}
+
+/// The names that `node` declares or assigns to, outside nested functions: variable
+/// declarations (all names of a destructuring pattern), function and class declarations, the
+/// root of an assignment's or update's target (`user.id = x` writes `user`).
+pub fn names_written(node: Node, source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        let target = match current.kind() {
+            "variable_declarator" => current.child_by_field_name("name"),
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                current.child_by_field_name("name")
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                current.child_by_field_name("left")
+            }
+            "update_expression" => current.child_by_field_name("argument"),
+            _ => None,
+        };
+        if let Some(target) = target {
+            names.extend(written_roots(target, source));
+        }
+        let mut cursor = current.walk();
+        stack.extend(
+            current
+                .named_children(&mut cursor)
+                .filter(|child| !is_function(*child)),
+        );
+    }
+    names
+}
+
+/// The names a write target binds or changes: every identifier of a pattern, the root object
+/// of a member expression.
+fn written_roots(target: Node, source: &str) -> Vec<String> {
+    let mut root = unwrap_expression(target);
+    while matches!(root.kind(), "member_expression" | "subscript_expression") {
+        match root.child_by_field_name("object") {
+            Some(object) => root = unwrap_expression(object),
+            None => break,
+        }
+    }
+    if root.kind() == "identifier" {
+        return vec![text(root, source).to_string()];
+    }
+    identifiers_in(root, source).into_iter().collect()
+}

@@ -27,6 +27,8 @@ pub struct Construction {
 pub struct EventNameUse {
     pub name: String,
     pub location: Location,
+    /// The SDK of the call, which decides the styles accepted for the name.
+    pub sdk: Sdk,
 }
 
 /// What one file contributes to the workspace.

@@ -5,6 +5,7 @@
 //!   ordering, fixes),
 //! - its fixtures `tests/fixtures/CIOnnn/` (hits and non-hits with inline expectations).
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -260,6 +261,8 @@ pub struct RuleContext<'a> {
     pub(crate) rule: &'static Rule,
     pub(crate) severity: Severity,
     pub(crate) findings: &'a mut Vec<Finding>,
+    /// Built on first use: most files never need a position in the core.
+    pub(crate) line_index: &'a OnceCell<LineIndex>,
 }
 
 impl RuleContext<'_> {
@@ -270,6 +273,12 @@ impl RuleContext<'_> {
 
     pub fn finding_at(&self, range: std::ops::Range<usize>, message: impl Into<String>) -> Finding {
         Finding::new(self.rule.id, self.severity, range, message.into())
+    }
+
+    /// `range` of this file as a [`Location`], for workspace facts and related information.
+    pub fn location(&self, range: std::ops::Range<usize>) -> Location {
+        let index = self.line_index.get_or_init(|| LineIndex::new(self.source));
+        Location::new(self.path.to_path_buf(), self.source, index, range)
     }
 
     pub fn report(&mut self, finding: Finding) {
@@ -288,12 +297,6 @@ impl RuleContext<'_> {
 
     pub fn text(&self, node: Node) -> &str {
         super::syntax::text(node, self.source)
-    }
-
-    /// A location in the analysed file, for related information.
-    pub fn location(&self, range: std::ops::Range<usize>) -> Location {
-        let index = LineIndex::new(self.source);
-        Location::new(self.path.to_path_buf(), self.source, &index, range)
     }
 }
 
