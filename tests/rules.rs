@@ -7,7 +7,10 @@
 //! - `non-hits*` files must produce no finding of the rule.
 //! - Other files (`package.json`, helper modules) make up the workspace.
 //!
-//! Each directory is analysed as one workspace, like `cio-lsp check DIR`. The fixes of every
+//! Each directory is analysed as one workspace, like `cio-lsp check DIR`. A workspace rule that
+//! needs several workspaces (CIO008: one that suppresses, one that does not) puts each in its own
+//! subdirectory and nothing else at the top level: each subdirectory is then checked on its own,
+//! and the hits/non-hits requirement applies across them. The fixes of every
 //! finding are applied and the result is snapshotted (`tests/snapshots/`), re-parsed (the fix
 //! must not break the parse) and re-checked (the rule must not fire again where it was fixed).
 
@@ -85,10 +88,24 @@ fn actual(name: &str, text: &str, findings: &[&Finding]) -> BTreeSet<Expectation
         .collect()
 }
 
-fn check_dir(rule_id: &str) -> ProjectReport {
-    let dir = fixtures_root().join(rule_id);
-    let discovered = discover(std::slice::from_ref(&dir));
-    analyze_project(&dir, &discovered, &Settings::default(), &|| {})
+fn check_dir(dir: &Path) -> ProjectReport {
+    let discovered = discover(&[dir.to_path_buf()]);
+    analyze_project(dir, &discovered, &Settings::default(), &|| {})
+}
+
+/// The workspaces of a rule's fixture directory: the directory itself, or each of its
+/// subdirectories when it holds nothing else.
+fn workspaces(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    if entries.iter().all(|e| e.is_dir()) {
+        entries
+    } else {
+        vec![dir.to_path_buf()]
+    }
 }
 
 fn source_files(dir: &Path) -> Vec<PathBuf> {
@@ -144,17 +161,30 @@ fn run_rule_fixtures(rule_id: &str) {
         "{rule_id} has no fixtures directory {}",
         dir.display()
     );
-    let report = check_dir(rule_id);
+    let mut saw_hit_file = false;
+    let mut saw_non_hit_file = false;
+    for workspace in workspaces(&dir) {
+        let (hit, non_hit) = check_workspace(rule_id, &dir, &workspace);
+        saw_hit_file |= hit;
+        saw_non_hit_file |= non_hit;
+    }
+    assert!(saw_hit_file, "{rule_id}: no hits* fixture");
+    assert!(saw_non_hit_file, "{rule_id}: no non-hits* fixture");
+}
+
+/// Checks one fixture workspace; returns whether it had a hits file and a non-hits file.
+fn check_workspace(rule_id: &str, rule_dir: &Path, workspace: &Path) -> (bool, bool) {
+    let report = check_dir(workspace);
     assert!(
         report.internal_errors.is_empty(),
         "{:?}",
         report.internal_errors
     );
-    let files = source_files(&dir);
+    let files = source_files(workspace);
     let mut saw_hit_file = false;
     let mut saw_non_hit_file = false;
     for path in &files {
-        let name = relative(path, &dir);
+        let name = relative(path, rule_dir);
         let text = std::fs::read_to_string(path).unwrap();
         let findings: Vec<&Finding> = report
             .files
@@ -188,14 +218,20 @@ fn run_rule_fixtures(rule_id: &str) {
             findings.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
         if findings.iter().any(|f| !f.fixes.is_empty()) {
-            check_fixes(rule_id, path, &name, &text, &findings);
+            check_fixes(rule_id, workspace, path, &name, &text, &findings);
         }
     }
-    assert!(saw_hit_file, "{rule_id}: no hits* fixture");
-    assert!(saw_non_hit_file, "{rule_id}: no non-hits* fixture");
+    (saw_hit_file, saw_non_hit_file)
 }
 
-fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&Finding]) {
+fn check_fixes(
+    rule_id: &str,
+    dir: &Path,
+    path: &Path,
+    name: &str,
+    text: &str,
+    findings: &[&Finding],
+) {
     let fixed = apply_all_fixes(text, findings);
     let lang = Lang::from_path(path).unwrap();
     let had_errors = parse(lang, text, None).root_node().has_error();
@@ -208,9 +244,8 @@ fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&
     });
     // Re-check the fixed file in place of the original, in a copy of the workspace.
     let copy = tempfile::tempdir().unwrap();
-    let dir = fixtures_root().join(rule_id);
-    for file in walk(&dir) {
-        let target = copy.path().join(file.strip_prefix(&dir).unwrap());
+    for file in walk(dir) {
+        let target = copy.path().join(file.strip_prefix(dir).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         if file == path {
             std::fs::write(&target, &fixed).unwrap();
@@ -220,7 +255,7 @@ fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&
     }
     let discovered = discover(&[copy.path().to_path_buf()]);
     let again = analyze_project(copy.path(), &discovered, &Settings::default(), &|| {});
-    let target = copy.path().join(path.strip_prefix(&dir).unwrap());
+    let target = copy.path().join(path.strip_prefix(dir).unwrap());
     let fixed_again: Vec<&Finding> = again
         .files
         .iter()
@@ -241,6 +276,7 @@ macro_rules! rule_fixture_tests {
 }
 
 rule_fixture_tests! {
+    cio001_wrong_api_key => "CIO001",
     cio002_millisecond_timestamp => "CIO002",
 }
 
