@@ -279,6 +279,7 @@ rule_fixture_tests! {
     cio001_wrong_api_key => "CIO001",
     cio002_millisecond_timestamp => "CIO002",
     cio004_email_as_id => "CIO004",
+    cio005_identify_without_email => "CIO005",
     cio013_hardcoded_credential => "CIO013",
     cio015_legacy_constructor => "CIO015",
 }
