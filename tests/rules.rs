@@ -280,8 +280,10 @@ rule_fixture_tests! {
     cio002_millisecond_timestamp => "CIO002",
     cio004_email_as_id => "CIO004",
     cio005_identify_without_email => "CIO005",
+    cio008_no_bounce_handling => "CIO008",
     cio013_hardcoded_credential => "CIO013",
     cio015_legacy_constructor => "CIO015",
+    cio016_region_mismatch => "CIO016",
 }
 
 #[test]
@@ -314,4 +316,65 @@ fn registry_ids_are_ordered_and_unique() {
             pair[1].id
         );
     }
+}
+
+#[test]
+fn cio008_is_silent_on_a_single_file_run() {
+    // The same file that is a hit in its workspace: named alone, the scan cannot know whether
+    // another file handles bounces.
+    let file = fixtures_root().join("CIO008/no-handling/hits-clients.ts");
+    let discovered = discover(std::slice::from_ref(&file));
+    let report = analyze_project(
+        file.parent().unwrap(),
+        &discovered,
+        &Settings::default(),
+        &|| {},
+    );
+    assert_eq!(report.files_parsed, 1);
+    let cio008: Vec<&Finding> = report
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.rule == "CIO008")
+        .collect();
+    assert!(cio008.is_empty(), "{cio008:#?}");
+}
+
+#[test]
+fn cio016_lists_the_clients_in_other_regions_as_related() {
+    let dir = fixtures_root().join("CIO016/mismatch");
+    let report = check_dir(&dir);
+    let related_of = |file: &str| -> Vec<String> {
+        let report = report
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .unwrap_or_else(|| panic!("no findings in {file}"));
+        let finding = report.findings.iter().find(|f| f.rule == "CIO016").unwrap();
+        finding
+            .related
+            .iter()
+            .map(|r| {
+                let start = r.location.utf8.0;
+                format!(
+                    "{}:{}:{}: {}",
+                    relative(&r.location.path, &dir),
+                    start.line + 1,
+                    start.col + 1,
+                    r.message
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        related_of("lib/app.ts"),
+        [
+            "hits-pipelines.js:4:11: customerio-node PipelinesClient uses RegionUS",
+            "lib/customerio.ts:4:20: customerio-node TrackClient uses RegionUS",
+        ]
+    );
+    assert_eq!(
+        related_of("lib/customerio.ts"),
+        ["lib/app.ts:3:81: customerio-node APIClient uses RegionEU"]
+    );
 }

@@ -127,7 +127,9 @@ fn rename_fix(source: &str, key: Node, from: KeyKind, to: KeyKind) -> Option<Fix
     if found.next().is_some() {
         return None; // Two candidates: which one to rename is a guess.
     }
-    let word = captures.get(1).unwrap_or_else(|| captures.get(0).expect("whole match"));
+    let word = captures
+        .get(1)
+        .unwrap_or_else(|| captures.get(0).expect("whole match"));
     let replacement = same_case(
         word.as_str(),
         match to {

@@ -31,7 +31,11 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         "The Customer.io {what} is written in the source; anyone who can read the code can use it. Read it from the environment"
     );
     // `process.env.X` is `string | undefined` in TypeScript; the constructors take `string`.
-    let non_null = if ctx.lang == Lang::JavaScript { "" } else { "!" };
+    let non_null = if ctx.lang == Lang::JavaScript {
+        ""
+    } else {
+        "!"
+    };
     let finding = ctx.finding(literal, message).with_fix(Fix {
         title: format!("Read the {what} from `process.env.{variable}`"),
         applicability: Applicability::QuickFix,

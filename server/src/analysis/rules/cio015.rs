@@ -116,7 +116,10 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
         Declaration::Import {
             default,
             named_imports: None,
-        } => edits.push(TextEdit::replace(default.byte_range(), format!("* as {name}"))),
+        } => edits.push(TextEdit::replace(
+            default.byte_range(),
+            format!("* as {name}"),
+        )),
         // `import * as CIO, { … }` is not valid syntax: leave this one to a human.
         Declaration::Import { .. } => return None,
     }
@@ -134,44 +137,51 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
 
 /// The top-level statement that binds `name` to customerio-node's default export, and the
 /// offset of the bound name.
-fn find_declaration<'t>(root: Node<'t>, source: &str, name: &str) -> Option<(Declaration<'t>, usize)> {
+fn find_declaration<'t>(
+    root: Node<'t>,
+    source: &str,
+    name: &str,
+) -> Option<(Declaration<'t>, usize)> {
     let mut cursor = root.walk();
     let statements: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
-    statements.into_iter().find_map(|statement| match statement.kind() {
-        "import_statement" => {
-            let specifier = statement
-                .child_by_field_name("source")
-                .and_then(|s| syntax::string_literal_value(s, source))?;
-            if specifier != "customerio-node" {
-                return None;
+    statements
+        .into_iter()
+        .find_map(|statement| match statement.kind() {
+            "import_statement" => {
+                let specifier = statement
+                    .child_by_field_name("source")
+                    .and_then(|s| syntax::string_literal_value(s, source))?;
+                if specifier != "customerio-node" {
+                    return None;
+                }
+                let clause = named_child(statement, "import_clause")?;
+                let default =
+                    named_child(clause, "identifier").filter(|d| text(*d, source) == name)?;
+                if named_child(clause, "namespace_import").is_some() {
+                    return None;
+                }
+                Some((
+                    Declaration::Import {
+                        default,
+                        named_imports: named_child(clause, "named_imports"),
+                    },
+                    default.start_byte(),
+                ))
             }
-            let clause = named_child(statement, "import_clause")?;
-            let default = named_child(clause, "identifier").filter(|d| text(*d, source) == name)?;
-            if named_child(clause, "namespace_import").is_some() {
-                return None;
+            "lexical_declaration" | "variable_declaration" => {
+                let mut inner = statement.walk();
+                let declarators: Vec<Node<'t>> = statement.named_children(&mut inner).collect();
+                declarators.into_iter().find_map(|declarator| {
+                    let bound = declarator
+                        .child_by_field_name("name")
+                        .filter(|n| n.kind() == "identifier" && text(*n, source) == name)?;
+                    let value = unwrap_expression(declarator.child_by_field_name("value")?);
+                    (require_specifier(value, source)? == "customerio-node")
+                        .then_some((Declaration::Require(bound), bound.start_byte()))
+                })
             }
-            Some((
-                Declaration::Import {
-                    default,
-                    named_imports: named_child(clause, "named_imports"),
-                },
-                default.start_byte(),
-            ))
-        }
-        "lexical_declaration" | "variable_declaration" => {
-            let mut inner = statement.walk();
-            let declarators: Vec<Node<'t>> = statement.named_children(&mut inner).collect();
-            declarators.into_iter().find_map(|declarator| {
-                let bound = declarator
-                    .child_by_field_name("name")
-                    .filter(|n| n.kind() == "identifier" && text(*n, source) == name)?;
-                let value = unwrap_expression(declarator.child_by_field_name("value")?);
-                (require_specifier(value, source)? == "customerio-node")
-                    .then_some((Declaration::Require(bound), bound.start_byte()))
-            })
-        }
-        _ => None,
-    })
+            _ => None,
+        })
 }
 
 fn named_child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
