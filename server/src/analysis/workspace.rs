@@ -18,7 +18,8 @@ pub struct Construction {
     pub location: Location,
     pub sdk: Sdk,
     /// The region argument, when one is given: its location and the region's name
-    /// (`RegionUS`, `RegionEU`).
+    /// (`RegionUS`, `RegionEU`), or the expression's own text when the region is only known at
+    /// run time (`config.region`, an options variable). `None`: omitted, the SDK's default.
     pub region: Option<(Location, String)>,
 }
 

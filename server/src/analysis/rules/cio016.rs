@@ -50,11 +50,9 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
                 .map_or(&mine.location, |(location, _)| location);
             let others: Vec<&(&Construction, &str)> =
                 all.iter().filter(|(_, other)| *other != region).collect();
-            let other_regions: Vec<&str> = {
-                let mut names: Vec<&str> = others.iter().map(|(_, r)| *r).collect();
-                names.dedup();
-                names
-            };
+            let mut other_regions: Vec<&str> = others.iter().map(|(_, r)| *r).collect();
+            other_regions.sort_unstable();
+            other_regions.dedup();
             let implicit = if mine.region.is_none() {
                 " (the default: no region is given)"
             } else {
