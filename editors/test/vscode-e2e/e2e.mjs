@@ -340,6 +340,19 @@ async function main() {
   check(cleared, "CIO002 leaves the Problems panel after the fix");
   await screenshot(page, "vscode-after-fix.png");
 
+  // Undo, then the extension's own command applies source.fixAll.cio-lsp.
+  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("Control+Z");
+  const undone = await waitFor(async () => (await editorText(page)).includes("created_at: Date.now()"), 20000);
+  check(undone, "Ctrl+Z restores Date.now()");
+  const again = await waitFor(() => problemRow.isVisible(), 30000, 250);
+  check(again, "CIO002 is listed again after the undo");
+  await runCommand(page, "cio-lsp: Fix All Customer.io Pitfalls in This File");
+  const fixedAll = await waitFor(async () => (await editorText(page)).includes("Math.floor(Date.now() / 1000)"), 30000);
+  check(fixedAll, "cio-lsp: Fix All Customer.io Pitfalls in This File rewrites it too", await editorText(page).catch(String));
+  const clearedAll = await waitFor(async () => !(await problemRow.isVisible()), 30000, 250);
+  check(clearedAll, "CIO002 leaves the Problems panel after Fix All");
+
   // The output channel command shows the server's log.
   await runCommand(page, "cio-lsp: Show Output");
   const out = await waitFor(async () => {
