@@ -151,3 +151,37 @@ fn analysis_root(paths: &[PathBuf]) -> PathBuf {
         _ => PathBuf::from("."),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::project::FileReport;
+    use crate::analysis::Finding;
+
+    fn report_with(severities: &[Severity]) -> ProjectReport {
+        let findings = severities
+            .iter()
+            .map(|&severity| Finding::new("CIO000", severity, 0..1, "m".into()))
+            .collect();
+        ProjectReport {
+            files: vec![FileReport {
+                path: "a.ts".into(),
+                text: "a".into(),
+                findings,
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn warnings_fail_only_with_deny_warnings() {
+        let warnings = report_with(&[Severity::Warning, Severity::Info]);
+        assert_eq!(exit_code(&warnings, false), EXIT_CLEAN);
+        assert_eq!(exit_code(&warnings, true), EXIT_FINDINGS);
+        let infos = report_with(&[Severity::Info, Severity::Hint]);
+        assert_eq!(exit_code(&infos, true), EXIT_CLEAN);
+        let errors = report_with(&[Severity::Error]);
+        assert_eq!(exit_code(&errors, false), EXIT_FINDINGS);
+        assert_eq!(exit_code(&report_with(&[]), true), EXIT_CLEAN);
+    }
+}

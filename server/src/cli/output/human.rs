@@ -170,10 +170,13 @@ fn print_finding(
     writeln!(out)
 }
 
-/// Columns a text takes on a terminal, with tabs expanded (wide CJK glyphs count as one).
+/// Columns a text takes on a terminal: tabs expanded, wide glyphs (CJK, emoji) as two.
 fn display_width(text: &str) -> usize {
     text.chars()
-        .map(|c| if c == '\t' { TAB_WIDTH } else { 1 })
+        .map(|c| match c {
+            '\t' => TAB_WIDTH,
+            _ => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+        })
         .sum()
 }
 

@@ -97,7 +97,10 @@ fn rule_descriptor(rule: &Rule) -> Value {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": { "text": rule.summary },
-        "fullDescription": { "text": first_paragraph(rule.docs).unwrap_or_else(|| rule.summary.to_string()) },
+        "fullDescription": {
+            "text": first_paragraph(rule.docs).map_or_else(|| rule.summary.to_string(), |p| p.replace("**", "")),
+            "markdown": first_paragraph(rule.docs).unwrap_or_else(|| rule.summary.to_string()),
+        },
         "help": { "text": rule.docs, "markdown": rule.docs },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["customer.io"] },
