@@ -743,3 +743,23 @@ fn version_and_help() {
         assert!(check_help.contains(needle), "{needle}:\n{check_help}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture();
+    let secret = dir.path().join("src/secret.ts");
+    fs::write(&secret, "export const x = 1;\n").unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        return; // running as root: permissions do not stop reading
+    }
+    let report = json_report(dir.path(), &[]);
+    assert_eq!(report["skipped"][0]["path"], "src/secret.ts");
+    assert!(report["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ermission"));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+}

@@ -193,25 +193,29 @@ fn directory_uri(dir: &Path) -> String {
 }
 
 fn file_uri(absolute: &str) -> String {
-    let path = percent_encode(absolute);
-    if path.starts_with('/') {
-        format!("file://{path}")
+    let bytes = absolute.as_bytes();
+    let has_drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if has_drive {
+        // A Windows drive path, `C:/…`: the drive's `:` stays as it is.
+        format!(
+            "file:///{}{}",
+            &absolute[..2],
+            percent_encode(&absolute[2..])
+        )
     } else {
-        format!("file:///{path}") // a Windows drive path, `C:/…`
+        format!("file://{}", percent_encode(absolute))
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters, `/` and a drive's `:`
-/// (`C:`; any other `:` would read as a URI scheme).
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/` (a `:` would read as
+/// a URI scheme in a relative reference).
 fn percent_encode(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for (i, byte) in path.bytes().enumerate() {
-        let drive_colon = byte == b':' && i == 1 && path.as_bytes()[0].is_ascii_alphabetic();
+    for byte in path.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(byte as char)
             }
-            _ if drive_colon => out.push(':'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
