@@ -7,7 +7,10 @@
 //! - `non-hits*` files must produce no finding of the rule.
 //! - Other files (`package.json`, helper modules) make up the workspace.
 //!
-//! Each directory is analysed as one workspace, like `cio-lsp check DIR`. The fixes of every
+//! Each directory is analysed as one workspace, like `cio-lsp check DIR`. A workspace rule that
+//! needs several workspaces (CIO008: one that suppresses, one that does not) puts each in its own
+//! subdirectory and nothing else at the top level: each subdirectory is then checked on its own,
+//! and the hits/non-hits requirement applies across them. The fixes of every
 //! finding are applied and the result is snapshotted (`tests/snapshots/`), re-parsed (the fix
 //! must not break the parse) and re-checked (the rule must not fire again where it was fixed).
 
@@ -18,7 +21,9 @@ use cio_lsp::analysis::fix::apply_edits;
 use cio_lsp::analysis::project::{analyze_project, discover, ProjectReport};
 use cio_lsp::analysis::query::CombinedQuery;
 use cio_lsp::analysis::rules::RULES;
-use cio_lsp::analysis::{parse, Finding, Lang, Settings, TextEdit};
+use cio_lsp::analysis::{
+    analyze, parse, EventNameStyle, Finding, Lang, NoWorkspaceView, Settings, SourceFile, TextEdit,
+};
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
@@ -85,10 +90,24 @@ fn actual(name: &str, text: &str, findings: &[&Finding]) -> BTreeSet<Expectation
         .collect()
 }
 
-fn check_dir(rule_id: &str) -> ProjectReport {
-    let dir = fixtures_root().join(rule_id);
-    let discovered = discover(std::slice::from_ref(&dir));
-    analyze_project(&dir, &discovered, &Settings::default(), &|| {})
+fn check_dir(dir: &Path) -> ProjectReport {
+    let discovered = discover(&[dir.to_path_buf()]);
+    analyze_project(dir, &discovered, &Settings::default(), &|| {})
+}
+
+/// The workspaces of a rule's fixture directory: the directory itself, or each of its
+/// subdirectories when it holds nothing else.
+fn workspaces(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    if entries.iter().all(|e| e.is_dir()) {
+        entries
+    } else {
+        vec![dir.to_path_buf()]
+    }
 }
 
 fn source_files(dir: &Path) -> Vec<PathBuf> {
@@ -144,17 +163,30 @@ fn run_rule_fixtures(rule_id: &str) {
         "{rule_id} has no fixtures directory {}",
         dir.display()
     );
-    let report = check_dir(rule_id);
+    let mut saw_hit_file = false;
+    let mut saw_non_hit_file = false;
+    for workspace in workspaces(&dir) {
+        let (hit, non_hit) = check_workspace(rule_id, &dir, &workspace);
+        saw_hit_file |= hit;
+        saw_non_hit_file |= non_hit;
+    }
+    assert!(saw_hit_file, "{rule_id}: no hits* fixture");
+    assert!(saw_non_hit_file, "{rule_id}: no non-hits* fixture");
+}
+
+/// Checks one fixture workspace; returns whether it had a hits file and a non-hits file.
+fn check_workspace(rule_id: &str, rule_dir: &Path, workspace: &Path) -> (bool, bool) {
+    let report = check_dir(workspace);
     assert!(
         report.internal_errors.is_empty(),
         "{:?}",
         report.internal_errors
     );
-    let files = source_files(&dir);
+    let files = source_files(workspace);
     let mut saw_hit_file = false;
     let mut saw_non_hit_file = false;
     for path in &files {
-        let name = relative(path, &dir);
+        let name = relative(path, rule_dir);
         let text = std::fs::read_to_string(path).unwrap();
         let findings: Vec<&Finding> = report
             .files
@@ -188,14 +220,20 @@ fn run_rule_fixtures(rule_id: &str) {
             findings.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
         if findings.iter().any(|f| !f.fixes.is_empty()) {
-            check_fixes(rule_id, path, &name, &text, &findings);
+            check_fixes(rule_id, workspace, path, &name, &text, &findings);
         }
     }
-    assert!(saw_hit_file, "{rule_id}: no hits* fixture");
-    assert!(saw_non_hit_file, "{rule_id}: no non-hits* fixture");
+    (saw_hit_file, saw_non_hit_file)
 }
 
-fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&Finding]) {
+fn check_fixes(
+    rule_id: &str,
+    dir: &Path,
+    path: &Path,
+    name: &str,
+    text: &str,
+    findings: &[&Finding],
+) {
     let fixed = apply_all_fixes(text, findings);
     let lang = Lang::from_path(path).unwrap();
     let had_errors = parse(lang, text, None).root_node().has_error();
@@ -208,9 +246,8 @@ fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&
     });
     // Re-check the fixed file in place of the original, in a copy of the workspace.
     let copy = tempfile::tempdir().unwrap();
-    let dir = fixtures_root().join(rule_id);
-    for file in walk(&dir) {
-        let target = copy.path().join(file.strip_prefix(&dir).unwrap());
+    for file in walk(dir) {
+        let target = copy.path().join(file.strip_prefix(dir).unwrap());
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         if file == path {
             std::fs::write(&target, &fixed).unwrap();
@@ -220,7 +257,7 @@ fn check_fixes(rule_id: &str, path: &Path, name: &str, text: &str, findings: &[&
     }
     let discovered = discover(&[copy.path().to_path_buf()]);
     let again = analyze_project(copy.path(), &discovered, &Settings::default(), &|| {});
-    let target = copy.path().join(path.strip_prefix(&dir).unwrap());
+    let target = copy.path().join(path.strip_prefix(dir).unwrap());
     let fixed_again: Vec<&Finding> = again
         .files
         .iter()
@@ -241,7 +278,143 @@ macro_rules! rule_fixture_tests {
 }
 
 rule_fixture_tests! {
+    cio001_wrong_api_key => "CIO001",
     cio002_millisecond_timestamp => "CIO002",
+    cio007_blocking_request_path => "CIO007",
+    cio009_client_per_request => "CIO009",
+    cio011_unthrottled_loop => "CIO011",
+    cio014_unhandled_rejection => "CIO014",
+    cio003_track_before_identify => "CIO003",
+    cio006_dynamic_event_name => "CIO006",
+    cio010_event_name_style => "CIO010",
+    cio012_pii_in_event_name => "CIO012",
+    cio004_email_as_id => "CIO004",
+    cio005_identify_without_email => "CIO005",
+    cio008_no_bounce_handling => "CIO008",
+    cio013_hardcoded_credential => "CIO013",
+    cio015_legacy_constructor => "CIO015",
+    cio016_region_mismatch => "CIO016",
+}
+
+/// Querying only the statements that mention a client finds what querying the whole tree finds.
+#[test]
+fn range_selection_loses_no_finding() {
+    use cio_lsp::analysis::{analyze, analyze_whole_tree, NoWorkspaceView, SourceFile};
+    for rule in RULES {
+        for path in source_files(&fixtures_root().join(rule.id)) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lang = Lang::from_path(&path).unwrap();
+            let tree = parse(lang, &text, None);
+            let file = SourceFile {
+                path: &path,
+                lang,
+                text: &text,
+                tree: &tree,
+            };
+            let settings = Settings::default();
+            let ranged = analyze(&file, &settings, &NoWorkspaceView).findings;
+            let whole = analyze_whole_tree(&file, &settings, &NoWorkspaceView).findings;
+            assert_eq!(ranged, whole, "{}", path.display());
+        }
+    }
+}
+
+/// CIO010 is workspace-aware: a name's other spellings anywhere in the workspace are related
+/// information of its finding.
+#[test]
+fn cio010_lists_other_spellings_as_related() {
+    let report = check_dir(&fixtures_root().join("CIO010"));
+    let dir = fixtures_root().join("CIO010");
+    let hits = report
+        .files
+        .iter()
+        .find(|f| f.path == dir.join("hits.ts"))
+        .expect("hits.ts has findings");
+    let finding = hits
+        .findings
+        .iter()
+        .find(|f| f.rule == "CIO010" && &hits.text[f.range.clone()] == "\"orderPlaced\"")
+        .expect("a CIO010 finding on \"orderPlaced\"");
+    let other = dir.join("non-hits-other-spellings.js");
+    let other_text = std::fs::read_to_string(&other).unwrap();
+    let related: Vec<(&Path, &str)> = finding
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.location.path.as_path(),
+                &other_text[r.location.range.clone()],
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            (other.as_path(), "\"order_placed\""),
+            (other.as_path(), "\"Order Placed\"")
+        ],
+        "{finding:#?}"
+    );
+    assert!(
+        finding.message.contains("\"order_placed\""),
+        "{}",
+        finding.message
+    );
+    assert_eq!(finding.fixes[0].edits[0].new_text, "order_placed");
+    // A name with no other spelling keeps its local finding, without related information.
+    let alone = hits
+        .findings
+        .iter()
+        .find(|f| f.rule == "CIO010" && &hits.text[f.range.clone()] == "\"checkout-started\"")
+        .expect("a CIO010 finding on \"checkout-started\"");
+    assert!(alone.related.is_empty());
+}
+
+/// CIO010 follows the configured style.
+#[test]
+fn cio010_follows_the_configured_style() {
+    let source = r#"import { TrackClient } from "customerio-node";
+const cio = new TrackClient("a", "b");
+cio.track("u", { name: "order_placed" });
+cio.track("u", { name: "Order Placed" });
+cio.track("u", { name: "orderPlaced" });
+"#;
+    let names = |style| {
+        let settings = Settings {
+            event_name_style: style,
+            ..Settings::default()
+        };
+        let tree = parse(Lang::TypeScript, source, None);
+        let file = SourceFile {
+            path: Path::new("a.ts"),
+            lang: Lang::TypeScript,
+            text: source,
+            tree: &tree,
+        };
+        analyze(&file, &settings, &NoWorkspaceView)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO010")
+            .map(|f| {
+                let fix = &f.fixes[0].edits[0].new_text;
+                format!("{} -> {fix}", &source[f.range.clone()])
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(EventNameStyle::TitleCase),
+        [
+            "\"order_placed\" -> Order Placed",
+            "\"orderPlaced\" -> Order Placed"
+        ]
+    );
+    assert_eq!(
+        names(EventNameStyle::CamelCase),
+        [
+            "\"order_placed\" -> orderPlaced",
+            "\"Order Placed\" -> orderPlaced"
+        ]
+    );
 }
 
 #[test]
@@ -274,4 +447,65 @@ fn registry_ids_are_ordered_and_unique() {
             pair[1].id
         );
     }
+}
+
+#[test]
+fn cio008_is_silent_on_a_single_file_run() {
+    // The same file that is a hit in its workspace: named alone, the scan cannot know whether
+    // another file handles bounces.
+    let file = fixtures_root().join("CIO008/no-handling/hits-clients.ts");
+    let discovered = discover(std::slice::from_ref(&file));
+    let report = analyze_project(
+        file.parent().unwrap(),
+        &discovered,
+        &Settings::default(),
+        &|| {},
+    );
+    assert_eq!(report.files_parsed, 1);
+    let cio008: Vec<&Finding> = report
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .filter(|f| f.rule == "CIO008")
+        .collect();
+    assert!(cio008.is_empty(), "{cio008:#?}");
+}
+
+#[test]
+fn cio016_lists_the_clients_in_other_regions_as_related() {
+    let dir = fixtures_root().join("CIO016/mismatch");
+    let report = check_dir(&dir);
+    let related_of = |file: &str| -> Vec<String> {
+        let report = report
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .unwrap_or_else(|| panic!("no findings in {file}"));
+        let finding = report.findings.iter().find(|f| f.rule == "CIO016").unwrap();
+        finding
+            .related
+            .iter()
+            .map(|r| {
+                let start = r.location.utf8.0;
+                format!(
+                    "{}:{}:{}: {}",
+                    relative(&r.location.path, &dir),
+                    start.line + 1,
+                    start.col + 1,
+                    r.message
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        related_of("lib/app.ts"),
+        [
+            "hits-pipelines.js:4:11: customerio-node PipelinesClient uses RegionUS",
+            "lib/customerio.ts:4:20: customerio-node TrackClient uses RegionUS",
+        ]
+    );
+    assert_eq!(
+        related_of("lib/customerio.ts"),
+        ["lib/app.ts:3:81: customerio-node APIClient uses RegionEU"]
+    );
 }

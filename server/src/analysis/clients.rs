@@ -269,7 +269,9 @@ impl Bindings {
             "identifier" => {
                 let name = text(receiver, source);
                 if let Some(binding) = self.clients.get(name) {
-                    return (!is_shadowed_parameter(receiver, name, source)).then_some(binding.sdk);
+                    let shadowed = is_shadowed_parameter(receiver, name, source)
+                        || is_shadowed_local(receiver, name, binding, source);
+                    return (!shadowed).then_some(binding.sdk);
                 }
                 self.extra_clients
                     .get(name)
@@ -904,6 +906,55 @@ fn is_shadowed_parameter(use_site: Node, name: &str, source: &str) -> bool {
                 .or_else(|| function.child_by_field_name("parameter"));
             parameters.is_some_and(|params| declares_parameter(params, name, source))
         })
+}
+
+/// Whether `name` at `use_site` refers to a variable declared in an enclosing function, in a
+/// block around the use, that is not the client itself (`const cio = { track() {} }` inside a
+/// handler of a file whose module-level `cio` is a client).
+fn is_shadowed_local(use_site: Node, name: &str, binding: &ClientBinding, source: &str) -> bool {
+    syntax::ancestors(use_site)
+        .filter(|n| syntax::is_function(*n))
+        .filter_map(|function| function.child_by_field_name("body"))
+        .any(|body| {
+            let start = body.start_byte();
+            let Some(body_text) = source.get(body.byte_range()) else {
+                return false;
+            };
+            word_occurrences(body_text, name).any(|offset| {
+                let at = start + offset;
+                body.descendant_for_byte_range(at, at + name.len())
+                    .is_some_and(|declared| {
+                        declares_other_value(declared, use_site, binding, source)
+                    })
+            })
+        })
+}
+
+/// Whether identifier `declared` is the name of a variable declarator whose scope holds
+/// `use_site` and whose value is not the client's construction.
+fn declares_other_value(declared: Node, use_site: Node, binding: &ClientBinding, _: &str) -> bool {
+    let Some(declarator) = declared
+        .parent()
+        .filter(|d| d.kind() == "variable_declarator")
+        .filter(|d| d.child_by_field_name("name") == Some(declared))
+    else {
+        return false;
+    };
+    let scope =
+        syntax::ancestors(declarator).find(|n| matches!(n.kind(), "statement_block" | "program"));
+    let in_scope = scope.is_some_and(|scope| {
+        scope.start_byte() <= use_site.start_byte() && use_site.end_byte() <= scope.end_byte()
+    });
+    let is_the_client = match (
+        &binding.construction,
+        declarator.child_by_field_name("value"),
+    ) {
+        (Some(construction), Some(value)) => {
+            value.start_byte() <= construction.start && construction.end <= value.end_byte()
+        }
+        _ => false,
+    };
+    in_scope && !is_the_client
 }
 
 fn declares_parameter(parameters: Node, name: &str, source: &str) -> bool {

@@ -130,6 +130,8 @@ fn analyze_ranges(
     let mut analysis = FileAnalysis {
         facts: FileFacts {
             exports: bindings.exports.clone(),
+            // A text search, not a query: a bounce webhook handler need not name a client.
+            handles_bounce: rules::cio008::mentions_bounce_handling(file.text),
             ..FileFacts::default()
         },
         ..FileAnalysis::default()
@@ -140,6 +142,7 @@ fn analyze_ranges(
     let query = query::builtin(file.lang);
     let mut findings = Vec::new();
     let mut panicked: Vec<&'static str> = Vec::new();
+    let line_index = std::cell::OnceCell::new();
     query.for_each_match(file.tree, file.text, bindings, ranges, |rule_index, hit| {
         let rule = &RULES[rule_index];
         if panicked.contains(&rule.id) {
@@ -158,6 +161,7 @@ fn analyze_ranges(
             rule,
             severity,
             findings: &mut findings,
+            line_index: &line_index,
         };
         let outcome = catch_unwind(AssertUnwindSafe(|| (rule.check)(&mut ctx, &hit)));
         if outcome.is_err() {

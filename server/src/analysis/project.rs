@@ -30,6 +30,9 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
     /// Paths that do not exist or cannot be walked (usage errors).
     pub errors: Vec<String>,
+    /// Whether a given path is a directory holding a `package.json`: the scan covers a whole
+    /// project, so workspace rules may conclude from absence (CIO008).
+    pub covers_project: bool,
 }
 
 /// Walks `paths` (files or directories) respecting `.gitignore`, skipping `node_modules`,
@@ -43,6 +46,7 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 .push(format!("{}: no such file or directory", path.display()));
             continue;
         }
+        found.covers_project |= path.is_dir() && path.join("package.json").is_file();
         let walker = ignore::WalkBuilder::new(path)
             .hidden(true)
             .git_ignore(true)
@@ -184,6 +188,7 @@ pub fn analyze_project_with_index(
         ..Default::default()
     };
     let mut index = WorkspaceIndex::new(root);
+    index.set_complete(discovered.covers_project);
     for package in &discovered.package_jsons {
         if let Ok(text) = std::fs::read_to_string(package) {
             index.set_package_json(package, &text);
@@ -279,6 +284,22 @@ pub fn analyze_project_with_index(
     drop(parsed);
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
+    }
+    // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
+    // it; record its bounce handling from a cheap text search of every file not analysed.
+    let analysed_files: std::collections::HashSet<usize> =
+        analysed.iter().map(|(i, _)| *i).collect();
+    let bounce_handlers: Vec<usize> = (0..files.len())
+        .into_par_iter()
+        .filter(|i| !analysed_files.contains(i))
+        .filter(|i| super::rules::cio008::mentions_bounce_handling(&files[*i].text))
+        .collect();
+    for i in bounce_handlers {
+        let facts = super::FileFacts {
+            handles_bounce: true,
+            ..Default::default()
+        };
+        index.set_file(&files[i].path, facts);
     }
 
     // Workspace rules, now that every file's facts are in.

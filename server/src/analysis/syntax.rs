@@ -157,3 +157,163 @@ pub fn line_start(source: &str, offset: usize) -> usize {
 pub fn normalized(text: &str) -> String {
     text.split_whitespace().collect()
 }
+
+/// The nearest ancestor of `node` that is not a parenthesized expression or a cast: where the
+/// value of `node` actually goes.
+pub fn value_parent(node: Node) -> Option<Node> {
+    ancestors(node).find(|n| {
+        !matches!(
+            n.kind(),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+                | "type_assertion"
+        )
+    })
+}
+
+/// `node` widened to the outermost parenthesized expression or cast that wraps it.
+pub fn outer_expression(mut node: Node) -> Node {
+    while let Some(parent) = node.parent() {
+        if matches!(
+            parent.kind(),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+                | "type_assertion"
+        ) {
+            node = parent;
+        } else {
+            break;
+        }
+    }
+    node
+}
+
+/// Loop statements (`for`, `for…of`, `for…in`, `while`, `do`).
+pub fn is_loop(node: Node) -> bool {
+    matches!(
+        node.kind(),
+        "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
+    )
+}
+
+/// The call that `function` is passed to as an argument (`items.map(function)`), if any.
+pub fn call_receiving_callback(function: Node) -> Option<Node> {
+    let arguments = outer_expression(function).parent()?;
+    if arguments.kind() != "arguments" {
+        return None;
+    }
+    arguments
+        .parent()
+        .filter(|call| matches!(call.kind(), "call_expression" | "new_expression"))
+}
+
+/// The method name of a call through a member expression (`x.forEach(...)` → `forEach`).
+pub fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    let function = unwrap_expression(call.child_by_field_name("function")?);
+    if function.kind() != "member_expression" {
+        return None;
+    }
+    Some(text(function.child_by_field_name("property")?, source))
+}
+
+/// The names of a function's parameters in order (`None` for destructured ones).
+pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s str>> {
+    if let Some(single) = function.child_by_field_name("parameter") {
+        return vec![Some(text(single, source))];
+    }
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = parameters.walk();
+    let names = parameters
+        .named_children(&mut cursor)
+        .filter(|p| p.kind() != "comment")
+        .map(|param| {
+            let pattern = param.child_by_field_name("pattern").unwrap_or(param);
+            (pattern.kind() == "identifier").then(|| text(pattern, source))
+        })
+        .collect();
+    names
+}
+
+/// Calls `visit` on every descendant of `node` (not `node` itself) that is not inside a nested
+/// function.
+pub fn for_each_in_function_body<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        visit(child);
+        if !is_function(child) {
+            for_each_in_function_body(child, visit);
+        }
+    }
+}
+
+/// Every identifier name used in `node` (for "does this statement use that name?").
+pub fn identifiers_in(node: Node, source: &str) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        if matches!(
+            current.kind(),
+            "identifier"
+                | "shorthand_property_identifier"
+                | "shorthand_property_identifier_pattern"
+        ) {
+            names.insert(text(current, source).to_string());
+        }
+        let mut cursor = current.walk();
+        stack.extend(current.named_children(&mut cursor));
+    }
+    names
+}
+
+/// The names that `node` declares or assigns to, outside nested functions: variable
+/// declarations (all names of a destructuring pattern), function and class declarations, the
+/// root of an assignment's or update's target (`user.id = x` writes `user`).
+pub fn names_written(node: Node, source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut stack = vec![node];
+    while let Some(current) = stack.pop() {
+        let target = match current.kind() {
+            "variable_declarator" => current.child_by_field_name("name"),
+            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+                current.child_by_field_name("name")
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                current.child_by_field_name("left")
+            }
+            "update_expression" => current.child_by_field_name("argument"),
+            _ => None,
+        };
+        if let Some(target) = target {
+            names.extend(written_roots(target, source));
+        }
+        let mut cursor = current.walk();
+        stack.extend(
+            current
+                .named_children(&mut cursor)
+                .filter(|child| !is_function(*child)),
+        );
+    }
+    names
+}
+
+/// The names a write target binds or changes: every identifier of a pattern, the root object
+/// of a member expression.
+fn written_roots(target: Node, source: &str) -> Vec<String> {
+    let mut root = unwrap_expression(target);
+    while matches!(root.kind(), "member_expression" | "subscript_expression") {
+        match root.child_by_field_name("object") {
+            Some(object) => root = unwrap_expression(object),
+            None => break,
+        }
+    }
+    if root.kind() == "identifier" {
+        return vec![text(root, source).to_string()];
+    }
+    identifiers_in(root, source).into_iter().collect()
+}

@@ -18,7 +18,8 @@ pub struct Construction {
     pub location: Location,
     pub sdk: Sdk,
     /// The region argument, when one is given: its location and the region's name
-    /// (`RegionUS`, `RegionEU`).
+    /// (`RegionUS`, `RegionEU`), or the expression's own text when the region is only known at
+    /// run time (`config.region`, an options variable). `None`: omitted, the SDK's default.
     pub region: Option<(Location, String)>,
 }
 
@@ -27,6 +28,8 @@ pub struct Construction {
 pub struct EventNameUse {
     pub name: String,
     pub location: Location,
+    /// The SDK of the call, which decides the styles accepted for the name.
+    pub sdk: Sdk,
 }
 
 /// What one file contributes to the workspace.
@@ -70,6 +73,9 @@ pub struct WorkspaceIndex {
     /// Directory of a `package.json` → the major version of customerio-node it depends on
     /// (`None`: the package does not depend on it).
     packages: HashMap<PathBuf, Option<u64>>,
+    /// Whether the index holds every source file of a project, so that "no file does X" is
+    /// a fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
+    complete: bool,
 }
 
 /// Extensions tried when resolving an import specifier without one.
@@ -85,6 +91,17 @@ impl WorkspaceIndex {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Declares that the index covers a whole project (a scan of a directory holding its
+    /// `package.json`), not just the files someone happened to name or open.
+    pub fn set_complete(&mut self, complete: bool) {
+        self.complete = complete;
+    }
+
+    /// Whether absence across the index means absence in the project (see [`Self::set_complete`]).
+    pub fn is_complete(&self) -> bool {
+        self.complete
     }
 
     pub fn set_file(&mut self, path: &Path, facts: FileFacts) {

@@ -1,6 +1,61 @@
 //! CIO004 email-as-id: see `queries/CIO004-email-as-id.md`.
 
+use tree_sitter::Node;
+
+use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::{text, unwrap_expression};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(call), Some(id)) = (hit.get("call"), hit.get("id")) else {
+        return;
+    };
+    let Some(call) = ctx.call(call) else {
+        return;
+    };
+    // The capture must be the SDK's person id, not the event name of `_cio.track("…")`.
+    if call.person_id(ctx.source).map(unwrap_expression) != Some(id) {
+        return;
+    }
+    if !names_an_email(id, ctx.source) {
+        return;
+    }
+    let message = format!(
+        "The person id of `{}` is an email address. Email is an attribute, not a permanent id: when the address changes, Customer.io sees a new person",
+        call.method_name
+    );
+    let mut finding = ctx.finding(id, message);
+    // `user.email` → `user.id`: the same object usually carries the permanent id.
+    if id.kind() == "member_expression" {
+        if let (Some(object), Some(property)) = (
+            id.child_by_field_name("object"),
+            id.child_by_field_name("property"),
+        ) {
+            finding = finding.with_fix(Fix {
+                title: format!("Use `{}.id` as the person id", ctx.text(object)),
+                applicability: Applicability::Suggestion,
+                edits: vec![TextEdit::replace(property.byte_range(), "id")],
+            });
+        }
+    }
+    ctx.report(finding);
+}
+
+/// A string literal containing `@`, or a name (identifier or member property) that says email.
+fn names_an_email(id: Node, source: &str) -> bool {
+    match id.kind() {
+        "string" | "template_string" => text(id, source).contains('@'),
+        "identifier" => is_email_name(text(id, source)),
+        "member_expression" => id
+            .child_by_field_name("property")
+            .is_some_and(|p| is_email_name(text(p, source))),
+        _ => false,
+    }
+}
+
+/// `email`, `…Email`, `…_email` (any case of `email` after an underscore: `ADMIN_EMAIL`).
+fn is_email_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "email" || name.ends_with("Email") || lower.ends_with("_email")
+}

@@ -1,6 +1,82 @@
 //! CIO005 identify-without-email: see `queries/CIO005-identify-without-email.md`.
 
+use tree_sitter::Node;
+
+use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::sdk::CioCall;
+use crate::analysis::syntax::{self, text};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(call), Some(attributes), Some(created)) =
+        (hit.get("call"), hit.get("attributes"), hit.get("created"))
+    else {
+        return;
+    };
+    let Some(call) = ctx.call(call) else {
+        return;
+    };
+    if call.attributes(ctx.source) != Some(attributes) {
+        return;
+    }
+    // `createdAt` is the Segment-spec trait that the CDP libraries map to `created_at`; the
+    // Track API stores it as an ordinary attribute.
+    let created_key = ctx.text(created).trim_matches(['"', '\'']);
+    if created_key == "createdAt" && !call.sdk.is_cdp() {
+        return;
+    }
+    if syntax::object_member(attributes, "email", ctx.source).is_some() || has_spread(attributes) {
+        return;
+    }
+    let message = format!(
+        "This identify creates a profile (`{created_key}`) without an `email` attribute: the person cannot receive email"
+    );
+    let mut finding = ctx.finding(attributes, message);
+    if let Some(fix) = insert_email(&call, attributes, ctx.source) {
+        finding = finding.with_fix(fix);
+    }
+    ctx.report(finding);
+}
+
+fn has_spread(object: Node) -> bool {
+    let mut cursor = object.walk();
+    let found = object
+        .named_children(&mut cursor)
+        .any(|member| member.kind() == "spread_element");
+    found
+}
+
+/// When the id is `x.id`, `x` most likely has the address too: insert `email: x.email` as the
+/// first attribute, on its own line when the object is laid out one member per line.
+fn insert_email(call: &CioCall, attributes: Node, source: &str) -> Option<Fix> {
+    let id = call.person_id(source)?;
+    if id.kind() != "member_expression" {
+        return None;
+    }
+    let property = id.child_by_field_name("property")?;
+    if text(property, source) != "id" {
+        return None;
+    }
+    let object = id.child_by_field_name("object")?;
+    let operator = &source[object.end_byte()..property.start_byte()]; // `.` or `?.`
+    let email = format!("{}{operator}email", text(object, source));
+    let mut cursor = attributes.walk();
+    let first = attributes
+        .named_children(&mut cursor)
+        .find(|member| member.kind() != "comment")?;
+    let on_own_line = first.start_position().row > attributes.start_position().row;
+    let separator = if on_own_line {
+        format!(",\n{}", syntax::line_indent(source, first.start_byte()))
+    } else {
+        ", ".to_string()
+    };
+    Some(Fix {
+        title: format!("Add `email: {email}`"),
+        applicability: Applicability::Suggestion,
+        edits: vec![TextEdit::insert(
+            first.start_byte(),
+            format!("email: {email}{separator}"),
+        )],
+    })
+}

@@ -1,6 +1,36 @@
 //! CIO006 dynamic-event-name: see `queries/CIO006-dynamic-event-name.md`.
 
+use super::event_names::{describe_values, dynamic_name_pieces, move_values_to_data};
+use crate::analysis::finding::{Applicability, Fix};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(call), Some(name)) = (hit.get("call"), hit.get("name")) else {
+        return;
+    };
+    let Some(call) = ctx.call(call) else {
+        return;
+    };
+    // The query found the SDK's name position; the call model has the last word on it.
+    if call.event_name(ctx.source) != Some(name) {
+        return;
+    }
+    let Some(pieces) = dynamic_name_pieces(name, ctx.source) else {
+        return;
+    };
+    let values = describe_values(&pieces);
+    let message = format!(
+        "Event name built at run time: each value of {values} makes a new event name that \
+         campaign triggers cannot match; use a fixed name and send the value as event data"
+    );
+    let mut finding = ctx.finding(name, message);
+    if let Some((new_name, edits)) = move_values_to_data(&call, name, &pieces, ctx.source) {
+        finding = finding.with_fix(Fix {
+            title: format!("Name the event \"{new_name}\" and move {values} into the event data"),
+            applicability: Applicability::QuickFix,
+            edits,
+        });
+    }
+    ctx.report(finding);
+}

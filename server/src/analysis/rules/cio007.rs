@@ -1,6 +1,425 @@
 //! CIO007 blocking-request-path: see `queries/CIO007-blocking-request-path.md`.
+//!
+//! The query finds awaited Customer.io calls and `.then(...)` chains on them; this check knows
+//! what a request handler looks like, whether the response already went out before the call,
+//! and follows one level of same-file helpers (`await trackSignup(user)` in a handler, where
+//! `trackSignup` awaits `cio.track`).
 
+use std::path::Path;
+
+use tree_sitter::Node;
+
+use super::fixes::CATCH_HANDLER;
+use crate::analysis::clients::{function_name, word_occurrences, Sdk};
+use crate::analysis::finding::{Applicability, Fix, Related, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::sdk::CioCall;
+use crate::analysis::syntax::{self, text};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+/// Objects whose route registrations take request handlers (`app.get("/", handler)`).
+const ROUTER_NAMES: &[&str] = &["app", "router", "server", "fastify"];
+/// Route registration methods (Express, Fastify, Koa-router, Hono).
+const ROUTE_METHODS: &[&str] = &[
+    "get", "post", "put", "patch", "delete", "all", "use", "route", "head", "options",
+];
+/// App Router handler exports of a Next.js `route.ts`.
+const HTTP_VERBS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+/// Response methods that send the response (Express `res`, Fastify `reply`).
+const SEND_METHODS: &[&str] = &[
+    "end",
+    "json",
+    "send",
+    "sendStatus",
+    "redirect",
+    "render",
+    "sendFile",
+    "jsonp",
+    "download",
+];
+
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
+        return;
+    };
+    match hit.pattern {
+        0 => {
+            if let Some(wait) = hit.get("await") {
+                check_await(ctx, &call, wait, false);
+            }
+        }
+        1 => {
+            if let (Some(chain), Some(on_fulfilled)) = (hit.get("chain"), hit.get("on_fulfilled")) {
+                check_then_response(ctx, &call, chain, on_fulfilled);
+            }
+        }
+        _ => {
+            let handled = hit
+                .get("chain_method")
+                .is_some_and(|m| text(m, ctx.source) == "catch");
+            if let Some(wait) = hit.get("await") {
+                check_await(ctx, &call, wait, handled);
+            }
+        }
+    }
+}
+
+/// `await <call>` (or `await <call>.catch(…)` when `handled`).
+fn check_await(ctx: &mut RuleContext, call: &CioCall, wait: Node, handled: bool) {
+    if !blocks_response(call, wait) {
+        return;
+    }
+    let Some(function) = syntax::enclosing_function(wait) else {
+        return;
+    };
+    let described = describe(call, ctx.source);
+    if is_request_handler(function, ctx.path, ctx.source) {
+        if response_sent_before(function, wait, ctx.source) {
+            return;
+        }
+        let message = format!(
+            "The request handler waits for {described} before responding; send it in the background"
+        );
+        let finding = with_fix(ctx.finding(wait, message), wait, handled, &described);
+        ctx.report(finding);
+        return;
+    }
+    report_awaiting_handlers(ctx, call, function, &described);
+}
+
+/// Whether waiting for `call` delays the response for nothing: Track API requests always,
+/// App API requests when their result is thrown away (a handler that returns the customer
+/// it looked up must wait for it).
+fn blocks_response(call: &CioCall, wait: Node) -> bool {
+    if call.is_track_api_request() {
+        return true;
+    }
+    call.sdk == Sdk::NodeApp && value_unused(wait)
+}
+
+/// The "going further" case: `function` is not a handler but awaits the call; every handler of
+/// this file that awaits `function` by name is reported at its own await, with the helper's
+/// call as related information.
+fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node, described: &str) {
+    let Some(name) = function_name(helper, ctx.source) else {
+        return;
+    };
+    let root = syntax::ancestors(helper).last().unwrap_or(helper);
+    let mut findings = Vec::new();
+    for offset in word_occurrences(ctx.source, name) {
+        let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+            continue;
+        };
+        let Some(helper_call) = callee
+            .parent()
+            .filter(|p| p.kind() == "call_expression")
+            .filter(|p| p.child_by_field_name("function") == Some(callee))
+        else {
+            continue;
+        };
+        let Some(wait) =
+            syntax::value_parent(helper_call).filter(|p| p.kind() == "await_expression")
+        else {
+            continue;
+        };
+        let Some(handler) = syntax::enclosing_function(wait) else {
+            continue;
+        };
+        if !is_request_handler(handler, ctx.path, ctx.source)
+            || response_sent_before(handler, wait, ctx.source)
+        {
+            continue;
+        }
+        let message = format!(
+            "The request handler waits for `{name}()`, which awaits {described}, before responding; send it in the background"
+        );
+        let finding = with_fix(
+            ctx.finding(wait, message),
+            wait,
+            false,
+            &format!("`{name}()`"),
+        )
+        .with_related(Related {
+            location: ctx.location(call.call.byte_range()),
+            message: format!("`{name}` awaits {described} here"),
+        });
+        findings.push(finding);
+    }
+    for finding in findings {
+        ctx.report(finding);
+    }
+}
+
+/// `cio.track(...).then(() => res.json(...))` in a handler: the response waits for the call.
+fn check_then_response(ctx: &mut RuleContext, call: &CioCall, chain: Node, on_fulfilled: Node) {
+    // `await cio.track().then(...)` is reported at the await by the third pattern.
+    if syntax::value_parent(chain).is_some_and(|p| p.kind() == "await_expression") {
+        return;
+    }
+    let uses_result = !syntax::parameter_names(on_fulfilled, ctx.source).is_empty();
+    if !(call.is_track_api_request() || call.sdk == Sdk::NodeApp && !uses_result) {
+        return;
+    }
+    let Some(handler) = syntax::enclosing_function(chain) else {
+        return;
+    };
+    if !is_request_handler(handler, ctx.path, ctx.source)
+        || response_sent_before(handler, chain, ctx.source)
+    {
+        return;
+    }
+    let Some(response) = response_name(handler, ctx.source) else {
+        return;
+    };
+    if !sends_response(on_fulfilled, response, ctx.source) {
+        return;
+    }
+    let described = describe(call, ctx.source);
+    let message = format!(
+        "The response is sent only after {described} completes; send the response first and the call in the background"
+    );
+    let finding = ctx.finding(call.call, message);
+    ctx.report(finding);
+}
+
+/// "Drop the `await`, chain the catch handler", offered only when the awaited value is unused.
+fn with_fix(
+    finding: crate::analysis::finding::Finding,
+    wait: Node,
+    handled: bool,
+    described: &str,
+) -> crate::analysis::finding::Finding {
+    if !value_unused(wait) {
+        return finding;
+    }
+    let Some(awaited) = wait.named_child(0) else {
+        return finding;
+    };
+    let mut edits = vec![TextEdit::replace(
+        wait.start_byte()..awaited.start_byte(),
+        "",
+    )];
+    if !handled {
+        edits.push(TextEdit::insert(awaited.end_byte(), CATCH_HANDLER));
+    }
+    finding.with_fix(Fix {
+        title: format!("Run {described} in the background (drop `await`, catch errors)"),
+        applicability: Applicability::QuickFix,
+        edits,
+    })
+}
+
+/// Whether the value of `expression` is discarded (it is a statement of its own).
+fn value_unused(expression: Node) -> bool {
+    syntax::value_parent(expression).is_some_and(|p| p.kind() == "expression_statement")
+}
+
+fn describe(call: &CioCall, source: &str) -> String {
+    format!("`{}.{}()`", text(call.receiver, source), call.method_name)
+}
+
+/// Whether `function` handles web requests.
+fn is_request_handler(function: Node, path: &Path, source: &str) -> bool {
+    is_route_callback(function, source)
+        || takes_request_and_response(function, source)
+        || is_app_router_handler(function, path, source)
+}
+
+/// A callback of `app.get(...)`, `router.route("/x").post(...)`, or the `handler` of
+/// `fastify.route({ ... })`.
+fn is_route_callback(function: Node, source: &str) -> bool {
+    let argument = match syntax::outer_expression(function).parent() {
+        // `fastify.route({ method, url, handler })`
+        Some(pair) if pair.kind() == "pair" => {
+            let key = pair
+                .child_by_field_name("key")
+                .and_then(|k| syntax::property_key(k, source));
+            match (key, pair.parent()) {
+                (Some("handler"), Some(object)) => object,
+                _ => return false,
+            }
+        }
+        _ => function,
+    };
+    let Some(call) = syntax::call_receiving_callback(argument) else {
+        return false;
+    };
+    if !syntax::called_method(call, source).is_some_and(|m| ROUTE_METHODS.contains(&m)) {
+        return false;
+    }
+    let receiver = call
+        .child_by_field_name("function")
+        .and_then(|f| syntax::unwrap_expression(f).child_by_field_name("object"));
+    receiver
+        .and_then(|r| chain_root(r, source))
+        .is_some_and(is_router_name)
+}
+
+/// `app`, `router`, `server`, `fastify`, and routers named like `userRouter`.
+fn is_router_name(name: &str) -> bool {
+    ROUTER_NAMES.contains(&name) || name.ends_with("Router")
+}
+
+/// The identifier a member/call chain starts from: `res.status(200).json` → `res`.
+fn chain_root<'s>(mut node: Node, source: &'s str) -> Option<&'s str> {
+    loop {
+        node = syntax::unwrap_expression(node);
+        match node.kind() {
+            "identifier" => return Some(text(node, source)),
+            "member_expression" => node = node.child_by_field_name("object")?,
+            "call_expression" => node = node.child_by_field_name("function")?,
+            _ => return None,
+        }
+    }
+}
+
+/// `(req, res)`, Fastify's `(request, reply)`, and the like.
+fn takes_request_and_response(function: Node, source: &str) -> bool {
+    let parameters = syntax::parameter_names(function, source);
+    matches!(
+        parameters.as_slice(),
+        [
+            Some("req" | "request"),
+            Some("res" | "response" | "reply"),
+            ..
+        ]
+    )
+}
+
+/// `export async function POST(...)` (or `export const POST = async (...) => …`) in a
+/// Next.js App Router `route.ts`.
+fn is_app_router_handler(function: Node, path: &Path, source: &str) -> bool {
+    if path.file_stem().and_then(|s| s.to_str()) != Some("route") {
+        return false;
+    }
+    let Some(name) = function_name(function, source) else {
+        return false;
+    };
+    if !HTTP_VERBS.contains(&name) {
+        return false;
+    }
+    let declaration = match function.kind() {
+        "function_declaration" => Some(function),
+        _ => syntax::ancestors(function).find(|n| n.kind() == "lexical_declaration"),
+    };
+    declaration
+        .and_then(|d| d.parent())
+        .is_some_and(|p| p.kind() == "export_statement")
+}
+
+/// The name of the handler's response parameter, if it has one.
+fn response_name<'s>(handler: Node, source: &'s str) -> Option<&'s str> {
+    syntax::parameter_names(handler, source)
+        .get(1)
+        .copied()
+        .flatten()
+}
+
+/// Whether a statement of `handler` that runs before `node` (a preceding statement of one of
+/// the blocks around `node`) already sends the response. A statement that also returns (an
+/// early-exit guard such as `if (!ok) return res.status(400).end()`) does not count: the code
+/// after it runs only when it did not send.
+fn response_sent_before(handler: Node, node: Node, source: &str) -> bool {
+    let Some(response) = response_name(handler, source) else {
+        return false;
+    };
+    let mut current = node;
+    for ancestor in syntax::ancestors(node) {
+        if ancestor == handler {
+            break;
+        }
+        if ancestor.kind() == "statement_block" {
+            let mut cursor = ancestor.walk();
+            let sent = ancestor
+                .named_children(&mut cursor)
+                .take_while(|statement| statement.end_byte() <= current.start_byte())
+                .any(|statement| {
+                    sends_response(statement, response, source) && !returns(statement)
+                });
+            if sent {
+                return true;
+            }
+        }
+        current = ancestor;
+    }
+    false
+}
+
+/// Whether `node` (outside nested functions, except when `node` is itself the callback being
+/// asked about) calls a sending method on `response`.
+fn sends_response(node: Node, response: &str, source: &str) -> bool {
+    let body = if syntax::is_function(node) {
+        node.child_by_field_name("body").unwrap_or(node)
+    } else {
+        node
+    };
+    let mut found = is_send_call(body, response, source);
+    syntax::for_each_in_function_body(body, &mut |n| {
+        found = found || is_send_call(n, response, source);
+    });
+    found
+}
+
+fn is_send_call(node: Node, response: &str, source: &str) -> bool {
+    node.kind() == "call_expression"
+        && syntax::called_method(node, source).is_some_and(|m| SEND_METHODS.contains(&m))
+        && node
+            .child_by_field_name("function")
+            .and_then(|f| chain_root(f, source))
+            == Some(response)
+}
+
+fn returns(statement: Node) -> bool {
+    let mut found = statement.kind() == "return_statement";
+    syntax::for_each_in_function_body(statement, &mut |n| {
+        found = found || n.kind() == "return_statement";
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
+
+    #[test]
+    fn a_handler_awaiting_a_same_file_helper_points_at_the_helpers_call() {
+        let text = r#"import { TrackClient } from "customerio-node";
+const cio = new TrackClient(process.env.SITE_ID, process.env.TRACK_KEY);
+async function recordSignup(id) {
+  await cio.track(id, { name: "signed_up", data: {} });
+}
+app.post("/signup", async (req, res) => {
+  await recordSignup(req.body.id);
+  res.end();
+});
+"#;
+        let tree = parse(Lang::JavaScript, text, None);
+        let file = SourceFile {
+            path: Path::new("server.js"),
+            lang: Lang::JavaScript,
+            text,
+            tree: &tree,
+        };
+        let analysis = analyze(&file, &Settings::default(), &NoWorkspaceView);
+        let findings: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO007")
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = findings[0];
+        assert_eq!(
+            &text[finding.range.clone()],
+            "await recordSignup(req.body.id)"
+        );
+        assert_eq!(finding.related.len(), 1);
+        let related = &finding.related[0];
+        assert_eq!(
+            &text[related.location.range.clone()],
+            r#"cio.track(id, { name: "signed_up", data: {} })"#
+        );
+        assert_eq!(related.location.utf8.0.line, 3);
+    }
+}

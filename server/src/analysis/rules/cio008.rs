@@ -1,12 +1,55 @@
 //! CIO008 no-bounce-handling: see `queries/CIO008-no-bounce-handling.md`.
 
+use crate::analysis::clients::Sdk;
 use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
-use crate::analysis::rules::WorkspaceContext;
+use crate::analysis::rules::{constructions, RuleContext, WorkspaceContext};
 use crate::analysis::Finding;
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+/// Text that shows a file handles Customer.io's bounce reporting webhooks: the event type, or
+/// the `"bounced"` metric as a quoted string (a `case "bounced":` or `metric === 'bounced'`).
+const BOUNCE_MARKERS: &[&str] = &["email_bounced", "\"bounced\"", "'bounced'", "`bounced`"];
 
-pub fn workspace_check(_ctx: &WorkspaceContext) -> Vec<Finding> {
-    Vec::new()
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    if let Some(new) = hit.get("new") {
+        constructions::record(ctx, new);
+    }
+    if hit.get("suppress").is_some() {
+        ctx.facts.calls_suppress = true;
+    }
+}
+
+/// Whether `text` handles bounce webhooks. A plain text search, run on every file of a scan,
+/// including the ones that never mention Customer.io and so are not parsed.
+pub fn mentions_bounce_handling(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    BOUNCE_MARKERS
+        .iter()
+        .any(|marker| memchr::memmem::find(bytes, marker.as_bytes()).is_some())
+}
+
+pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
+    // "No file suppresses" is only a fact when every file of the project was seen: a
+    // single-file run, or the scan of a subdirectory, may just not include the handler.
+    if !ctx.index.is_complete() {
+        return Vec::new();
+    }
+    let handled = ctx
+        .index
+        .files()
+        .any(|(_, facts)| facts.calls_suppress || facts.handles_bounce);
+    if handled {
+        return Vec::new();
+    }
+    ctx.facts
+        .constructions
+        .iter()
+        // Pipelines (CDP) clients are out of scope, like the CDP libraries and the snippet.
+        .filter(|c| matches!(c.sdk, Sdk::NodeTrack | Sdk::NodeApp | Sdk::NodeLegacy))
+        .map(|c| {
+            ctx.finding_at(
+                c.location.range.clone(),
+                "No file of this workspace suppresses people (`suppress(…)`) or handles bounce webhooks (`email_bounced`): Customer.io keeps messaging addresses that bounce, which hurts deliverability",
+            )
+        })
+        .collect()
 }

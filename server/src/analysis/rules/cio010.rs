@@ -1,12 +1,146 @@
 //! CIO010 event-name-style: see `queries/CIO010-event-name-style.md`.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::event_names::{accepted, contains_email, convert, spelling_key, style_label};
+use crate::analysis::finding::{Applicability, Fix, Related, TextEdit};
 use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
-use crate::analysis::rules::WorkspaceContext;
-use crate::analysis::Finding;
+use crate::analysis::rules::{RuleContext, WorkspaceContext};
+use crate::analysis::syntax::string_literal_value;
+use crate::analysis::workspace::EventNameUse;
+use crate::analysis::{EventNameStyle, Finding};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+/// Related locations listed per finding at most, so that one popular name does not flood it.
+const MAX_RELATED: usize = 20;
 
-pub fn workspace_check(_ctx: &WorkspaceContext) -> Vec<Finding> {
-    Vec::new()
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(call), Some(name)) = (hit.get("call"), hit.get("name")) else {
+        return;
+    };
+    let Some(call) = ctx.call(call) else {
+        return;
+    };
+    if call.event_name(ctx.source) != Some(name) {
+        return;
+    }
+    // `string_literal_value` is `None` for a template with substitutions (CIO006's).
+    let Some(literal) = string_literal_value(name, ctx.source) else {
+        return;
+    };
+    // A name holding an email address is CIO012's: its fix removes the address.
+    if literal.is_empty() || contains_email(literal) {
+        return;
+    }
+    let name_use = EventNameUse {
+        name: literal.to_string(),
+        location: ctx.location(name.byte_range()),
+        sdk: call.sdk,
+    };
+    let style = ctx.settings.event_name_style;
+    if !accepted(literal, style, call.sdk) {
+        let (message, fix) = describe(&name_use, style, &[]);
+        let finding = ctx.finding(name, message);
+        ctx.report(with_fix(finding, fix));
+    }
+    ctx.facts.event_names.push(name_use);
+}
+
+/// Re-emits this file's findings with the other spellings of each name found anywhere in the
+/// workspace as related information; the driver replaces the local finding of the same range.
+pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
+    let style = ctx.settings.event_name_style;
+    let off_style: Vec<&EventNameUse> = ctx
+        .facts
+        .event_names
+        .iter()
+        .filter(|name_use| !accepted(&name_use.name, style, name_use.sdk))
+        .collect();
+    if off_style.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the workspace: every use whose spelling key one of ours shares.
+    let mut spellings: HashMap<String, Vec<&EventNameUse>> = off_style
+        .iter()
+        .map(|name_use| (spelling_key(&name_use.name), Vec::new()))
+        .collect();
+    for (_, facts) in ctx.index.files() {
+        for other in &facts.event_names {
+            if let Some(uses) = spellings.get_mut(&spelling_key(&other.name)) {
+                uses.push(other);
+            }
+        }
+    }
+    let mut findings = Vec::new();
+    for name_use in off_style {
+        let others: Vec<&EventNameUse> = spellings[&spelling_key(&name_use.name)]
+            .iter()
+            .copied()
+            .filter(|other| other.name != name_use.name)
+            .collect();
+        if others.is_empty() {
+            continue; // The local finding stands as it is.
+        }
+        let (message, fix) = describe(name_use, style, &others);
+        let mut finding = ctx.finding_at(name_use.location.range.clone(), message);
+        for other in others.iter().take(MAX_RELATED) {
+            finding = finding.with_related(Related {
+                location: other.location.clone(),
+                message: format!("also spelled \"{}\" here", other.name),
+            });
+        }
+        findings.push(with_fix(finding, fix));
+    }
+    findings
+}
+
+/// The message and the suggested rename for a name that is not in `style`.
+fn describe(
+    name_use: &EventNameUse,
+    style: EventNameStyle,
+    others: &[&EventNameUse],
+) -> (String, Option<Fix>) {
+    let name = &name_use.name;
+    let label = style_label(style);
+    let accepted_styles = if name_use.sdk.is_cdp() && style != EventNameStyle::TitleCase {
+        format!("{label} or Title Case")
+    } else {
+        label.to_string()
+    };
+    let mut message = format!(
+        "Event name \"{name}\" is not {accepted_styles}: campaign triggers match names exactly, \
+         so one naming style keeps events from splitting across spellings"
+    );
+    if !others.is_empty() {
+        let mut spelled: Vec<String> = others.iter().map(|o| format!("\"{}\"", o.name)).collect();
+        spelled.sort();
+        spelled.dedup();
+        message.push_str(&format!(
+            "; this workspace also spells it {}",
+            spelled.join(", ")
+        ));
+    }
+    let fix = convert(name, style).map(|renamed| Fix {
+        title: format!(
+            "Rename the event to \"{renamed}\" (update the campaigns that trigger on \"{name}\")"
+        ),
+        applicability: Applicability::Suggestion,
+        edits: vec![TextEdit::replace(
+            inside_quotes(&name_use.location.range),
+            renamed,
+        )],
+    });
+    (message, fix)
+}
+
+/// The text of a literal between its quotes.
+fn inside_quotes(literal: &Range<usize>) -> Range<usize> {
+    literal.start + 1..literal.end - 1
+}
+
+fn with_fix(finding: Finding, fix: Option<Fix>) -> Finding {
+    match fix {
+        Some(fix) => finding.with_fix(fix),
+        None => finding,
+    }
 }

@@ -1,6 +1,133 @@
 //! CIO011 unthrottled-loop: see `queries/CIO011-unthrottled-loop.md`.
 
+use tree_sitter::Node;
+
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::{self, text};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+/// Array methods whose callback runs once per element, all at once for async callbacks.
+const PER_ELEMENT_METHODS: &[&str] = &["map", "forEach"];
+/// Methods of limiter objects that run a task under the limit (Bottleneck `schedule`/`wrap`,
+/// p-queue `add`/`addAll`).
+const LIMITER_METHODS: &[&str] = &["schedule", "wrap", "add", "addAll", "submit"];
+
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
+        return;
+    };
+    if !call.sdk.is_customerio_node() {
+        return;
+    }
+    let described = format!("`{}.{}()`", ctx.text(call.receiver), call.method_name);
+    let message = match hit.pattern {
+        0 if call.is_track_api_request() => {
+            let Some(looped) = enclosing_loop(call.call) else {
+                return;
+            };
+            if is_limited(call.call, looped, ctx.source) || waits_between(looped, ctx.source) {
+                return;
+            }
+            format!(
+                "{described} is awaited once per loop iteration with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
+            )
+        }
+        1 => {
+            let Some(callback) = per_element_callback(call.call, ctx.source) else {
+                return;
+            };
+            if is_limited(call.call, callback, ctx.source) {
+                return;
+            }
+            format!(
+                "{described} runs once per element, all at once, with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
+            )
+        }
+        _ => return,
+    };
+    let finding = ctx.finding(call.call, message);
+    ctx.report(finding);
+}
+
+/// The loop of the current function whose body holds `node`.
+fn enclosing_loop(node: Node) -> Option<Node> {
+    let mut child = node;
+    for ancestor in syntax::ancestors(node) {
+        if syntax::is_function(ancestor) {
+            return None;
+        }
+        if syntax::is_loop(ancestor) && ancestor.child_by_field_name("body") == Some(child) {
+            return Some(ancestor);
+        }
+        child = ancestor;
+    }
+    None
+}
+
+/// The `.map`/`.forEach` callback that `node` runs in (its nearest function).
+fn per_element_callback<'t>(node: Node<'t>, source: &str) -> Option<Node<'t>> {
+    let function = syntax::enclosing_function(node)?;
+    let call = syntax::call_receiving_callback(function)?;
+    syntax::called_method(call, source)
+        .filter(|method| PER_ELEMENT_METHODS.contains(method))
+        .map(|_| function)
+}
+
+/// Whether a limiter call wraps `node` on the way up to `boundary`.
+fn is_limited(node: Node, boundary: Node, source: &str) -> bool {
+    syntax::ancestors(node)
+        .take_while(|ancestor| *ancestor != boundary)
+        .any(|ancestor| is_limiter_call(ancestor, source))
+}
+
+/// `limiter.schedule(...)`, `queue.add(...)`, `limit(() => ...)`, `throttled(...)`.
+fn is_limiter_call(node: Node, source: &str) -> bool {
+    if node.kind() != "call_expression" {
+        return false;
+    }
+    let Some(function) = node
+        .child_by_field_name("function")
+        .map(syntax::unwrap_expression)
+    else {
+        return false;
+    };
+    match function.kind() {
+        "identifier" => names_a_limiter(text(function, source)),
+        "member_expression" => function
+            .child_by_field_name("property")
+            .is_some_and(|p| LIMITER_METHODS.contains(&text(p, source))),
+        _ => false,
+    }
+}
+
+fn names_a_limiter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("limit") || lower.contains("throttle")
+}
+
+/// Whether the loop body also waits on a timer (`await sleep(100)`, `await delay(…)`,
+/// `await setTimeout(…)` from `timers/promises`): hand-made throttling.
+fn waits_between(looped: Node, source: &str) -> bool {
+    let Some(body) = looped.child_by_field_name("body") else {
+        return false;
+    };
+    let mut found = false;
+    syntax::for_each_in_function_body(body, &mut |node| {
+        if found || node.kind() != "await_expression" {
+            return;
+        }
+        let callee = node
+            .named_child(0)
+            .filter(|awaited| awaited.kind() == "call_expression")
+            .and_then(|awaited| awaited.child_by_field_name("function"));
+        found = callee.is_some_and(|callee| {
+            let name = text(callee, source);
+            let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+            matches!(
+                last.as_str(),
+                "sleep" | "delay" | "wait" | "settimeout" | "pause"
+            )
+        });
+    });
+    found
+}

@@ -1,6 +1,64 @@
 //! CIO012 pii-in-event-name: see `queries/CIO012-pii-in-event-name.md`.
 
+use super::event_names::{
+    contains_email, describe_values, lift_emails, move_values_to_data, name_pieces, Piece,
+};
+use crate::analysis::finding::{Applicability, Fix};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(call), Some(name)) = (hit.get("call"), hit.get("name")) else {
+        return;
+    };
+    let Some(call) = ctx.call(call) else {
+        return;
+    };
+    if call.event_name(ctx.source) != Some(name) {
+        return;
+    }
+    let Some(pieces) = name_pieces(name, ctx.source) else {
+        return;
+    };
+    let Some(what) = personal_data(&pieces) else {
+        return;
+    };
+    let message = format!(
+        "Event name contains personal data ({what}): event names are indexed and cannot be \
+         erased; send the value as event data"
+    );
+    let mut finding = ctx.finding(name, message);
+    // Every value leaves the name, not only the personal one: what remains must be fixed text.
+    let pieces = lift_emails(pieces);
+    if let Some((new_name, edits)) = move_values_to_data(&call, name, &pieces, ctx.source) {
+        finding = finding.with_fix(Fix {
+            title: format!(
+                "Name the event \"{new_name}\" and move {} into the event data",
+                describe_values(&pieces)
+            ),
+            applicability: Applicability::QuickFix,
+            edits,
+        });
+    }
+    ctx.report(finding);
+}
+
+/// What personal data a name carries (`an email address`, `` `user.email` (email) ``), if any.
+fn personal_data(pieces: &[Piece]) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) if contains_email(text) => {
+                found.push("an email address".to_string());
+            }
+            Piece::Value {
+                expression,
+                pii: Some(kind),
+                ..
+            } => found.push(format!("`{expression}` ({kind})")),
+            _ => {}
+        }
+    }
+    found.dedup();
+    (!found.is_empty()).then(|| found.join(", "))
+}

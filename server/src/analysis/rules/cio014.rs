@@ -1,6 +1,89 @@
 //! CIO014 unhandled-rejection: see `queries/CIO014-unhandled-rejection.md`.
 
+use tree_sitter::Node;
+
+use super::fixes::CATCH_HANDLER;
+use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::{self, text};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
+        return;
+    };
+    if !call.sdk.returns_promise() {
+        return;
+    }
+    let Some((chain_end, handled)) = promise_chain(call.call, ctx.source) else {
+        return;
+    };
+    if handled {
+        return;
+    }
+    let Some(fate) = discarded(chain_end, ctx.source) else {
+        return;
+    };
+    let described = format!("`{}.{}()`", ctx.text(call.receiver), call.method_name);
+    let message = format!(
+        "The promise of {described} is {fate}; a rejection (network error, 4xx/5xx) is unhandled and crashes Node.js"
+    );
+    let finding = ctx.finding(call.call, message).with_fix(Fix {
+        title: format!("Catch errors of {described}"),
+        applicability: Applicability::FixAll,
+        edits: vec![TextEdit::insert(chain_end.end_byte(), CATCH_HANDLER)],
+    });
+    ctx.report(finding);
+}
+
+/// Climbs `call.then(...).finally(...)…` to the end of the promise chain. Returns the chain's
+/// last call and whether some link handles rejections (`.catch(...)`, `.then(_, onRejected)`);
+/// `None` when the chain is not a plain promise chain.
+fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
+    let mut end = call;
+    let mut handled = false;
+    loop {
+        let Some(member) = syntax::outer_expression(end)
+            .parent()
+            .filter(|p| p.kind() == "member_expression")
+        else {
+            return Some((end, handled));
+        };
+        let link = member.parent().filter(|p| {
+            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(member)
+        })?;
+        let method = text(member.child_by_field_name("property")?, source);
+        match method {
+            "catch" => handled = true,
+            "then" => handled |= syntax::arguments(link).len() >= 2,
+            "finally" => {}
+            _ => return None,
+        }
+        end = link;
+    }
+}
+
+/// How the promise ending at `chain_end` is thrown away, or `None` when it is kept (awaited,
+/// returned to a caller, assigned, passed on).
+fn discarded(chain_end: Node, source: &str) -> Option<&'static str> {
+    let outer = syntax::outer_expression(chain_end);
+    let parent = outer.parent()?;
+    match parent.kind() {
+        "expression_statement" => Some("neither awaited nor caught"),
+        "unary_expression" if text(parent.child_by_field_name("operator")?, source) == "void" => {
+            Some("discarded by `void`")
+        }
+        "arrow_function" if returned_to_for_each(parent, source) => {
+            Some("returned to `forEach`, which discards it")
+        }
+        "return_statement" => syntax::enclosing_function(parent)
+            .filter(|function| returned_to_for_each(*function, source))
+            .map(|_| "returned to `forEach`, which discards it"),
+        _ => None,
+    }
+}
+
+fn returned_to_for_each(function: Node, source: &str) -> bool {
+    syntax::call_receiving_callback(function).and_then(|call| syntax::called_method(call, source))
+        == Some("forEach")
+}

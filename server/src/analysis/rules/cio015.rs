@@ -1,6 +1,191 @@
 //! CIO015 legacy-constructor: see `queries/CIO015-legacy-constructor.md`.
 
+use tree_sitter::Node;
+
+use crate::analysis::clients::{require_specifier, word_occurrences};
+use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::{self, text, unwrap_expression};
 
-pub fn check(_ctx: &mut RuleContext, _hit: &Hit) {}
+/// The first customerio-node major version whose entry point has no default export.
+const FIRST_WITHOUT_DEFAULT_EXPORT: u64 = 3;
+
+pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    let (Some(new), Some(constructor)) = (hit.get("new"), hit.get("constructor")) else {
+        return;
+    };
+    // Without a package.json that names the version, `new CIO()` may be right (v1–v2).
+    let Some(major) = ctx
+        .workspace
+        .customerio_node_major()
+        .filter(|major| *major >= FIRST_WITHOUT_DEFAULT_EXPORT)
+    else {
+        return;
+    };
+    let name = ctx.text(constructor);
+    let message = format!(
+        "`new {name}(…)` uses the default export of customerio-node 1–2; package.json asks for version {major}, which has no default export: this throws `{name} is not a constructor`. Use `TrackClient`"
+    );
+    let mut finding = ctx.finding(new, message);
+    if let Some(fix) = legacy_fix(ctx.source, new, name) {
+        finding = finding.with_fix(fix);
+    }
+    ctx.report(finding);
+}
+
+/// How the legacy constructor is bound at the top level of the file.
+enum Declaration<'t> {
+    /// `const CIO = require("customerio-node")`: the bound name.
+    Require(Node<'t>),
+    /// `import CIO from "customerio-node"` / `import CIO, { RegionEU } from …`.
+    Import {
+        default: Node<'t>,
+        named_imports: Option<Node<'t>>,
+    },
+}
+
+/// Rewrites the binding and every `new NAME(` of the file, so that the fix leaves no
+/// constructor call behind on a binding that no longer exists.
+///
+/// - When `NAME` is only ever constructed: the catalog's fix, `const { TrackClient } = require(…)`
+///   / `import { TrackClient } from …` and `new TrackClient(…)`.
+/// - When `NAME` is used otherwise too (`CIO.RegionEU`, passed to a function) or `TrackClient`
+///   is already a name in the file: the binding stays the module object (`import * as NAME`
+///   for an ESM default import) and each `new NAME(` becomes `new NAME.TrackClient(`, so the
+///   other uses keep working.
+fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
+    let root = syntax::ancestors(new).last()?;
+    let (declaration, declared_at) = find_declaration(root, source, name)?;
+    let mut constructor_sites = Vec::new();
+    let mut used_otherwise = false;
+    for offset in word_occurrences(source, name) {
+        if offset == declared_at {
+            continue;
+        }
+        let Some(node) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+            continue;
+        };
+        if !matches!(
+            node.kind(),
+            "identifier" | "type_identifier" | "shorthand_property_identifier"
+        ) {
+            continue; // In a comment, a string or a property name: not a use.
+        }
+        let parent = node.parent();
+        let constructs = parent.is_some_and(|p| {
+            p.kind() == "new_expression" && p.child_by_field_name("constructor") == Some(node)
+        });
+        if constructs {
+            constructor_sites.push(node.byte_range());
+        } else {
+            used_otherwise = true;
+        }
+    }
+    let track_client_taken = word_occurrences(source, "TrackClient").next().is_some();
+    let mut edits = Vec::new();
+    if !used_otherwise && !track_client_taken {
+        edits.push(match declaration {
+            Declaration::Require(bound) => TextEdit::replace(bound.byte_range(), "{ TrackClient }"),
+            Declaration::Import {
+                default,
+                named_imports: None,
+            } => TextEdit::replace(default.byte_range(), "{ TrackClient }"),
+            // `CIO, { RegionEU }` → `{ TrackClient, RegionEU }`.
+            Declaration::Import {
+                default,
+                named_imports: Some(named),
+            } => TextEdit::replace(
+                default.start_byte()..named.start_byte() + 1,
+                "{ TrackClient,",
+            ),
+        });
+        edits.extend(
+            constructor_sites
+                .into_iter()
+                .map(|site| TextEdit::replace(site, "TrackClient")),
+        );
+        return Some(Fix {
+            title: "Use `TrackClient` from customerio-node".into(),
+            applicability: Applicability::QuickFix,
+            edits,
+        });
+    }
+    match declaration {
+        Declaration::Require(_) => {}
+        Declaration::Import {
+            default,
+            named_imports: None,
+        } => edits.push(TextEdit::replace(
+            default.byte_range(),
+            format!("* as {name}"),
+        )),
+        // `import * as CIO, { … }` is not valid syntax: leave this one to a human.
+        Declaration::Import { .. } => return None,
+    }
+    edits.extend(
+        constructor_sites
+            .into_iter()
+            .map(|site| TextEdit::replace(site, format!("{name}.TrackClient"))),
+    );
+    Some(Fix {
+        title: format!("Use `{name}.TrackClient`"),
+        applicability: Applicability::QuickFix,
+        edits,
+    })
+}
+
+/// The top-level statement that binds `name` to customerio-node's default export, and the
+/// offset of the bound name.
+fn find_declaration<'t>(
+    root: Node<'t>,
+    source: &str,
+    name: &str,
+) -> Option<(Declaration<'t>, usize)> {
+    let mut cursor = root.walk();
+    let statements: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
+    statements
+        .into_iter()
+        .find_map(|statement| match statement.kind() {
+            "import_statement" => {
+                let specifier = statement
+                    .child_by_field_name("source")
+                    .and_then(|s| syntax::string_literal_value(s, source))?;
+                if specifier != "customerio-node" {
+                    return None;
+                }
+                let clause = named_child(statement, "import_clause")?;
+                let default =
+                    named_child(clause, "identifier").filter(|d| text(*d, source) == name)?;
+                if named_child(clause, "namespace_import").is_some() {
+                    return None;
+                }
+                Some((
+                    Declaration::Import {
+                        default,
+                        named_imports: named_child(clause, "named_imports"),
+                    },
+                    default.start_byte(),
+                ))
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut inner = statement.walk();
+                let declarators: Vec<Node<'t>> = statement.named_children(&mut inner).collect();
+                declarators.into_iter().find_map(|declarator| {
+                    let bound = declarator
+                        .child_by_field_name("name")
+                        .filter(|n| n.kind() == "identifier" && text(*n, source) == name)?;
+                    let value = unwrap_expression(declarator.child_by_field_name("value")?);
+                    (require_specifier(value, source)? == "customerio-node")
+                        .then_some((Declaration::Require(bound), bound.start_byte()))
+                })
+            }
+            _ => None,
+        })
+}
+
+fn named_child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    let found = node.named_children(&mut cursor).find(|n| n.kind() == kind);
+    found
+}

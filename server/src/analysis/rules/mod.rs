@@ -5,12 +5,14 @@
 //!   ordering, fixes),
 //! - its fixtures `tests/fixtures/CIOnnn/` (hits and non-hits with inline expectations).
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use tree_sitter::Node;
 
 use super::clients::Bindings;
-use super::finding::{Finding, Severity};
+use super::finding::{Finding, Location, Severity};
+use super::position::LineIndex;
 use super::query::Hit;
 use super::sdk::CioCall;
 use super::workspace::{FileFacts, WorkspaceIndex, WorkspaceView};
@@ -23,7 +25,7 @@ mod cio004;
 mod cio005;
 mod cio006;
 mod cio007;
-mod cio008;
+pub mod cio008;
 mod cio009;
 mod cio010;
 mod cio011;
@@ -32,6 +34,7 @@ mod cio013;
 mod cio014;
 mod cio015;
 mod cio016;
+pub mod constructions;
 pub mod event_names;
 pub mod fixes;
 pub mod timestamps;
@@ -259,6 +262,8 @@ pub struct RuleContext<'a> {
     pub(crate) rule: &'static Rule,
     pub(crate) severity: Severity,
     pub(crate) findings: &'a mut Vec<Finding>,
+    /// Built on first use: most files never need a position in the core.
+    pub(crate) line_index: &'a OnceCell<LineIndex>,
 }
 
 impl RuleContext<'_> {
@@ -269,6 +274,12 @@ impl RuleContext<'_> {
 
     pub fn finding_at(&self, range: std::ops::Range<usize>, message: impl Into<String>) -> Finding {
         Finding::new(self.rule.id, self.severity, range, message.into())
+    }
+
+    /// `range` of this file as a [`Location`], for workspace facts and related information.
+    pub fn location(&self, range: std::ops::Range<usize>) -> Location {
+        let index = self.line_index.get_or_init(|| LineIndex::new(self.source));
+        Location::new(self.path.to_path_buf(), self.source, index, range)
     }
 
     pub fn report(&mut self, finding: Finding) {

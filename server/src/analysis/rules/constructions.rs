@@ -1,0 +1,91 @@
+//! Client construction facts shared by the workspace rules CIO008 (where clients are made) and
+//! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
+//! runs first records the construction, the other finds it recorded.
+
+use tree_sitter::Node;
+
+use crate::analysis::clients::Sdk;
+use crate::analysis::finding::Location;
+use crate::analysis::position::LineIndex;
+use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::{self, text, unwrap_expression};
+use crate::analysis::workspace::Construction;
+
+/// The region names customerio-node exports.
+pub const REGION_US: &str = "RegionUS";
+pub const REGION_EU: &str = "RegionEU";
+
+/// Records the customerio-node client that `new` constructs, once per site.
+pub fn record(ctx: &mut RuleContext, new: Node) {
+    let Some(sdk) = ctx
+        .bindings
+        .constructed_sdk(new, ctx.source)
+        .filter(|sdk| sdk.is_customerio_node())
+    else {
+        return;
+    };
+    let range = new.byte_range();
+    if ctx
+        .facts
+        .constructions
+        .iter()
+        .any(|c| c.location.range == range)
+    {
+        return;
+    }
+    let lines = LineIndex::new(ctx.source);
+    let location = |node: Node| {
+        Location::new(
+            ctx.path.to_path_buf(),
+            ctx.source,
+            &lines,
+            node.byte_range(),
+        )
+    };
+    let region = region_argument(new, sdk, ctx.source).map(|(node, name)| (location(node), name));
+    let construction = Construction {
+        location: location(new),
+        sdk,
+        region,
+    };
+    ctx.facts.constructions.push(construction);
+}
+
+/// The region a construction names: `None` when it is omitted (the SDK's default, US);
+/// otherwise the node to report at and `RegionUS` / `RegionEU`, or the expression's own text
+/// when the region is not known statically (`config.region`, an options variable, a spread).
+fn region_argument<'t>(new: Node<'t>, sdk: Sdk, source: &str) -> Option<(Node<'t>, String)> {
+    let options_index = match sdk {
+        Sdk::NodeTrack | Sdk::NodeLegacy => 2,
+        Sdk::NodeApp | Sdk::NodePipelines => 1,
+        _ => return None,
+    };
+    let options = unwrap_expression(*syntax::arguments(new).get(options_index)?);
+    if options.kind() != "object" {
+        return Some((options, text(options, source).to_string()));
+    }
+    if let Some(region) = syntax::object_property(options, "region", source) {
+        return Some((region, region_name(region, source)));
+    }
+    let mut cursor = options.walk();
+    let spread = options
+        .named_children(&mut cursor)
+        .any(|member| member.kind() == "spread_element");
+    spread.then(|| (options, text(options, source).to_string()))
+}
+
+/// `RegionEU`, `CIO.RegionEU`, `regions.RegionUS` → the region's name; anything else → its text.
+fn region_name(value: Node, source: &str) -> String {
+    let value = unwrap_expression(value);
+    let name = match value.kind() {
+        "identifier" => Some(text(value, source)),
+        "member_expression" => value
+            .child_by_field_name("property")
+            .map(|p| text(p, source)),
+        _ => None,
+    };
+    match name {
+        Some(name @ (REGION_US | REGION_EU)) => name.to_string(),
+        _ => text(value, source).to_string(),
+    }
+}
