@@ -496,6 +496,19 @@ fn examples_show_the_catalog() {
         );
     }
     let report = json_report(&examples_dir(), &[]);
+    let fired: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let every_rule: std::collections::BTreeSet<String> =
+        (1..=16).map(|n| format!("CIO{n:03}")).collect();
+    assert_eq!(
+        fired,
+        every_rule.iter().map(String::as_str).collect(),
+        "every rule fires somewhere in examples/"
+    );
     let mut cio002: Vec<String> = report["findings"]
         .as_array()
         .unwrap()
