@@ -6,11 +6,17 @@ use std::process::ExitCode;
 
 use super::output;
 use super::CheckArgs;
-use crate::analysis::project::{analyze_project, discover};
-use crate::analysis::{Settings, Severity};
+use crate::analysis::config::Config;
+use crate::analysis::project::{analyze_project, discover_ignoring};
+use crate::analysis::Severity;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let discovered = discover(&args.paths);
+    // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.
+    let config = match super::configure::resolve(&args.paths, args.config.as_deref()) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let discovered = discover_ignoring(&args.paths, config.as_ref().map(|c| &c.ignore));
     if !discovered.errors.is_empty() {
         for error in &discovered.errors {
             eprintln!("cio-lsp: {error}");
@@ -18,7 +24,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let root = common_root(&args.paths);
-    let settings = Settings::default();
+    let settings = config.as_ref().map(Config::settings).unwrap_or_default();
     let report = analyze_project(&root, &discovered, &settings, &|| {});
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
