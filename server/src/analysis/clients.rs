@@ -304,7 +304,15 @@ impl Bindings {
                 let object = receiver.child_by_field_name("object")?;
                 let property = text(receiver.child_by_field_name("property")?, source);
                 match object.kind() {
-                    "this" => self.clients.get(&format!("this.{property}")).map(|b| b.sdk),
+                    "this" => {
+                        let name = format!("this.{property}");
+                        // A configured `this.x` client (cio-lsp.toml `[clients] names`) when the
+                        // file itself does not assign one.
+                        self.clients
+                            .get(&name)
+                            .map(|b| b.sdk)
+                            .or_else(|| self.extra_clients.get(&name).copied())
+                    }
                     "identifier"
                         if matches!(text(object, source), "window" | "globalThis" | "self") =>
                     {

@@ -73,8 +73,7 @@ pub struct ClientsTable {
 }
 
 /// A rule level as written in the file: `off`, `info`, `warning` or `error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     Off,
     Info,
@@ -94,6 +93,10 @@ impl Level {
         }
     }
 
+    pub fn parse(word: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|level| level.as_str() == word)
+    }
+
     pub fn rule_level(self) -> RuleLevel {
         match self {
             Level::Off => RuleLevel::Off,
@@ -101,6 +104,19 @@ impl Level {
             Level::Warning => RuleLevel::On(Severity::Warning),
             Level::Error => RuleLevel::On(Severity::Error),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(deserializer)?;
+        Level::parse(&word).ok_or_else(|| {
+            let names: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+            serde::de::Error::custom(format!(
+                "unknown level `{word}`, expected one of {}",
+                quoted_list(&names)
+            ))
+        })
     }
 }
 
