@@ -377,6 +377,14 @@ mod tests {
     }
 
     #[test]
+    fn jsx_comments_are_suppressions() {
+        let text = "const a = (\n  <div>\n    {/* cio-lsp-disable-next-line CIO006 */}\n    <b/>\n  </div>\n);\n";
+        let found = scan(text, &parse(Lang::Tsx, text, None)).directives;
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].scope, found[0].line), (Scope::NextLine, 3));
+    }
+
+    #[test]
     fn the_marker_in_a_string_is_not_a_suppression() {
         assert!(directives("const s = '// cio-lsp-disable-line';\n").is_empty());
         assert!(directives("// cio-lsp-disabled\n").is_empty());
