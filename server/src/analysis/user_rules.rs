@@ -12,6 +12,7 @@
 //! mention a Customer.io client). A rule that fails to load is reported with its file and the
 //! error, and the other rules still run.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -305,13 +306,7 @@ fn load_rule(
     };
     let message_template = Template::parse(&meta.message);
     let fix_template = meta.fix.as_deref().map(Template::parse);
-    check_captures(
-        &source,
-        languages[0],
-        &meta,
-        &message_template,
-        fix_template.as_ref(),
-    )?;
+    check_captures(&source, &meta, &message_template, fix_template.as_ref())?;
     let rule = UserRule {
         id: meta.id,
         name: meta.name,
@@ -358,41 +353,66 @@ fn check_id(id: &str, earlier: &[UserRule]) -> Result<(), String> {
     Ok(())
 }
 
-/// Every capture the templates and `report` name must exist in the query. Checked against the
-/// first language; a query that does not compile is reported per language later, with the
-/// tree-sitter error.
+/// Every capture the templates and `report` name must exist in the query. Read from the query
+/// text (compiling it is what costs; that happens once per language in [`UserRules::load`]).
 fn check_captures(
     source: &str,
-    lang: Lang,
     meta: &RuleMeta,
     message: &Template,
     fix: Option<&Template>,
 ) -> Result<(), String> {
-    let Ok(query) = tree_sitter::Query::new(&lang.grammar(), source) else {
-        return Ok(());
-    };
-    let names = query.capture_names();
+    let names = capture_names(source);
     let referenced = message
         .captures()
         .chain(fix.into_iter().flat_map(Template::captures))
         .chain(meta.report.as_deref());
     for name in referenced {
-        if !names.contains(&name) {
+        if !names.contains(name) {
+            let defined: Vec<String> = names.iter().map(|n| format!("`@{n}`")).collect();
             return Err(format!(
                 "capture `@{name}` is used by the metadata but not defined by the query (it defines {})",
-                if names.is_empty() {
+                if defined.is_empty() {
                     "none".to_string()
                 } else {
-                    names
-                        .iter()
-                        .map(|n| format!("`@{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    defined.join(", ")
                 }
             ));
         }
     }
     Ok(())
+}
+
+/// The `@names` of a query, skipping `;` comments and string literals.
+fn capture_names(source: &str) -> BTreeSet<&str> {
+    let bytes = source.as_bytes();
+    let is_name_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+    let mut names = BTreeSet::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b';' => i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'@' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len() && is_name_byte(bytes[end]) {
+                    end += 1;
+                }
+                if end > start {
+                    names.insert(&source[start..end]);
+                }
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    names
 }
 
 /// Runs the user rules of `settings` over `ranges` of `file` (the whole tree when `None`),
@@ -470,6 +490,15 @@ mod tests {
         assert_eq!(
             Template::parse("no {{ end").render(|_| String::new()),
             "no {{ end"
+        );
+    }
+
+    #[test]
+    fn capture_names_skip_comments_and_strings() {
+        let query = "; @not_this\n((call) @call (#eq? @call \"@nor \\\" @this\") (x) @a.b)";
+        assert_eq!(
+            capture_names(query).into_iter().collect::<Vec<_>>(),
+            ["a.b", "call"]
         );
     }
 
