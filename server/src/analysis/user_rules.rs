@@ -17,10 +17,11 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use super::finding::{Applicability, Finding, Fix, Severity, TextEdit};
-use super::query::{CombinedQuery, Hit};
+use super::query::{CombinedQuery, Hit, QueryError};
 use super::syntax::text;
 use super::{rules, suppress, Bindings, Lang, Settings, SourceFile};
 
@@ -187,18 +188,25 @@ impl UserRules {
                 }
             }
         }
-        for lang in Lang::ALL {
-            let rule_of_source: Vec<usize> = (0..loaded.rules.len())
-                .filter(|&i| loaded.rules[i].languages.contains(&lang))
-                .collect();
-            if rule_of_source.is_empty() {
-                continue;
-            }
-            let texts: Vec<&str> = rule_of_source
-                .iter()
-                .map(|&i| sources[i].as_str())
-                .collect();
-            let (query, errors) = CombinedQuery::build(lang, &texts);
+        // One compile per grammar, in parallel: compiling is what loading costs.
+        let compiled: Vec<(Lang, Vec<usize>, CombinedQuery, Vec<QueryError>)> = Lang::ALL
+            .par_iter()
+            .filter_map(|&lang| {
+                let rule_of_source: Vec<usize> = (0..loaded.rules.len())
+                    .filter(|&i| loaded.rules[i].languages.contains(&lang))
+                    .collect();
+                if rule_of_source.is_empty() {
+                    return None;
+                }
+                let texts: Vec<&str> = rule_of_source
+                    .iter()
+                    .map(|&i| sources[i].as_str())
+                    .collect();
+                let (query, errors) = CombinedQuery::build(lang, &texts);
+                Some((lang, rule_of_source, query, errors))
+            })
+            .collect();
+        for (lang, rule_of_source, query, errors) in compiled {
             for error in errors {
                 let rule = &loaded.rules[rule_of_source[error.rule_index]];
                 loaded.errors.push(RuleLoadError {
