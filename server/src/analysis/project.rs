@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::config::IgnoreGlobs;
 use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
+
 use super::{
     analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings,
     Applicability, Bindings, Finding, Lang, NoWorkspaceView, Settings, SourceFile, WorkspaceIndex,
@@ -38,6 +40,11 @@ pub struct Discovered {
 /// Walks `paths` (files or directories) respecting `.gitignore`, skipping `node_modules`,
 /// build output and minified files.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
+    discover_ignoring(paths, None)
+}
+
+/// Like [`discover`], also skipping what the configuration's `ignore` globs match.
+pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         if !path.exists() {
@@ -51,7 +58,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .hidden(true)
             .git_ignore(true)
             .require_git(false)
-            .filter_entry(|entry| !is_excluded_dir(entry.path(), entry.depth()))
+            .filter_entry({
+                let ignore = ignore.cloned();
+                move |entry| {
+                    !is_excluded_dir(entry.path(), entry.depth())
+                        && !ignore
+                            .as_ref()
+                            .is_some_and(|globs| globs.is_ignored(entry.path()))
+                }
+            })
             .build();
         for entry in walker {
             let entry = match entry {
@@ -238,8 +253,13 @@ pub fn analyze_project_with_index(
         .collect();
     for (i, tree) in &parsed_direct {
         let file = &files[*i];
-        let bindings =
-            Bindings::collect(tree, &file.text, &NoWorkspaceView, &settings.extra_clients);
+        let bindings = Bindings::collect_configured(
+            tree,
+            &file.text,
+            &NoWorkspaceView,
+            &settings.extra_clients,
+            &settings.extra_packages,
+        );
         if !bindings.exports.is_empty() {
             let facts = super::FileFacts {
                 exports: bindings.exports.clone(),
@@ -308,6 +328,8 @@ pub fn analyze_project_with_index(
         let mut findings = analysis.findings;
         let extra = workspace_findings(&file.path, &analysis.facts, &index, settings);
         merge_workspace_findings(&mut findings, extra);
+        // Suppression comments apply to local and workspace findings alike.
+        super::suppress::apply(&file.text, &analysis.suppressions, &mut findings, settings);
         report.internal_errors.extend(analysis.internal_errors);
         if !findings.is_empty() {
             report.files.push(FileReport {

@@ -10,8 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
 use super::{CheckArgs, Format};
-use crate::analysis::project::{analyze_project, discover, fix_project, ProjectReport};
-use crate::analysis::{Settings, Severity};
+use crate::analysis::config::Config;
+use crate::analysis::project::{analyze_project, discover_ignoring, fix_project, ProjectReport};
+use crate::analysis::Severity;
 
 /// Exit code: no error-severity finding (and no warning with `--deny-warnings`).
 const EXIT_CLEAN: u8 = 0;
@@ -24,7 +25,12 @@ const EXIT_TROUBLE: u8 = 2;
 const PROGRESS_MIN_FILES: usize = 200;
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let discovered = discover(&args.paths);
+    // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.
+    let config = match super::configure::resolve(&args.paths, args.config.as_deref()) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let discovered = discover_ignoring(&args.paths, config.as_ref().map(|c| &c.ignore));
     if !discovered.errors.is_empty() {
         for error in &discovered.errors {
             eprintln!("cio-lsp: {error}");
@@ -32,7 +38,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         return ExitCode::from(EXIT_TROUBLE);
     }
     let root = analysis_root(&args.paths);
-    let settings = Settings::default();
+    let settings = config.as_ref().map(Config::settings).unwrap_or_default();
 
     let progress = progress_bar(discovered.sources.len(), args.no_progress);
     let tick = || {

@@ -1,6 +1,7 @@
 //! The command line: `cio-lsp check`, `rules`, `explain`, `serve`. An adapter over the core.
 
 mod check;
+mod configure; // issue 4: config discovery for `check`, `rules`, `explain`
 pub mod output;
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analysis::config::Config;
 use crate::analysis::rules::RULES;
 
 /// Finds Customer.io integration mistakes in JavaScript and TypeScript code.
@@ -57,12 +59,21 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the language server on stdin/stdout (editors start this).
     Serve,
-    /// List every rule: id, name, default severity, autofix, summary.
-    Rules,
+    /// List every rule: id, name, default severity, autofix, summary (user rules too).
+    Rules {
+        // issue 4: user rules come from the configuration.
+        /// Configuration file (default: the nearest cio-lsp.toml above the current directory).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
     /// Print a rule's documentation: why it matters, wrong and right code, the fix.
     Explain {
         /// Rule id (`CIO002`, case-insensitive) or name (`millisecond-timestamp`).
         rule: String,
+        // issue 4: user rules come from the configuration.
+        /// Configuration file (default: the nearest cio-lsp.toml above the current directory).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -87,6 +98,10 @@ pub struct CheckArgs {
     /// Never show a progress bar (it only shows on a terminal, for scans of over 200 files).
     #[arg(long)]
     pub no_progress: bool,
+    // issue 4 (config branch):
+    /// Configuration file (default: the nearest cio-lsp.toml above the checked paths).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,11 +138,21 @@ pub fn run() -> ExitCode {
             }
         },
         (false, Some(Command::Check(args))) => check::run(&args),
-        (false, Some(Command::Rules)) => {
-            print_rules();
-            ExitCode::SUCCESS
+        (false, Some(Command::Rules { config })) => {
+            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
+                Ok(config) => {
+                    print_rules(config.as_ref());
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
+            }
         }
-        (false, Some(Command::Explain { rule })) => explain(&rule),
+        (false, Some(Command::Explain { rule, config })) => {
+            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
+                Ok(config) => explain(&rule, config.as_ref()),
+                Err(code) => code,
+            }
+        }
         (false, None) => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
@@ -136,7 +161,7 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn print_rules() {
+fn print_rules(config: Option<&Config>) {
     let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(4);
     let autofix_width = RULES.iter().map(|r| r.autofix.len()).max().unwrap_or(7);
     println!(
@@ -153,14 +178,36 @@ fn print_rules() {
             rule.summary
         );
     }
+    // issue 4: user rules, after the built-in ones.
+    for rule in config.iter().flat_map(|c| c.user_rules.rules.iter()) {
+        println!(
+            "{:<7} {:<name_width$} {:<8} {:<autofix_width$} {} (user rule, {})",
+            rule.id,
+            rule.name,
+            rule.severity.as_str(),
+            if rule.has_fix { "yes" } else { "no" },
+            rule.message,
+            rule.meta_path.display()
+        );
+    }
     println!();
     println!("`cio-lsp explain <id>` prints a rule's documentation.");
 }
 
-fn explain(id: &str) -> ExitCode {
-    match crate::analysis::rules::find(id) {
-        Some(rule) => {
-            print!("{}", rule.docs);
+fn explain(id: &str, config: Option<&Config>) -> ExitCode {
+    // issue 4: a user rule's docs when no built-in rule has this id.
+    let user_docs = config
+        .and_then(|c| c.user_rules.find(id))
+        .map(|r| r.docs.as_str());
+    match crate::analysis::rules::find(id)
+        .map(|r| r.docs)
+        .or(user_docs)
+    {
+        Some(docs) => {
+            print!("{docs}");
+            if !docs.ends_with('\n') {
+                println!();
+            }
             ExitCode::SUCCESS
         }
         None => {
