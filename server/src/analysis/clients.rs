@@ -191,7 +191,18 @@ pub struct Bindings {
     pub legacy_import: Option<Range<usize>>,
     /// Names the configuration declares as clients.
     extra_clients: HashMap<String, Sdk>,
+    /// Wrapper packages the configuration declares as re-exporting a Customer.io package.
+    extra_packages: HashMap<String, &'static str>,
 }
+
+/// The Customer.io packages whose clients we recognise (also the values a configured wrapper
+/// package may re-export, `[clients] packages` in `cio-lsp.toml`).
+pub const CUSTOMERIO_PACKAGES: &[&str] = &[
+    "customerio-node",
+    "@customerio/cdp-analytics-node",
+    "@customerio/cdp-analytics-browser",
+    "customerio-reactnative",
+];
 
 /// The package a module specifier names, if it is a Customer.io one.
 fn customerio_package(specifier: &str) -> Option<&'static str> {
@@ -240,8 +251,21 @@ impl Bindings {
         workspace: &dyn ExportLookup,
         extra_clients: &HashMap<String, Sdk>,
     ) -> Bindings {
+        Self::collect_configured(tree, source, workspace, extra_clients, &HashMap::new())
+    }
+
+    /// Like [`Bindings::collect`], also treating the configured wrapper packages
+    /// (`extra_packages`: import source → the Customer.io package it re-exports) as that package.
+    pub fn collect_configured(
+        tree: &Tree,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        extra_clients: &HashMap<String, Sdk>,
+        extra_packages: &HashMap<String, &'static str>,
+    ) -> Bindings {
         let mut bindings = Bindings {
             extra_clients: extra_clients.clone(),
+            extra_packages: extra_packages.clone(),
             ..Bindings::default()
         };
         let root = tree.root_node();
@@ -282,7 +306,15 @@ impl Bindings {
                 let object = receiver.child_by_field_name("object")?;
                 let property = text(receiver.child_by_field_name("property")?, source);
                 match object.kind() {
-                    "this" => self.clients.get(&format!("this.{property}")).map(|b| b.sdk),
+                    "this" => {
+                        let name = format!("this.{property}");
+                        // A configured `this.x` client (cio-lsp.toml `[clients] names`) when the
+                        // file itself does not assign one.
+                        self.clients
+                            .get(&name)
+                            .map(|b| b.sdk)
+                            .or_else(|| self.extra_clients.get(&name).copied())
+                    }
                     "identifier"
                         if matches!(text(object, source), "window" | "globalThis" | "self") =>
                     {
@@ -401,6 +433,11 @@ impl Bindings {
         }
     }
 
+    /// The Customer.io package `specifier` names, directly or through a configured wrapper.
+    fn package_of(&self, specifier: &str) -> Option<&'static str> {
+        customerio_package(specifier).or_else(|| self.extra_packages.get(specifier).copied())
+    }
+
     fn import_statement(&mut self, statement: Node, source: &str, workspace: &dyn ExportLookup) {
         let Some(specifier) = statement
             .child_by_field_name("source")
@@ -408,7 +445,7 @@ impl Bindings {
         else {
             return;
         };
-        let package = customerio_package(specifier);
+        let package = self.package_of(specifier);
         let Some(clause) = named_child_of_kind(statement, "import_clause") else {
             return;
         };
@@ -548,7 +585,7 @@ impl Bindings {
         let Some(specifier) = call.and_then(|call| require_specifier(call, source)) else {
             return;
         };
-        let package = customerio_package(specifier);
+        let package = self.package_of(specifier);
         match (pattern.kind(), member) {
             ("identifier", Some(member)) => self.import_binding(
                 package,

@@ -2,6 +2,7 @@
 //! the CLI (`crate::cli`) and the language server (`crate::lsp`) are adapters over it.
 
 pub mod clients;
+pub mod config;
 pub mod finding;
 pub mod fix;
 pub mod language;
@@ -10,13 +11,16 @@ pub mod project;
 pub mod query;
 pub mod rules;
 pub mod sdk;
+pub mod suppress;
 pub mod syntax;
+pub mod user_rules;
 pub mod workspace;
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Arc;
 
 use tree_sitter::Tree;
 
@@ -54,6 +58,10 @@ pub struct Settings {
     pub event_name_style: EventNameStyle,
     /// Extra names (`analytics`, `this.customerio`) to treat as clients of an SDK.
     pub extra_clients: HashMap<String, Sdk>,
+    /// Wrapper packages (`@acme/customerio`) → the Customer.io package they re-export.
+    pub extra_packages: HashMap<String, &'static str>,
+    /// User rules from the configuration's `rule_dirs` (empty by default).
+    pub user_rules: Arc<user_rules::UserRules>,
 }
 
 impl Settings {
@@ -63,6 +71,16 @@ impl Settings {
             Some(RuleLevel::Off) => None,
             Some(RuleLevel::On(severity)) => Some(*severity),
             None => Some(rule.severity),
+        }
+    }
+
+    /// The severity rule `id` reports at given its default, or `None` when it is off. For
+    /// rules that are not built-in (user rules, `unused-suppression`).
+    pub fn severity_of_id(&self, id: &str, default: Severity) -> Option<Severity> {
+        match self.rule_levels.get(id) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(severity)) => Some(*severity),
+            None => Some(default),
         }
     }
 }
@@ -82,6 +100,10 @@ pub struct FileAnalysis {
     pub facts: FileFacts,
     /// Rules that panicked on this file (the rest of the file's findings still stand).
     pub internal_errors: Vec<String>,
+    /// The file's `cio-lsp-disable…` comments. NOT yet applied to `findings`: call
+    /// [`suppress::apply`] once the workspace findings are merged in, so that unused
+    /// suppressions can be told apart.
+    pub suppressions: suppress::Suppressions,
 }
 
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
@@ -95,6 +117,7 @@ pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[S
             .extra_clients
             .keys()
             .any(|name| found(name.rsplit('.').next().unwrap_or(name)))
+        || settings.extra_packages.keys().any(|package| found(package))
         || exporting_stems.iter().any(|stem| found(stem))
 }
 
@@ -104,7 +127,13 @@ pub fn analyze(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect(file.tree, file.text, workspace, &settings.extra_clients);
+    let bindings = Bindings::collect_configured(
+        file.tree,
+        file.text,
+        workspace,
+        &settings.extra_clients,
+        &settings.extra_packages,
+    );
     let ranges = client_ranges(file.tree, file.text, &bindings);
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
 }
@@ -116,7 +145,13 @@ pub fn analyze_whole_tree(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect(file.tree, file.text, workspace, &settings.extra_clients);
+    let bindings = Bindings::collect_configured(
+        file.tree,
+        file.text,
+        workspace,
+        &settings.extra_clients,
+        &settings.extra_packages,
+    );
     analyze_ranges(file, settings, workspace, &bindings, None)
 }
 
@@ -134,6 +169,9 @@ fn analyze_ranges(
             handles_bounce: rules::cio008::mentions_bounce_handling(file.text),
             ..FileFacts::default()
         },
+        // Scanned before the early return: an unused suppression is reported even in a file
+        // without findings.
+        suppressions: suppress::scan(file.text, file.tree),
         ..FileAnalysis::default()
     };
     if ranges.is_some_and(|r| r.is_empty()) {
@@ -177,6 +215,8 @@ fn analyze_ranges(
         tracing::error!("{message}");
         analysis.internal_errors.push(message);
     }
+    // User rules (config `rule_dirs`) see the same statements as the built-in ones.
+    user_rules::run(file, settings, bindings, ranges, &mut findings);
     findings
         .retain(|f| rules::find(&f.rule).is_none_or(|rule| settings.severity_of(rule).is_some()));
     apply_supersedes(&mut findings);

@@ -6,9 +6,12 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::config::IgnoreGlobs;
+use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
+
 use super::{
-    analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings, Bindings,
-    Finding, Lang, NoWorkspaceView, Settings, SourceFile, WorkspaceIndex,
+    analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings,
+    Applicability, Bindings, Finding, Lang, NoWorkspaceView, Settings, SourceFile, WorkspaceIndex,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -37,6 +40,11 @@ pub struct Discovered {
 /// Walks `paths` (files or directories) respecting `.gitignore`, skipping `node_modules`,
 /// build output and minified files.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
+    discover_ignoring(paths, None)
+}
+
+/// Like [`discover`], also skipping what the configuration's `ignore` globs match.
+pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         if !path.exists() {
@@ -50,7 +58,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .hidden(true)
             .git_ignore(true)
             .require_git(false)
-            .filter_entry(|entry| !is_excluded_dir(entry.path(), entry.depth()))
+            .filter_entry({
+                let ignore = ignore.cloned();
+                move |entry| {
+                    !is_excluded_dir(entry.path(), entry.depth())
+                        && !ignore
+                            .as_ref()
+                            .is_some_and(|globs| globs.is_ignored(entry.path()))
+                }
+            })
             .build();
         for entry in walker {
             let entry = match entry {
@@ -171,6 +187,17 @@ pub fn analyze_project(
     settings: &Settings,
     on_progress: &(dyn Fn() + Sync),
 ) -> ProjectReport {
+    analyze_project_with_index(root, discovered, settings, on_progress).0
+}
+
+/// [`analyze_project`], also returning the workspace index it built (for re-analysing single
+/// files against the same workspace, as [`fix_project`] does).
+pub fn analyze_project_with_index(
+    root: &Path,
+    discovered: &Discovered,
+    settings: &Settings,
+    on_progress: &(dyn Fn() + Sync),
+) -> (ProjectReport, WorkspaceIndex) {
     let mut report = ProjectReport {
         skipped: discovered.skipped.clone(),
         ..Default::default()
@@ -226,8 +253,13 @@ pub fn analyze_project(
         .collect();
     for (i, tree) in &parsed_direct {
         let file = &files[*i];
-        let bindings =
-            Bindings::collect(tree, &file.text, &NoWorkspaceView, &settings.extra_clients);
+        let bindings = Bindings::collect_configured(
+            tree,
+            &file.text,
+            &NoWorkspaceView,
+            &settings.extra_clients,
+            &settings.extra_packages,
+        );
         if !bindings.exports.is_empty() {
             let facts = super::FileFacts {
                 exports: bindings.exports.clone(),
@@ -296,6 +328,8 @@ pub fn analyze_project(
         let mut findings = analysis.findings;
         let extra = workspace_findings(&file.path, &analysis.facts, &index, settings);
         merge_workspace_findings(&mut findings, extra);
+        // Suppression comments apply to local and workspace findings alike.
+        super::suppress::apply(&file.text, &analysis.suppressions, &mut findings, settings);
         report.internal_errors.extend(analysis.internal_errors);
         if !findings.is_empty() {
             report.files.push(FileReport {
@@ -307,5 +341,130 @@ pub fn analyze_project(
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    report
+    (report, index)
+}
+
+// ---- `check --fix` -------------------------------------------------------------------------
+// Lives in the core (not the CLI) so that every caller fixes the same way: the multi-round
+// loop itself is `fix::fix_all_rounds`, shared with the server's fix-all.
+
+/// A file that `fix_project` rewrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedFile {
+    pub path: PathBuf,
+    pub fixes_applied: usize,
+}
+
+/// What `fix_project` did.
+#[derive(Debug, Default)]
+pub struct FixSummary {
+    pub fixed: Vec<FixedFile>,
+    /// Files that could not be written, or whose fixes were refused (I/O errors).
+    pub errors: Vec<String>,
+}
+
+impl FixSummary {
+    pub fn fixes_applied(&self) -> usize {
+        self.fixed.iter().map(|f| f.fixes_applied).sum()
+    }
+}
+
+/// Applies every fix-all-safe fix of the workspace in place, re-analysing each fixed file until
+/// nothing changes (at most [`MAX_FIX_ROUNDS`] rounds), writes each changed file atomically,
+/// then analyses the workspace again: the returned report holds what is left.
+pub fn fix_project(
+    root: &Path,
+    discovered: &Discovered,
+    settings: &Settings,
+    on_progress: &(dyn Fn() + Sync),
+) -> (FixSummary, ProjectReport) {
+    let (report, index) = analyze_project_with_index(root, discovered, settings, on_progress);
+    let fixable = report.files.iter().filter(|file| {
+        file.findings
+            .iter()
+            .flat_map(|f| &f.fixes)
+            .any(|fix| fix.applicability == Applicability::FixAll)
+    });
+    let results: Vec<Result<Option<FixedFile>, String>> = fixable
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|file| fix_file(file, &index, settings))
+        .collect();
+    let mut summary = FixSummary::default();
+    for result in results {
+        match result {
+            Ok(Some(fixed)) => summary.fixed.push(fixed),
+            Ok(None) => {}
+            Err(error) => summary.errors.push(error),
+        }
+    }
+    if summary.fixed.is_empty() {
+        return (summary, report);
+    }
+    // Fixed files changed on disk: the remaining findings come from a fresh analysis.
+    let report = analyze_project(root, discovered, settings, &|| {});
+    (summary, report)
+}
+
+fn fix_file(
+    file: &FileReport,
+    index: &WorkspaceIndex,
+    settings: &Settings,
+) -> Result<Option<FixedFile>, String> {
+    let lang = Lang::from_path(&file.path).unwrap_or(Lang::TypeScript);
+    let view = index.view(&file.path);
+    let analyze_text = |text: &str| {
+        let tree = parse(lang, text, None);
+        let source = SourceFile {
+            path: &file.path,
+            lang,
+            text,
+            tree: &tree,
+        };
+        analyze(&source, settings, &view).findings
+    };
+    let outcome = fix_all_rounds(&file.text, MAX_FIX_ROUNDS, analyze_text)
+        .map_err(|error| format!("{}: fixes not applied: {error}", file.path.display()))?;
+    if outcome.fixes_applied == 0 || outcome.text == file.text {
+        return Ok(None);
+    }
+    // Safety net: a fix must never break the parse. Rules are tested for this; if one slips,
+    // keep the user's file as it was.
+    let broke_parse = |text: &str| parse(lang, text, None).root_node().has_error();
+    if broke_parse(&outcome.text) && !broke_parse(&file.text) {
+        return Err(format!(
+            "{}: fixes not applied: they would break the syntax",
+            file.path.display()
+        ));
+    }
+    write_atomically(&file.path, &outcome.text).map_err(|error| {
+        format!(
+            "{}: cannot write the fixed file: {error}",
+            file.path.display()
+        )
+    })?;
+    Ok(Some(FixedFile {
+        path: file.path.clone(),
+        fixes_applied: outcome.fixes_applied,
+    }))
+}
+
+/// Replaces `path`'s contents with `text` without ever leaving a half-written file: writes a
+/// temporary file in the same directory (so the rename stays on one file system), gives it the
+/// original's permissions, then renames it over the original.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let permissions = std::fs::metadata(path)?.permissions();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".cio-lsp-fix")
+        .tempfile_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    std::fs::set_permissions(temp.path(), permissions)?;
+    temp.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The command line: `cio-lsp check`, `rules`, `explain`, `serve`. An adapter over the core.
 
 mod check;
+mod configure; // issue 4: config discovery for `check`, `rules`, `explain`
 pub mod output;
 
 use std::path::PathBuf;
@@ -8,14 +9,30 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analysis::config::Config;
 use crate::analysis::rules::RULES;
 
-/// Catches Customer.io integration mistakes in JavaScript and TypeScript.
+/// Finds Customer.io integration mistakes in JavaScript and TypeScript code.
+///
+/// cio-lsp knows the Customer.io SDKs (customerio-node, the `_cio` browser snippet, the CDP
+/// libraries, React Native) and flags the mistakes teams make with them: timestamps in
+/// milliseconds, the wrong API key, unhandled promise rejections, and more (`cio-lsp rules`).
 #[derive(Debug, Parser)]
-#[command(name = "cio-lsp", version, about, long_about = None)]
+#[command(
+    name = "cio-lsp",
+    version,
+    about,
+    long_about,
+    after_help = "Examples:\n  \
+      cio-lsp check                      check the current directory\n  \
+      cio-lsp check src/ --fix           fix what is safe to fix, report the rest\n  \
+      cio-lsp check --format sarif -o cio.sarif   a report for GitHub code scanning\n  \
+      cio-lsp explain CIO002             why a rule exists and how to fix its findings\n\n\
+      Editors start the language server with `cio-lsp serve` (or `cio-lsp --stdio`)."
+)]
 pub struct Cli {
-    /// Run the language server on stdio (what VS Code's client passes; same as `serve`).
-    #[arg(long, global = false)]
+    /// Run the language server on stdio (what editor clients pass; same as `serve`).
+    #[arg(long)]
     pub stdio: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -23,50 +40,79 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check files or directories (default: the current directory) and report findings.
+    /// Check files or directories and report the mistakes found.
     ///
-    /// The given paths form one workspace. Exit code: 0 when there is no error-severity finding,
-    /// 1 when there is one (or a warning, with --deny-warnings), 2 on usage or I/O errors.
+    /// The given paths (default: the current directory) are checked as one workspace, so a
+    /// client exported by `lib/customerio.ts` is recognised where other files import it.
+    /// `.gitignore` is respected; `node_modules`, build output (`dist`, `build`, `.next`, …),
+    /// minified files and files over 2 MiB are skipped.
+    ///
+    /// Exit code: 0 when there is no error-severity finding, 1 when there is one (or a warning,
+    /// with --deny-warnings), 2 on usage or I/O errors (a path that does not exist, a report
+    /// or a fixed file that cannot be written).
+    #[command(after_help = "Examples:\n  \
+      cio-lsp check\n  \
+      cio-lsp check src/ lib/ --deny-warnings\n  \
+      cio-lsp check --fix\n  \
+      cio-lsp check --format github      annotations in a GitHub Actions job\n  \
+      cio-lsp check --format sarif --output cio-lsp.sarif")]
     Check(CheckArgs),
-    /// Run the language server on stdin/stdout.
+    /// Run the language server on stdin/stdout (editors start this).
     Serve,
-    /// List every rule with its id, default severity and autofix.
-    Rules,
-    /// Print a rule's documentation, e.g. `cio-lsp explain CIO002`.
+    /// List every rule: id, name, default severity, autofix, summary (user rules too).
+    Rules {
+        // issue 4: user rules come from the configuration.
+        /// Configuration file (default: the nearest cio-lsp.toml above the current directory).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
+    },
+    /// Print a rule's documentation: why it matters, wrong and right code, the fix.
     Explain {
-        /// Rule id (CIO002) or name (millisecond-timestamp).
+        /// Rule id (`CIO002`, case-insensitive) or name (`millisecond-timestamp`).
         rule: String,
+        // issue 4: user rules come from the configuration.
+        /// Configuration file (default: the nearest cio-lsp.toml above the current directory).
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check.
+    /// Files or directories to check, together as one workspace.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format.
+    /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Apply every fix-all-safe fix in place.
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Apply every fix that is safe to apply unreviewed (fix-all safe), in place, then report
+    /// what is left.
     #[arg(long)]
     pub fix: bool,
     /// Exit with 1 on warnings as well as errors.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Never show a progress bar.
+    /// Never show a progress bar (it only shows on a terminal, for scans of over 200 files).
     #[arg(long)]
     pub no_progress: bool,
+    // issue 4 (config branch):
+    /// Configuration file (default: the nearest cio-lsp.toml above the checked paths).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Code frames with the range underlined, and a summary.
+    /// Code frames with the mistake underlined, and a summary (for people).
     Human,
-    /// One JSON document (schema in the README).
+    /// One JSON document with a stable schema (see the README).
     Json,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0 (GitHub code scanning, other SARIF viewers).
     Sarif,
-    /// GitHub Actions workflow commands (`::error file=…`).
+    /// GitHub Actions workflow commands: annotations on the pull request.
     Github,
 }
 
@@ -92,11 +138,21 @@ pub fn run() -> ExitCode {
             }
         },
         (false, Some(Command::Check(args))) => check::run(&args),
-        (false, Some(Command::Rules)) => {
-            print_rules();
-            ExitCode::SUCCESS
+        (false, Some(Command::Rules { config })) => {
+            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
+                Ok(config) => {
+                    print_rules(config.as_ref());
+                    ExitCode::SUCCESS
+                }
+                Err(code) => code,
+            }
         }
-        (false, Some(Command::Explain { rule })) => explain(&rule),
+        (false, Some(Command::Explain { rule, config })) => {
+            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
+                Ok(config) => explain(&rule, config.as_ref()),
+                Err(code) => code,
+            }
+        }
         (false, None) => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
@@ -105,14 +161,16 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn print_rules() {
+fn print_rules(config: Option<&Config>) {
+    let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(4);
+    let autofix_width = RULES.iter().map(|r| r.autofix.len()).max().unwrap_or(7);
     println!(
-        "{:<7} {:<24} {:<8} {:<19} summary",
+        "{:<7} {:<name_width$} {:<8} {:<autofix_width$} summary",
         "id", "name", "severity", "autofix"
     );
     for rule in RULES {
         println!(
-            "{:<7} {:<24} {:<8} {:<19} {}",
+            "{:<7} {:<name_width$} {:<8} {:<autofix_width$} {}",
             rule.id,
             rule.name,
             rule.severity.as_str(),
@@ -120,12 +178,36 @@ fn print_rules() {
             rule.summary
         );
     }
+    // issue 4: user rules, after the built-in ones.
+    for rule in config.iter().flat_map(|c| c.user_rules.rules.iter()) {
+        println!(
+            "{:<7} {:<name_width$} {:<8} {:<autofix_width$} {} (user rule, {})",
+            rule.id,
+            rule.name,
+            rule.severity.as_str(),
+            if rule.has_fix { "yes" } else { "no" },
+            rule.message,
+            rule.meta_path.display()
+        );
+    }
+    println!();
+    println!("`cio-lsp explain <id>` prints a rule's documentation.");
 }
 
-fn explain(id: &str) -> ExitCode {
-    match crate::analysis::rules::find(id) {
-        Some(rule) => {
-            print!("{}", rule.docs);
+fn explain(id: &str, config: Option<&Config>) -> ExitCode {
+    // issue 4: a user rule's docs when no built-in rule has this id.
+    let user_docs = config
+        .and_then(|c| c.user_rules.find(id))
+        .map(|r| r.docs.as_str());
+    match crate::analysis::rules::find(id)
+        .map(|r| r.docs)
+        .or(user_docs)
+    {
+        Some(docs) => {
+            print!("{docs}");
+            if !docs.ends_with('\n') {
+                println!();
+            }
             ExitCode::SUCCESS
         }
         None => {

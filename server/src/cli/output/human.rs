@@ -1,97 +1,244 @@
-//! rustc/oxlint-style code frames.
+//! `--format human`: rustc/oxlint-style code frames, notes for related locations, a summary.
+//!
+//! ```text
+//! error[CIO002]: `created_at` is in milliseconds; Customer.io expects Unix seconds
+//!   --> src/signup.ts:8:64
+//!   |
+//! 8 |   await cio.identify(user.id, { email: user.email, created_at: Date.now() });
+//!   |                                                                ^^^^^^^^^^
+//!   = fix (applied by --fix): Convert `created_at` to Unix seconds
+//! ```
 
 use std::io::{self, Write};
-use std::path::Path;
 
-use crate::analysis::position::{Encoding, LineIndex};
-use crate::analysis::project::ProjectReport;
-use crate::cli::check::display_path;
+use super::{plural, ReportContext, Span};
+use crate::analysis::position::LineIndex;
+use crate::analysis::project::FileReport;
+use crate::analysis::{Applicability, Finding, Severity};
 
-pub fn print(out: &mut dyn Write, report: &ProjectReport, root: &Path) -> io::Result<()> {
-    let mut counts = [0usize; 4];
-    for file in &report.files {
-        let index = LineIndex::new(&file.text);
-        let path = display_path(&file.path, root);
-        for finding in &file.findings {
-            counts[finding.severity as usize] += 1;
-            let start = index.position(&file.text, finding.range.start, Encoding::Utf8);
-            let end = index.position(&file.text, finding.range.end, Encoding::Utf8);
-            writeln!(
-                out,
-                "{}[{}]: {}",
-                finding.severity.as_str(),
-                finding.rule,
-                finding.message
-            )?;
-            writeln!(
-                out,
-                "  --> {}:{}:{}",
-                path,
-                start.line + 1,
-                char_col(&file.text, &index, finding.range.start) + 1
-            )?;
-            let line_range = index.line_range(&file.text, start.line as usize);
-            let line_text = &file.text[line_range.clone()];
-            let gutter = (start.line + 1).to_string();
-            writeln!(out, "{} |", " ".repeat(gutter.len()))?;
-            writeln!(out, "{gutter} | {line_text}")?;
-            let underline_start = char_col(&file.text, &index, finding.range.start);
-            let underline_end = if end.line == start.line {
-                char_col(&file.text, &index, finding.range.end)
-            } else {
-                line_text.chars().count()
-            };
-            let width = underline_end.saturating_sub(underline_start).max(1);
-            writeln!(
-                out,
-                "{} | {}{}",
-                " ".repeat(gutter.len()),
-                " ".repeat(underline_start),
-                "^".repeat(width)
-            )?;
-            if let Some(fix) = finding.fixes.first() {
-                writeln!(out, "{} = fix: {}", " ".repeat(gutter.len()), fix.title)?;
-            }
-            writeln!(out)?;
+/// Tabs are shown as this many spaces so that the underline lines up.
+const TAB_WIDTH: usize = 4;
+
+/// ANSI styling, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, ansi: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{ansi}m{text}\x1b[0m")
+        } else {
+            text.to_string()
         }
     }
-    for skipped in &report.skipped {
+
+    fn severity(self, severity: Severity, text: &str) -> String {
+        let ansi = match severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info | Severity::Hint => "1;36",
+        };
+        self.paint(ansi, text)
+    }
+
+    fn frame(self, text: &str) -> String {
+        self.paint("1;34", text)
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+pub fn print(out: &mut dyn Write, ctx: &ReportContext, style: Style) -> io::Result<()> {
+    for file in &ctx.report.files {
+        let index = LineIndex::new(&file.text);
+        for finding in &file.findings {
+            print_finding(out, ctx, style, file, &index, finding)?;
+        }
+    }
+    for skipped in &ctx.report.skipped {
         writeln!(
             out,
-            "note: skipped {}: {}",
-            display_path(&skipped.path, root),
+            "{}: skipped {}: {}",
+            style.bold("note"),
+            ctx.base.display(&skipped.path),
             skipped.reason
         )?;
     }
-    let total: usize = counts.iter().sum();
+    print_summary(out, ctx, style)
+}
+
+fn print_finding(
+    out: &mut dyn Write,
+    ctx: &ReportContext,
+    style: Style,
+    file: &FileReport,
+    index: &LineIndex,
+    finding: &Finding,
+) -> io::Result<()> {
+    let span = Span::new(&file.text, index, &finding.range);
+    let gutter = " ".repeat(span.start_line.to_string().len());
     writeln!(
         out,
-        "Found {} problem{} ({} error{}, {} warning{}, {} info) in {} file{} checked.",
-        total,
-        plural(total),
-        counts[3],
-        plural(counts[3]),
-        counts[2],
-        plural(counts[2]),
-        counts[1],
-        report.files_checked,
-        plural(report.files_checked)
-    )
-}
+        "{}: {}",
+        style.severity(
+            finding.severity,
+            &format!("{}[{}]", finding.severity.as_str(), finding.rule)
+        ),
+        style.bold(&finding.message)
+    )?;
+    writeln!(
+        out,
+        "{gutter}{} {}:{}:{}",
+        style.frame("-->"),
+        ctx.base.display(&file.path),
+        span.start_line,
+        span.start_column
+    )?;
 
-/// Column in characters, for aligning the underline under the source line.
-fn char_col(text: &str, index: &LineIndex, offset: usize) -> usize {
-    let line = index.line_of(offset);
-    let start = index.line_range(text, line).start;
-    text[start..offset.min(text.len()).max(start)]
-        .chars()
-        .count()
-}
+    // The first line of the range, underlined from its start to its end (or the line's end).
+    let line = index.line_of(finding.range.start);
+    let line_range = index.line_range(&file.text, line);
+    let line_text = &file.text[line_range.clone()];
+    let underline_end = finding
+        .range
+        .end
+        .min(line_range.end)
+        .max(finding.range.start);
+    let before = display_width(&file.text[line_range.start..finding.range.start]);
+    let width = display_width(&file.text[finding.range.start..underline_end]).max(1);
+    writeln!(out, "{gutter} {}", style.frame("|"))?;
+    writeln!(
+        out,
+        "{} {} {}",
+        style.frame(&span.start_line.to_string()),
+        style.frame("|"),
+        line_text.replace('\t', &" ".repeat(TAB_WIDTH))
+    )?;
+    writeln!(
+        out,
+        "{gutter} {} {}{}",
+        style.frame("|"),
+        " ".repeat(before),
+        style.severity(finding.severity, &"^".repeat(width))
+    )?;
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
+    for related in &finding.related {
+        let at = Span::of_location(&related.location);
+        writeln!(
+            out,
+            "{gutter} {} {}: {}",
+            style.frame("="),
+            style.bold("note"),
+            related.message
+        )?;
+        writeln!(
+            out,
+            "{gutter}   {} {}:{}:{}",
+            style.frame("-->"),
+            ctx.base.display(&related.location.path),
+            at.start_line,
+            at.start_column
+        )?;
     }
+    for fix in &finding.fixes {
+        let label = match fix.applicability {
+            Applicability::FixAll => "fix (applied by --fix)",
+            Applicability::QuickFix => "fix (in the editor)",
+            Applicability::Suggestion => "suggestion",
+        };
+        writeln!(
+            out,
+            "{gutter} {} {}: {}",
+            style.frame("="),
+            style.bold(label),
+            fix.title
+        )?;
+    }
+    if crate::analysis::rules::find(&finding.rule).is_some() {
+        writeln!(
+            out,
+            "{gutter} {} {}: `cio-lsp explain {}`",
+            style.frame("="),
+            style.bold("help"),
+            finding.rule
+        )?;
+    }
+    writeln!(out)
+}
+
+/// Columns a text takes on a terminal: tabs expanded, wide glyphs (CJK, emoji) as two.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '\t' => TAB_WIDTH,
+            _ => unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+        })
+        .sum()
+}
+
+fn print_summary(out: &mut dyn Write, ctx: &ReportContext, style: Style) -> io::Result<()> {
+    let report = ctx.report;
+    if let Some(fixed) = ctx.fixed {
+        if !fixed.fixed.is_empty() {
+            writeln!(
+                out,
+                "Fixed {} in {}.",
+                plural(fixed.fixes_applied(), "problem", "problems"),
+                plural(fixed.fixed.len(), "file", "files")
+            )?;
+        }
+    }
+    let total = ctx.findings().count();
+    let checked = plural(report.files_checked, "file", "files");
+    let skipped = if report.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} skipped",
+            plural(report.skipped.len(), "file", "files")
+        )
+    };
+    if total == 0 {
+        return writeln!(
+            out,
+            "{}",
+            style.bold(&format!("No problems found ({checked} checked{skipped})."))
+        );
+    }
+    let summary = format!(
+        "Found {} ({}, {}, {}) in {}; {checked} checked{skipped}.",
+        plural(total, "problem", "problems"),
+        plural(ctx.count(Severity::Error), "error", "errors"),
+        plural(ctx.count(Severity::Warning), "warning", "warnings"),
+        plural(ctx.count_infos(), "info", "infos"),
+        plural(report.files.len(), "file", "files"),
+    );
+    let color = if ctx.count(Severity::Error) > 0 {
+        Severity::Error
+    } else if ctx.count(Severity::Warning) > 0 {
+        Severity::Warning
+    } else {
+        Severity::Info
+    };
+    writeln!(out, "{}", style.severity(color, &summary))?;
+    let fixable = ctx
+        .findings()
+        .filter(|f| {
+            f.fixes
+                .iter()
+                .any(|fix| fix.applicability == Applicability::FixAll)
+        })
+        .count();
+    if fixable > 0 {
+        writeln!(
+            out,
+            "{} fixable with `cio-lsp check --fix`.",
+            plural(fixable, "problem is", "problems are")
+        )?;
+    }
+    Ok(())
 }

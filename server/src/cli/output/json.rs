@@ -1,73 +1,121 @@
-//! `--format json`: one document, schema documented in the README.
+//! `--format json`: one JSON document. The schema is stable: fields are only ever added, and
+//! a change that removes or re-types a field bumps `version`.
+//!
+//! ```text
+//! {
+//!   "version": 1,
+//!   "tool": { "name": "cio-lsp", "version": "0.1.0" },
+//!   "findings": [{
+//!     "rule": "CIO002",                    // rule id
+//!     "name": "millisecond-timestamp",     // rule name (null for a rule cio-lsp does not know)
+//!     "severity": "error",                 // "error" | "warning" | "info" | "hint"
+//!     "message": "…",
+//!     "path": "src/signup.ts",             // relative to the current directory, `/`-separated
+//!     "range": Range,
+//!     "related": [{ "path": "…", "range": Range, "message": "…" }],
+//!     "fixes": [{
+//!       "title": "…",
+//!       "applicability": "fix-all",        // "fix-all" (applied by --fix) | "quick-fix" | "suggestion"
+//!       "edits": [{ "range": Range, "text": "…" }]   // edits of the finding's file
+//!     }]
+//!   }],
+//!   "skipped": [{ "path": "…", "reason": "…" }],
+//!   "fixed": [{ "path": "…", "fixes": 2 }],  // files that --fix rewrote (empty without --fix)
+//!   "summary": { "files_checked": 12, "files_parsed": 3, "errors": 1, "warnings": 0,
+//!                "infos": 0, "fixes_applied": 0 }
+//! }
+//! Range = { "start": Position, "end": Position }   (end is exclusive)
+//! Position = { "line": 1-based, "column": 1-based in UTF-16 code units, "offset": 0-based byte offset }
+//! ```
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::ops::Range;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
-use crate::analysis::position::{Encoding, LineIndex};
-use crate::analysis::project::ProjectReport;
-use crate::cli::check::display_path;
+use super::{ReportContext, Span};
+use crate::analysis::position::LineIndex;
+use crate::analysis::rules;
+use crate::analysis::{Finding, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn print(out: &mut dyn Write, report: &ProjectReport, root: &Path) -> io::Result<()> {
-    let mut findings = Vec::new();
-    for file in &report.files {
-        let index = LineIndex::new(&file.text);
-        let path = display_path(&file.path, root);
-        for finding in &file.findings {
-            let start = index.position(&file.text, finding.range.start, Encoding::Utf8);
-            let end = index.position(&file.text, finding.range.end, Encoding::Utf8);
-            findings.push(json!({
-                "rule": finding.rule,
-                "severity": finding.severity,
-                "message": finding.message,
-                "path": path,
-                "range": {
-                    "start": { "line": start.line + 1, "column": start.col + 1, "offset": finding.range.start },
-                    "end": { "line": end.line + 1, "column": end.col + 1, "offset": finding.range.end },
-                },
-                "related": finding.related.iter().map(|r| json!({
-                    "path": display_path(&r.location.path, root),
-                    "line": r.location.utf8.0.line + 1,
-                    "column": r.location.utf8.0.col + 1,
-                    "message": r.message,
-                })).collect::<Vec<_>>(),
-                "fixes": finding.fixes.iter().map(|fix| json!({
-                    "title": fix.title,
-                    "applicability": fix.applicability,
-                    "edits": fix.edits.iter().map(|e| json!({
-                        "start": e.range.start, "end": e.range.end, "text": e.new_text,
-                    })).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            }));
-        }
-    }
-    let document = json!({
-        "version": SCHEMA_VERSION,
-        "tool": { "name": "cio-lsp", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings,
-        "skipped": report.skipped.iter().map(|s| json!({
-            "path": display_path(&s.path, root), "reason": s.reason,
-        })).collect::<Vec<_>>(),
-        "summary": {
-            "files_checked": report.files_checked,
-            "files_parsed": report.files_parsed,
-            "errors": count(report, crate::analysis::Severity::Error),
-            "warnings": count(report, crate::analysis::Severity::Warning),
-            "infos": count(report, crate::analysis::Severity::Info),
-        },
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(ctx))?;
     writeln!(out)
 }
 
-fn count(report: &ProjectReport, severity: crate::analysis::Severity) -> usize {
-    report
-        .files
-        .iter()
-        .flat_map(|f| &f.findings)
-        .filter(|f| f.severity == severity)
-        .count()
+pub fn document(ctx: &ReportContext) -> Value {
+    let mut findings = Vec::new();
+    for file in &ctx.report.files {
+        let index = LineIndex::new(&file.text);
+        let path = ctx.base.display(&file.path);
+        for finding in &file.findings {
+            findings.push(finding_json(ctx, finding, &path, &file.text, &index));
+        }
+    }
+    let fixed: Vec<Value> = ctx
+        .fixed
+        .map(|summary| {
+            summary
+                .fixed
+                .iter()
+                .map(|f| json!({ "path": ctx.base.display(&f.path), "fixes": f.fixes_applied }))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "version": SCHEMA_VERSION,
+        "tool": { "name": "cio-lsp", "version": env!("CARGO_PKG_VERSION") },
+        "findings": findings,
+        "skipped": ctx.report.skipped.iter().map(|s| json!({
+            "path": ctx.base.display(&s.path), "reason": s.reason,
+        })).collect::<Vec<_>>(),
+        "fixed": fixed,
+        "summary": {
+            "files_checked": ctx.report.files_checked,
+            "files_parsed": ctx.report.files_parsed,
+            "errors": ctx.count(Severity::Error),
+            "warnings": ctx.count(Severity::Warning),
+            "infos": ctx.count_infos(),
+            "fixes_applied": ctx.fixes_applied(),
+        },
+    })
+}
+
+fn finding_json(
+    ctx: &ReportContext,
+    finding: &Finding,
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+) -> Value {
+    json!({
+        "rule": finding.rule,
+        "name": rules::find(&finding.rule).map(|rule| rule.name),
+        "severity": finding.severity,
+        "message": finding.message,
+        "path": path,
+        "range": range_json(Span::new(text, index, &finding.range), &finding.range),
+        "related": finding.related.iter().map(|r| json!({
+            "path": ctx.base.display(&r.location.path),
+            "range": range_json(Span::of_location(&r.location), &r.location.range),
+            "message": r.message,
+        })).collect::<Vec<_>>(),
+        "fixes": finding.fixes.iter().map(|fix| json!({
+            "title": fix.title,
+            "applicability": fix.applicability,
+            "edits": fix.edits.iter().map(|edit| json!({
+                "range": range_json(Span::new(text, index, &edit.range), &edit.range),
+                "text": edit.new_text,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn range_json(span: Span, bytes: &Range<usize>) -> Value {
+    json!({
+        "start": { "line": span.start_line, "column": span.start_column, "offset": bytes.start },
+        "end": { "line": span.end_line, "column": span.end_column, "offset": bytes.end },
+    })
 }

@@ -1,0 +1,244 @@
+//! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+//!
+//! - `runs[0].tool.driver.rules`: every built-in rule (id, name, short and full description,
+//!   help as text and Markdown from the rule's docs, default level); `ruleIndex` points here.
+//! - `results`: one per finding; `artifactLocation.uri` is relative to `%SRCROOT%` (the
+//!   directory paths are reported from, also given as an absolute `file:` URI in
+//!   `originalUriBaseIds`); regions are 1-based with UTF-16 columns (`columnKind`
+//!   `utf16CodeUnits`, SARIF's default) and an exclusive end column.
+//! - `relatedLocations` for related information, `fixes` with `artifactChanges` for every fix.
+//! - Skipped files are `toolExecutionNotifications` of the run's invocation.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::{DisplayBase, ReportContext, Span};
+use crate::analysis::position::LineIndex;
+use crate::analysis::project::FileReport;
+use crate::analysis::rules::{Rule, RULES};
+use crate::analysis::{Finding, Severity};
+
+pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+
+pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(ctx))?;
+    writeln!(out)
+}
+
+pub fn document(ctx: &ReportContext) -> Value {
+    let mut results = Vec::new();
+    for file in &ctx.report.files {
+        let index = LineIndex::new(&file.text);
+        for finding in &file.findings {
+            results.push(result(ctx.base, file, &index, finding));
+        }
+    }
+    let notifications: Vec<Value> = ctx
+        .report
+        .skipped
+        .iter()
+        .map(|skipped| {
+            json!({
+                "level": "note",
+                "message": { "text": format!("skipped: {}", skipped.reason) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": artifact_location(ctx.base, &skipped.path),
+                } }],
+            })
+        })
+        .collect();
+    let mut driver = json!({
+        "name": "cio-lsp",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": RULES.iter().map(rule_descriptor).collect::<Vec<_>>(),
+    });
+    if let Some(uri) = information_uri() {
+        driver["informationUri"] = json!(uri);
+    }
+    json!({
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": driver },
+            "originalUriBaseIds": {
+                SRCROOT: { "uri": directory_uri(ctx.base.path()) },
+            },
+            "columnKind": "utf16CodeUnits",
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
+            "results": results,
+        }],
+    })
+}
+
+/// The project's home page from Cargo metadata (`repository`, else `homepage`), when set.
+fn information_uri() -> Option<&'static str> {
+    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
+        .into_iter()
+        .find(|uri| !uri.is_empty())
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+fn rule_descriptor(rule: &Rule) -> Value {
+    json!({
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": { "text": rule.summary },
+        "fullDescription": {
+            "text": first_paragraph(rule.docs).map_or_else(|| rule.summary.to_string(), |p| p.replace("**", "")),
+            "markdown": first_paragraph(rule.docs).unwrap_or_else(|| rule.summary.to_string()),
+        },
+        "help": { "text": rule.docs, "markdown": rule.docs },
+        "defaultConfiguration": { "level": level(rule.severity) },
+        "properties": { "tags": ["customer.io"] },
+    })
+}
+
+/// The first prose paragraph of a rule's Markdown docs (after the title and the severity line),
+/// on one line.
+fn first_paragraph(docs: &str) -> Option<String> {
+    docs.split("\n\n")
+        .map(str::trim)
+        .find(|p| !p.is_empty() && !p.starts_with('#') && !p.starts_with("**Severity"))
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn result(base: &DisplayBase, file: &FileReport, index: &LineIndex, finding: &Finding) -> Value {
+    let mut result = json!({
+        "ruleId": finding.rule,
+        "level": level(finding.severity),
+        "message": { "text": finding.message },
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": artifact_location(base, &file.path),
+            "region": region(Span::new(&file.text, index, &finding.range)),
+        } }],
+    });
+    if let Some(position) = RULES.iter().position(|rule| rule.id == finding.rule) {
+        result["ruleIndex"] = json!(position);
+    }
+    if !finding.related.is_empty() {
+        result["relatedLocations"] = finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, related)| {
+                json!({
+                    "id": id,
+                    "message": { "text": related.message },
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(base, &related.location.path),
+                        "region": region(Span::of_location(&related.location)),
+                    },
+                })
+            })
+            .collect();
+    }
+    if !finding.fixes.is_empty() {
+        result["fixes"] = finding
+            .fixes
+            .iter()
+            .map(|fix| {
+                json!({
+                    "description": { "text": fix.title },
+                    "artifactChanges": [{
+                        "artifactLocation": artifact_location(base, &file.path),
+                        "replacements": fix.edits.iter().map(|edit| json!({
+                            "deletedRegion": region(Span::new(&file.text, index, &edit.range)),
+                            "insertedContent": { "text": edit.new_text },
+                        })).collect::<Vec<_>>(),
+                    }],
+                })
+            })
+            .collect();
+    }
+    result
+}
+
+fn region(span: Span) -> Value {
+    json!({
+        "startLine": span.start_line,
+        "startColumn": span.start_column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    })
+}
+
+/// A path relative to `%SRCROOT%`, or an absolute `file:` URI for a file outside it.
+fn artifact_location(base: &DisplayBase, path: &Path) -> Value {
+    match base.relative(path) {
+        Some(relative) => json!({ "uri": percent_encode(&relative), "uriBaseId": SRCROOT }),
+        None => json!({ "uri": file_uri(&base.display(path)) }),
+    }
+}
+
+fn directory_uri(dir: &Path) -> String {
+    let mut uri = file_uri(&dir.to_string_lossy().replace('\\', "/"));
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+fn file_uri(absolute: &str) -> String {
+    let bytes = absolute.as_bytes();
+    let has_drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if has_drive {
+        // A Windows drive path, `C:/…`: the drive's `:` stays as it is.
+        format!(
+            "file:///{}{}",
+            &absolute[..2],
+            percent_encode(&absolute[2..])
+        )
+    } else {
+        format!("file://{}", percent_encode(absolute))
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/` (a `:` would read as
+/// a URI scheme in a relative reference).
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uris() {
+        assert_eq!(percent_encode("src/a b/ü.ts"), "src/a%20b/%C3%BC.ts");
+        assert_eq!(file_uri("/home/x y/a.ts"), "file:///home/x%20y/a.ts");
+        assert_eq!(file_uri("C:/src/a.ts"), "file:///C:/src/a.ts");
+        assert_eq!(percent_encode("a:b.ts"), "a%3Ab.ts");
+    }
+
+    #[test]
+    fn every_rule_has_a_full_description() {
+        for rule in RULES {
+            let paragraph = first_paragraph(rule.docs).expect(rule.id);
+            assert!(!paragraph.starts_with('#'), "{}", rule.id);
+        }
+    }
+}

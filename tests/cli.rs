@@ -1,0 +1,778 @@
+//! `cio-lsp` on real files: the built binary runs on temporary directories and on `examples/`.
+//!
+//! The report snapshots (`tests/snapshots/cli__*.snap`) use a small fixed project whose only
+//! mistakes are CIO002's, so that they stay stable while other rules change; the tool version
+//! and absolute paths are redacted.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The fixed project: a client module, a file with two millisecond timestamps (one after an
+/// emoji, so that UTF-16 columns differ from byte columns), and a clean file.
+const CLIENT_TS: &str = r#"import { TrackClient, RegionUS } from "customerio-node";
+
+export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!, {
+  region: RegionUS,
+});
+
+export async function unsubscribe(id: string) {
+  await cio.suppress(id);
+}
+"#;
+
+const SIGNUP_TS: &str = r#"import { cio } from "./customerio";
+
+export async function recordSignup(user: { id: string; email: string }) {
+  await cio.identify(user.id, { email: user.email, created_at: Date.now() });
+}
+
+export async function recordParty(user: { id: string }) {
+  const startedAt = Date.now();
+  await cio.track(user.id, { name: "party_started", data: { mood: "🎉", started_at: startedAt } });
+}
+"#;
+
+const CLEAN_TS: &str = r#"import { cio } from "./customerio";
+
+export async function recordLogin(userId: string) {
+  await cio.track(userId, { name: "logged_in", data: { at_time: Math.floor(Date.now() / 1000) } });
+}
+"#;
+
+const PACKAGE_JSON: &str = r#"{ "name": "fixture", "dependencies": { "customerio-node": "^4.1.1" } }
+"#;
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_cio-lsp")
+}
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) {
+    let path = dir.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, contents).unwrap();
+}
+
+/// A temporary copy of the fixed project.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", PACKAGE_JSON);
+    write(dir.path(), "src/customerio.ts", CLIENT_TS);
+    write(dir.path(), "src/signup.ts", SIGNUP_TS);
+    write(dir.path(), "src/login.ts", CLEAN_TS);
+    dir
+}
+
+/// Runs `cio-lsp ARGS` in `dir` with piped output (so: no colour, no progress bar).
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited normally")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn json_report(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let output = run(dir, &all);
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(&output), stderr(&output)))
+}
+
+fn redact_version(text: &str) -> String {
+    text.replace(&format!("\"{VERSION}\""), "\"[version]\"")
+}
+
+// ---- formats -----------------------------------------------------------------------------
+
+#[test]
+fn human_format() {
+    let dir = fixture();
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    insta::assert_snapshot!("human", stdout(&output));
+}
+
+#[test]
+fn json_format() {
+    let dir = fixture();
+    let output = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code(&output), 1);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["tool"]["version"], VERSION);
+    insta::assert_snapshot!("json", redact_version(&stdout(&output)));
+}
+
+#[test]
+fn github_format() {
+    let dir = fixture();
+    let output = run(dir.path(), &["check", "--format", "github"]);
+    assert_eq!(code(&output), 1);
+    insta::assert_snapshot!("github", stdout(&output));
+}
+
+#[test]
+fn sarif_format() {
+    let dir = fixture();
+    let output = run(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code(&output), 1);
+    let mut sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &mut sarif["runs"][0];
+    // Rule texts belong to the rules' docs (snapshotted there, checked below); here: their ids.
+    let driver = &mut run["tool"]["driver"];
+    let ids: Vec<Value> = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| rule["id"].clone())
+        .collect();
+    driver["rules"] = Value::Array(ids);
+    driver["version"] = "[version]".into();
+    driver["semanticVersion"] = "[version]".into();
+    let root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with('/'),
+        "{root}"
+    );
+    run["originalUriBaseIds"]["%SRCROOT%"]["uri"] = "[root]".into();
+    insta::assert_snapshot!("sarif", serde_json::to_string_pretty(&sarif).unwrap());
+}
+
+/// The structure SARIF 2.1.0 requires and GitHub code scanning reads.
+#[test]
+fn sarif_is_valid() {
+    let dir = fixture();
+    write(dir.path(), "src/binary.ts", b"\0\x01\x02");
+    let output = run(dir.path(), &["check", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let run = &runs[0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "cio-lsp");
+    assert_eq!(driver["version"], VERSION);
+    let rules = driver["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 16);
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert!(id.starts_with("CIO"), "{id}");
+        assert!(rule["name"].as_str().is_some_and(|n| !n.is_empty()), "{id}");
+        for text in [
+            &rule["shortDescription"]["text"],
+            &rule["fullDescription"]["text"],
+            &rule["help"]["text"],
+            &rule["help"]["markdown"],
+        ] {
+            assert!(text.as_str().is_some_and(|t| !t.is_empty()), "{id}");
+        }
+        let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+        assert!(["error", "warning", "note"].contains(&level), "{id}");
+    }
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+        assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert_region(&location["region"]);
+        for fix in result["fixes"].as_array().unwrap() {
+            assert!(fix["description"]["text"].is_string());
+            for change in fix["artifactChanges"].as_array().unwrap() {
+                assert_eq!(change["artifactLocation"]["uri"], uri);
+                for replacement in change["replacements"].as_array().unwrap() {
+                    assert_region(&replacement["deletedRegion"]);
+                    assert!(replacement["insertedContent"]["text"].is_string());
+                }
+            }
+        }
+    }
+    let notifications = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        notifications.len(),
+        1,
+        "the binary file is reported as skipped"
+    );
+    assert_eq!(
+        notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "src/binary.ts"
+    );
+}
+
+fn assert_region(region: &Value) {
+    let number = |key: &str| region[key].as_u64().unwrap_or_else(|| panic!("{key}"));
+    let (start, end) = (
+        (number("startLine"), number("startColumn")),
+        (number("endLine"), number("endColumn")),
+    );
+    assert!(start.0 >= 1 && start.1 >= 1, "1-based: {region}");
+    assert!(start <= end, "{region}");
+}
+
+/// Applying the SARIF fixes by their line/UTF-16-column regions gives exactly what `--fix`
+/// writes: the regions address the right text, emoji and all.
+#[test]
+fn sarif_fixes_apply_to_the_same_text_as_fix() {
+    let dir = fixture();
+    let sarif: Value =
+        serde_json::from_slice(&run(dir.path(), &["check", "--format", "sarif"]).stdout).unwrap();
+    let mut replacements: Vec<(usize, usize, String)> = Vec::new();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        for change in result["fixes"][0]["artifactChanges"].as_array().unwrap() {
+            assert_eq!(change["artifactLocation"]["uri"], "src/signup.ts");
+            for replacement in change["replacements"].as_array().unwrap() {
+                let region = &replacement["deletedRegion"];
+                let at = |line: &str, column: &str| {
+                    utf16_offset(
+                        SIGNUP_TS,
+                        region[line].as_u64().unwrap() as usize,
+                        region[column].as_u64().unwrap() as usize,
+                    )
+                };
+                replacements.push((
+                    at("startLine", "startColumn"),
+                    at("endLine", "endColumn"),
+                    replacement["insertedContent"]["text"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    replacements.sort();
+    let mut expected = SIGNUP_TS.to_string();
+    for (start, end, text) in replacements.into_iter().rev() {
+        expected.replace_range(start..end, &text);
+    }
+    let output = run(dir.path(), &["check", "--fix"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/signup.ts")).unwrap(),
+        expected
+    );
+}
+
+/// Byte offset of a 1-based line and 1-based UTF-16 column (an independent implementation).
+fn utf16_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let mut units = 0;
+    for (i, ch) in text[line_start..].char_indices() {
+        if units == column - 1 {
+            return line_start + i;
+        }
+        units += ch.len_utf16();
+    }
+    panic!("column {column} is past line {line}")
+}
+
+#[test]
+fn report_can_go_to_a_file() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &["check", "--format", "sarif", "--output", "out.sarif"],
+    );
+    assert_eq!(code(&output), 1);
+    assert!(output.stdout.is_empty());
+    let sarif: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn github_format_escapes_workflow_command_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", PACKAGE_JSON);
+    // A file name with `,` and `%`, which would otherwise end or garble the `file=` property.
+    write(dir.path(), "a,b%c.ts", self_contained_hits());
+    let output = run(dir.path(), &["check", "--format", "github"]);
+    let first = stdout(&output).lines().next().unwrap().to_string();
+    assert!(
+        first.starts_with("::error file=a%2Cb%25c.ts,line="),
+        "{first}"
+    );
+    assert!(
+        first.contains(",title=CIO002 millisecond-timestamp::"),
+        "{first}"
+    );
+}
+
+// ---- exit codes --------------------------------------------------------------------------
+
+#[test]
+fn exit_0_when_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", PACKAGE_JSON);
+    write(dir.path(), "src/customerio.ts", CLIENT_TS);
+    write(dir.path(), "src/login.ts", CLEAN_TS);
+    for format in ["human", "json", "sarif", "github"] {
+        let output = run(
+            dir.path(),
+            &["check", "--format", format, "--deny-warnings"],
+        );
+        assert_eq!(code(&output), 0, "{format}: {}", stdout(&output));
+    }
+    assert_eq!(
+        stdout(&run(dir.path(), &["check"])),
+        "No problems found (2 files checked).\n"
+    );
+}
+
+#[test]
+fn exit_1_on_errors_in_every_format() {
+    let dir = fixture();
+    for format in ["human", "json", "sarif", "github"] {
+        assert_eq!(
+            code(&run(dir.path(), &["check", "--format", format])),
+            1,
+            "{format}"
+        );
+    }
+    assert_eq!(code(&run(dir.path(), &["check", "--deny-warnings"])), 1);
+}
+
+#[test]
+fn exit_2_on_usage_errors() {
+    let dir = fixture();
+    let missing = run(dir.path(), &["check", "does-not-exist"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("does-not-exist"),
+        "{}",
+        stderr(&missing)
+    );
+    assert_eq!(
+        code(&run(dir.path(), &["check", "src", "does-not-exist"])),
+        2
+    );
+    assert_eq!(code(&run(dir.path(), &["check", "--format", "xml"])), 2);
+    assert_eq!(code(&run(dir.path(), &["check", "--no-such-flag"])), 2);
+    assert_eq!(code(&run(dir.path(), &["no-such-command"])), 2);
+}
+
+#[test]
+fn exit_2_when_the_report_cannot_be_written() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &["check", "--output", "missing-dir/report.json"],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("missing-dir/report.json"),
+        "{}",
+        stderr(&output)
+    );
+    // A directory is not a writable report file either.
+    assert_eq!(code(&run(dir.path(), &["check", "--output", "src"])), 2);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn exit_2_when_standard_output_is_full() {
+    let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // no /dev/full in this sandbox
+    };
+    let dir = fixture();
+    let status = Command::new(binary())
+        .args(["check", "--format", "json"])
+        .current_dir(dir.path())
+        .stdout(full)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+}
+
+// ---- --fix -------------------------------------------------------------------------------
+
+#[test]
+fn fix_then_check_is_clean() {
+    let dir = fixture();
+    let signup = dir.path().join("src/signup.ts");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&signup, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let output = run(dir.path(), &["check", "--fix"]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "Fixed 2 problems in 1 file.\nNo problems found (3 files checked).\n"
+    );
+    let fixed = fs::read_to_string(&signup).unwrap();
+    assert!(
+        fixed.contains("created_at: Math.floor(Date.now() / 1000)"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("started_at: Math.floor(startedAt / 1000)"),
+        "{fixed}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&signup).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640, "the fixed file keeps its permissions");
+    }
+    // No temporary file is left behind.
+    let names: Vec<_> = fs::read_dir(dir.path().join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+
+    let again = json_report(dir.path(), &[]);
+    assert_eq!(again["findings"], Value::Array(vec![]));
+    // A second --fix finds nothing to do and leaves the file alone.
+    let output = run(dir.path(), &["check", "--fix", "--format", "json"]);
+    assert_eq!(code(&output), 0);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["fixes_applied"], 0);
+    assert_eq!(fs::read_to_string(&signup).unwrap(), fixed);
+}
+
+#[test]
+fn fix_reports_what_it_fixed_in_json() {
+    let dir = fixture();
+    let report = json_report(dir.path(), &["--fix"]);
+    assert_eq!(
+        report["fixed"],
+        serde_json::json!([{ "path": "src/signup.ts", "fixes": 2 }])
+    );
+    assert_eq!(report["summary"]["fixes_applied"], 2);
+    assert_eq!(report["summary"]["errors"], 0);
+}
+
+#[test]
+fn examples_show_the_catalog() {
+    let readme = fs::read_to_string(examples_dir().join("README.md")).unwrap();
+    for n in 1..=16 {
+        let id = format!("CIO{n:03}");
+        assert!(
+            readme.contains(&id),
+            "examples/README.md does not say where {id} is"
+        );
+    }
+    let report = json_report(&examples_dir(), &[]);
+    let fired: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let every_rule: std::collections::BTreeSet<String> =
+        (1..=16).map(|n| format!("CIO{n:03}")).collect();
+    assert_eq!(
+        fired,
+        every_rule.iter().map(String::as_str).collect(),
+        "every rule fires somewhere in examples/"
+    );
+    let mut cio002: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "CIO002")
+        .map(|f| {
+            format!(
+                "{}:{}",
+                f["path"].as_str().unwrap(),
+                f["range"]["start"]["line"]
+            )
+        })
+        .collect();
+    cio002.sort();
+    assert_eq!(
+        cio002,
+        [
+            "express-app/public/tracking.js:6",
+            "express-app/src/jobs/backfill.ts:15",
+            "express-app/src/server.ts:16",
+            "next-app/app/api/signup/route.ts:13",
+            "next-app/app/components/analytics.ts:13",
+            "next-app/pages/api/orders.ts:14",
+        ]
+    );
+    assert!(report["skipped"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn fix_on_a_copy_of_the_examples_leaves_no_fix_all_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&examples_dir(), dir.path());
+    let output = run(dir.path(), &["check", "--fix", "--format", "json"]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(report["summary"]["fixes_applied"].as_u64().unwrap() >= 6);
+    let again = json_report(dir.path(), &[]);
+    for finding in again["findings"].as_array().unwrap() {
+        assert_ne!(finding["rule"], "CIO002", "{finding}");
+        for fix in finding["fixes"].as_array().unwrap() {
+            assert_ne!(fix["applicability"], "fix-all", "{finding}");
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+// ---- what is checked and what is skipped ---------------------------------------------------
+
+#[test]
+fn unreadable_files_are_skipped_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "package.json", PACKAGE_JSON);
+    write(dir.path(), "src/customerio.ts", CLIENT_TS);
+    write(dir.path(), "src/binary.ts", b"customerio-node\0\xff\xfe");
+    write(dir.path(), "src/latin1.js", b"// caf\xe9 customerio-node\n");
+    let mut huge = String::from("// customerio-node\n");
+    while huge.len() <= 2 * 1024 * 1024 {
+        huge.push_str("export const padding = 'a line of generated code that nobody reads';\n");
+    }
+    write(dir.path(), "src/huge.ts", &huge);
+
+    let report = json_report(dir.path(), &[]);
+    let skipped: Vec<(String, String)> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().into(),
+                s["reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert_eq!(skipped[0].0, "src/binary.ts");
+    assert!(skipped[0].1.contains("binary"), "{skipped:?}");
+    assert_eq!(skipped[1].0, "src/huge.ts");
+    assert!(skipped[1].1.contains("larger than 2 MiB"), "{skipped:?}");
+    assert_eq!(skipped[2].0, "src/latin1.js");
+    assert!(skipped[2].1.contains("UTF-8"), "{skipped:?}");
+    assert_eq!(report["summary"]["files_checked"], 1);
+
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(code(&output), 0, "skipping is not an error");
+    let human = stdout(&output);
+    assert!(
+        human.contains("note: skipped src/binary.ts: binary file"),
+        "{human}"
+    );
+    assert!(
+        human.contains("note: skipped src/latin1.js: not valid UTF-8"),
+        "{human}"
+    );
+    assert!(
+        human.contains("No problems found (1 file checked, 3 files skipped)."),
+        "{human}"
+    );
+}
+
+/// One file with its own client and [`SIGNUP_TS`]'s mistakes.
+fn self_contained_hits() -> String {
+    CLIENT_TS.to_string() + &SIGNUP_TS.replace("import { cio } from \"./customerio\";\n", "")
+}
+
+/// A file with mistakes, placed where `check` must not look.
+fn hidden_hit(dir: &Path, relative: &str) {
+    write(dir, relative, self_contained_hits());
+}
+
+#[test]
+fn gitignore_node_modules_build_output_and_minified_files_are_not_checked() {
+    let dir = fixture();
+    write(dir.path(), ".gitignore", "generated/\n*.gen.ts\n");
+    hidden_hit(dir.path(), "generated/client.ts");
+    hidden_hit(dir.path(), "src/api.gen.ts");
+    hidden_hit(dir.path(), "node_modules/some-sdk/index.ts");
+    hidden_hit(dir.path(), "packages/web/node_modules/x/index.js");
+    hidden_hit(dir.path(), "dist/signup.js");
+    hidden_hit(dir.path(), ".next/server/app.js");
+    hidden_hit(dir.path(), "public/vendor.min.js");
+    // Minified by content: a few very long lines.
+    let line = format!("{} ", self_contained_hits().replace('\n', " ")).repeat(20);
+    write(dir.path(), "public/bundle.js", format!("{line}\n{line}\n"));
+
+    let report = json_report(dir.path(), &[]);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["src/signup.ts", "src/signup.ts"]);
+    assert_eq!(
+        report["skipped"],
+        serde_json::json!([{ "path": "public/bundle.js", "reason": "minified file" }])
+    );
+    assert_eq!(report["summary"]["files_checked"], 3);
+}
+
+#[test]
+fn single_files_and_several_paths_form_one_workspace() {
+    let dir = fixture();
+    // The client comes from another given file: still resolved.
+    let report = json_report(dir.path(), &["src/signup.ts", "src/customerio.ts"]);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(report["findings"][0]["path"], "src/signup.ts");
+    // Run from elsewhere: paths stay readable.
+    let parent = dir.path().parent().unwrap();
+    let name = dir.path().file_name().unwrap().to_str().unwrap();
+    let report = json_report(parent, &[name]);
+    assert_eq!(
+        report["findings"][0]["path"],
+        format!("{name}/src/signup.ts")
+    );
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_piped() {
+    let dir = fixture();
+    for i in 0..210 {
+        write(
+            dir.path(),
+            &format!("src/many/file{i}.ts"),
+            "export const x = 1;\n",
+        );
+    }
+    let output = run(dir.path(), &["check"]);
+    assert_eq!(code(&output), 1);
+    assert_eq!(stderr(&output), "", "nothing but the report");
+    assert!(stdout(&output).contains("213 files checked"));
+}
+
+// ---- rules, explain, --version, --help -----------------------------------------------------
+
+#[test]
+fn rules_lists_every_rule() {
+    let output = run(Path::new("."), &["rules"]);
+    assert_eq!(code(&output), 0);
+    let text = stdout(&output);
+    for n in 1..=16 {
+        assert!(
+            text.contains(&format!("CIO{n:03} ")),
+            "CIO{n:03} missing:\n{text}"
+        );
+    }
+    assert!(text.contains("millisecond-timestamp"));
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    let output = run(Path::new("."), &["explain", "CIO002"]);
+    assert_eq!(code(&output), 0);
+    assert!(stdout(&output).starts_with("# CIO002 millisecond-timestamp"));
+    // Case-insensitive ids and names work too.
+    assert_eq!(
+        stdout(&run(Path::new("."), &["explain", "cio002"])),
+        stdout(&output)
+    );
+    assert_eq!(
+        stdout(&run(Path::new("."), &["explain", "millisecond-timestamp"])),
+        stdout(&output)
+    );
+}
+
+#[test]
+fn explain_an_unknown_rule_is_a_usage_error() {
+    let output = run(Path::new("."), &["explain", "CIO999"]);
+    assert_eq!(code(&output), 2);
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains("no rule `CIO999`"));
+}
+
+#[test]
+fn version_and_help() {
+    let output = run(Path::new("."), &["--version"]);
+    assert_eq!(code(&output), 0);
+    assert_eq!(stdout(&output), format!("cio-lsp {VERSION}\n"));
+    let help = stdout(&run(Path::new("."), &["--help"]));
+    for needle in ["check", "rules", "explain", "serve", "Examples:"] {
+        assert!(help.contains(needle), "{needle}:\n{help}");
+    }
+    let check_help = run(Path::new("."), &["check", "--help"]);
+    assert_eq!(code(&check_help), 0);
+    let check_help = stdout(&check_help);
+    for needle in [
+        "--format",
+        "--fix",
+        "--deny-warnings",
+        "--output",
+        "Exit code",
+        "sarif",
+        "github",
+    ] {
+        assert!(check_help.contains(needle), "{needle}:\n{check_help}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture();
+    let secret = dir.path().join("src/secret.ts");
+    fs::write(&secret, "export const x = 1;\n").unwrap();
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&secret).is_ok() {
+        return; // running as root: permissions do not stop reading
+    }
+    let report = json_report(dir.path(), &[]);
+    assert_eq!(report["skipped"][0]["path"], "src/secret.ts");
+    assert!(report["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("ermission"));
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+}
