@@ -116,6 +116,24 @@ async function screenshot(page, name) {
   }
 }
 
+/** The tail of the extension's "cio-lsp" output channel, as VS Code logged it to disk. */
+function outputChannelTail(userData, lines = 15) {
+  const found = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/^\d+-cio-lsp\.log$/.test(e.name)) found.push(p);
+    }
+  };
+  try {
+    walk(path.join(userData, "logs"));
+  } catch {}
+  return found
+    .map((f) => fs.readFileSync(f, "utf8").trimEnd().split("\n").slice(-lines).join("\n"))
+    .join("\n---\n");
+}
+
 /** Text of the visible editor, with Monaco's non-breaking spaces normalised. */
 async function editorText(page) {
   const t = await page.locator(".editor-instance .view-lines").first().innerText({ timeout: 2000 });
@@ -276,6 +294,7 @@ async function main() {
   if (!listed) {
     const toasts = await page.locator(".notifications-toasts").first().innerText().catch(() => "");
     console.log(`# notifications: ${toasts.replace(/\s+/g, " ").slice(0, 1000)}`);
+    console.log(`# cio-lsp output channel (tail):\n${outputChannelTail(userData).replace(/^/gm, "#   ")}`);
     fs.writeFileSync(path.join(artifacts, "browser-console.log"), consoleLog.join("\n"));
     return finish();
   }
