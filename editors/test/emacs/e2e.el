@@ -135,8 +135,12 @@
               (e2e-finish))
             (e2e-log "# code actions: %s"
                      (mapconcat (lambda (a) (plist-get a :title)) actions " | "))
-            (let ((action (or (cl-find-if (lambda (a) (plist-get a :isPreferred)) actions)
-                              (car actions))))
+            ;; The rewrite, not "Disable CIO002 for this line".
+            (let* ((fixes (cl-remove-if (lambda (a) (string-prefix-p "Disable" (plist-get a :title)))
+                                        actions))
+                   (action (or (cl-find-if (lambda (a) (plist-get a :isPreferred)) fixes)
+                               (car fixes))))
+              (e2e-check action "a quickfix that rewrites the code is offered")
               (if (fboundp 'eglot-execute)
                   (eglot-execute server action)
                 (when (plist-get action :edit)

@@ -239,7 +239,9 @@ local function run()
   for _, r in pairs(cres) do
     for _, a in ipairs(r.result or {}) do
       table.insert(titles, a.title)
-      if action == nil and (a.kind == nil or a.kind:find('^quickfix') ~= nil) then
+      -- The rewrite, not "Disable CIO002 for this line": preferred first, else by title.
+      local is_fix = (a.kind == nil or a.kind:find('^quickfix') ~= nil) and not a.title:find('^Disable')
+      if is_fix and (action == nil or (a.isPreferred and not action.isPreferred)) then
         action = a
       end
     end

@@ -332,7 +332,7 @@ async function main() {
   }
   if (menuShown) {
     const wanted = page
-      .locator(".action-widget .monaco-list-row.action", { hasText: /second|Math\.floor|1000|CIO002|timestamp/i })
+      .locator(".action-widget .monaco-list-row.action", { hasText: /Unix seconds|Math\.floor|\/ 1000/i })
       .first();
     await waitFor(() => wanted.isVisible(), 15000);
     const items = await page.locator(".action-widget .monaco-list-row").allInnerTexts();
