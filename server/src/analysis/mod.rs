@@ -127,13 +127,7 @@ pub fn analyze(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
-        file.tree,
-        file.text,
-        workspace,
-        &settings.extra_clients,
-        &settings.extra_packages,
-    );
+    let bindings = bindings_of(file, settings, workspace);
     let ranges = client_ranges(file.tree, file.text, &bindings);
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
 }
@@ -145,14 +139,19 @@ pub fn analyze_whole_tree(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
+    let bindings = bindings_of(file, settings, workspace);
+    analyze_ranges(file, settings, workspace, &bindings, None)
+}
+
+/// The clients of `file`, with the configured extra client names and wrapper packages.
+fn bindings_of(file: &SourceFile, settings: &Settings, workspace: &dyn WorkspaceView) -> Bindings {
+    Bindings::collect_configured(
         file.tree,
         file.text,
         workspace,
         &settings.extra_clients,
         &settings.extra_packages,
-    );
-    analyze_ranges(file, settings, workspace, &bindings, None)
+    )
 }
 
 fn analyze_ranges(
