@@ -439,6 +439,10 @@ impl Bindings {
     }
 
     fn import_statement(&mut self, statement: Node, source: &str, workspace: &dyn ExportLookup) {
+        if let Some(clause) = named_child_of_kind(statement, "import_require_clause") {
+            self.import_require(clause, source, workspace);
+            return;
+        }
         let Some(specifier) = statement
             .child_by_field_name("source")
             .and_then(|s| syntax::string_literal_value(s, source))
@@ -494,6 +498,25 @@ impl Bindings {
                 _ => {}
             }
         }
+    }
+
+    /// TypeScript's `import CIO = require("customerio-node")`: a `require` of the whole module,
+    /// spelled as an import.
+    fn import_require(&mut self, clause: Node, source: &str, workspace: &dyn ExportLookup) {
+        let (Some(local), Some(specifier)) = (
+            named_child_of_kind(clause, "identifier"),
+            clause
+                .child_by_field_name("source")
+                .and_then(|s| syntax::string_literal_value(s, source)),
+        ) else {
+            return;
+        };
+        let package = self.package_of(specifier);
+        if package == Some("customerio-node") {
+            self.legacy_import = Some(clause.byte_range());
+        }
+        let local = text(local, source);
+        self.import_binding(package, specifier, local, ExportName::Default, workspace);
     }
 
     /// Records one imported name, from a Customer.io package or a workspace module.
