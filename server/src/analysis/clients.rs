@@ -142,6 +142,43 @@ pub enum ExportName {
     Named(String),
 }
 
+/// What a module passes on from another workspace module: `export { cio } from "./client"`,
+/// `export * from "./client"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ReExport {
+    /// `export { imported as exported } from "specifier"`.
+    Named {
+        exported: ExportName,
+        imported: ExportName,
+        specifier: String,
+    },
+    /// `export * from "specifier"`: every named export, never the default one.
+    All { specifier: String },
+}
+
+impl ReExport {
+    /// The module and export name that this module's export `name` stands for, if this
+    /// re-export provides it.
+    pub fn source_of(&self, name: &ExportName) -> Option<(&str, ExportName)> {
+        match self {
+            ReExport::Named {
+                exported,
+                imported,
+                specifier,
+            } => (exported == name).then(|| (specifier.as_str(), imported.clone())),
+            ReExport::All { specifier } => {
+                matches!(name, ExportName::Named(_)).then(|| (specifier.as_str(), name.clone()))
+            }
+        }
+    }
+
+    pub fn specifier(&self) -> &str {
+        match self {
+            ReExport::Named { specifier, .. } | ReExport::All { specifier } => specifier,
+        }
+    }
+}
+
 /// `import { cio } from "./lib/customerio"` and friends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleImport {
@@ -185,6 +222,8 @@ pub struct Bindings {
     pub exports: Vec<(ExportName, Sdk)>,
     /// Imports of other workspace modules (relative or aliased specifiers).
     pub module_imports: Vec<ModuleImport>,
+    /// What this file re-exports from other workspace modules.
+    pub reexports: Vec<ReExport>,
     /// Names declared in this file that shadow a browser global (`const _cio = …`).
     shadowed_globals: Vec<String>,
     /// Whether the file imports or requires `customerio-node` in the v1–v2 default-export way.
@@ -487,11 +526,7 @@ impl Bindings {
                         let local = spec
                             .child_by_field_name("alias")
                             .map_or(imported, |alias| text(alias, source));
-                        let export = if imported == "default" {
-                            ExportName::Default
-                        } else {
-                            ExportName::Named(imported.to_string())
-                        };
+                        let export = export_name(imported);
                         self.import_binding(package, specifier, local, export, workspace);
                     }
                 }
@@ -683,24 +718,39 @@ impl Bindings {
             }
             return;
         }
+        if let Some(specifier) = statement
+            .child_by_field_name("source")
+            .and_then(|s| syntax::string_literal_value(s, source))
+        {
+            self.reexport_statement(statement, specifier, source);
+            return;
+        }
         // export { cio, cio as default }
         if let Some(clause) = named_child_of_kind(statement, "export_clause") {
-            let mut cursor = clause.walk();
-            for spec in clause.named_children(&mut cursor) {
-                let Some(name) = spec.child_by_field_name("name") else {
-                    continue;
-                };
-                let local = text(name, source).to_string();
-                let exported = spec
-                    .child_by_field_name("alias")
-                    .map_or(local.clone(), |alias| text(alias, source).to_string());
-                let export = if exported == "default" {
-                    ExportName::Default
-                } else {
-                    ExportName::Named(exported)
-                };
-                pending_exports.push((export, local));
+            for (local, export) in export_specifiers(clause, source) {
+                pending_exports.push((export, local.to_string()));
             }
+        }
+    }
+
+    /// `export { cio } from "./client"`, `export * from "./client"` (workspace modules only:
+    /// a re-export of a Customer.io package's constructor makes no client).
+    fn reexport_statement(&mut self, statement: Node, specifier: &str, source: &str) {
+        if !is_workspace_specifier(specifier) {
+            return;
+        }
+        let specifier = specifier.to_string();
+        if let Some(clause) = named_child_of_kind(statement, "export_clause") {
+            for (imported, exported) in export_specifiers(clause, source) {
+                self.reexports.push(ReExport::Named {
+                    exported,
+                    imported: export_name(imported),
+                    specifier: specifier.clone(),
+                });
+            }
+        } else if named_child_of_kind(statement, "namespace_export").is_none() {
+            // `export * as ns from …` would need `ns.cio` resolution: not followed.
+            self.reexports.push(ReExport::All { specifier });
         }
     }
 
@@ -894,6 +944,30 @@ impl Bindings {
         self.clients
             .entry(name.to_string())
             .or_insert(ClientBinding { sdk, construction });
+    }
+}
+
+/// The `(name, exported as)` pairs of an `export { a, b as c, d as default }` clause.
+fn export_specifiers<'s>(clause: Node, source: &'s str) -> Vec<(&'s str, ExportName)> {
+    let mut cursor = clause.walk();
+    let specifiers = clause
+        .named_children(&mut cursor)
+        .filter_map(|spec| {
+            let name = text(spec.child_by_field_name("name")?, source);
+            let exported = spec
+                .child_by_field_name("alias")
+                .map_or(name, |alias| text(alias, source));
+            Some((name, export_name(exported)))
+        })
+        .collect();
+    specifiers
+}
+
+/// `default` names the default export; any other name a named one.
+fn export_name(name: &str) -> ExportName {
+    match name.trim_matches(['"', '\'']) {
+        "default" => ExportName::Default,
+        name => ExportName::Named(name.to_string()),
     }
 }
 

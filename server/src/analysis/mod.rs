@@ -165,6 +165,7 @@ fn analyze_ranges(
     let mut analysis = FileAnalysis {
         facts: FileFacts {
             exports: bindings.exports.clone(),
+            reexports: bindings.reexports.clone(),
             // A text search, not a query: a bounce webhook handler need not name a client.
             handles_bounce: rules::cio008::mentions_bounce_handling(file.text),
             ..FileFacts::default()
