@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
 use super::syntax::{self, text, unwrap_expression};
+use super::workspace::AwaitingHelper;
 
 /// The Customer.io SDK a client belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -199,6 +200,12 @@ pub struct ClientBinding {
 pub trait ExportLookup {
     /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk>;
+
+    /// The function that module `specifier` exports as `name`, when it awaits a Customer.io
+    /// call (CIO007 across files).
+    fn awaiting_helper(&self, _specifier: &str, _name: &ExportName) -> Option<AwaitingHelper> {
+        None
+    }
 }
 
 /// No workspace: single-file analysis.
@@ -224,6 +231,10 @@ pub struct Bindings {
     pub module_imports: Vec<ModuleImport>,
     /// What this file re-exports from other workspace modules.
     pub reexports: Vec<ReExport>,
+    /// Every name this file exports, with the local name it exports (clients or not).
+    exported_locals: Vec<(ExportName, String)>,
+    /// Imported functions that await a Customer.io call, by local name.
+    awaiting_helpers: HashMap<String, AwaitingHelper>,
     /// Names declared in this file that shadow a browser global (`const _cio = …`).
     shadowed_globals: Vec<String>,
     /// Whether the file imports or requires `customerio-node` in the v1–v2 default-export way.
@@ -314,11 +325,12 @@ impl Bindings {
             bindings.top_level(statement, source, workspace, &mut pending_exports);
         }
         bindings.find_constructions(root, source);
-        for (export, local) in pending_exports {
-            if let Some(binding) = bindings.clients.get(&local) {
-                bindings.exports.push((export, binding.sdk));
+        for (export, local) in &pending_exports {
+            if let Some(binding) = bindings.clients.get(local) {
+                bindings.exports.push((export.clone(), binding.sdk));
             }
         }
+        bindings.exported_locals = pending_exports;
         bindings.exports.sort();
         bindings.exports.dedup();
         bindings
@@ -426,6 +438,24 @@ impl Bindings {
     /// Constructor and factory names, for text search by the rules' range selection.
     pub fn constructor_names(&self) -> impl Iterator<Item = &str> {
         self.constructors.keys().map(String::as_str)
+    }
+
+    /// Imported functions that await a Customer.io call, for the rules' range selection.
+    pub fn awaiting_helper_names(&self) -> impl Iterator<Item = &str> {
+        self.awaiting_helpers.keys().map(String::as_str)
+    }
+
+    /// The imported function `name`, when it awaits a Customer.io call.
+    pub fn awaiting_helper(&self, name: &str) -> Option<&AwaitingHelper> {
+        self.awaiting_helpers.get(name)
+    }
+
+    /// The names under which this file exports its local `name`.
+    pub fn exports_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ExportName> + 'a {
+        self.exported_locals
+            .iter()
+            .filter(move |(_, local)| local == name)
+            .map(|(export, _)| export)
     }
 
     /// Whether the file mentions any client at all.
@@ -580,6 +610,9 @@ impl Bindings {
                 if let Some(sdk) = workspace.exported_client(specifier, &imported) {
                     self.bind(local, sdk, None);
                 }
+                if let Some(helper) = workspace.awaiting_helper(specifier, &imported) {
+                    self.awaiting_helpers.insert(local.to_string(), helper);
+                }
                 self.module_imports.push(ModuleImport {
                     local: local.to_string(),
                     imported,
@@ -701,13 +734,26 @@ impl Bindings {
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
         if let Some(declaration) = statement.child_by_field_name("declaration") {
-            if matches!(
-                declaration.kind(),
-                "lexical_declaration" | "variable_declaration"
-            ) {
-                let mut names = Vec::new();
-                self.declaration(declaration, source, workspace, Some(&mut names));
-                pending_exports.extend(names);
+            match declaration.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut names = Vec::new();
+                    self.declaration(declaration, source, workspace, Some(&mut names));
+                    pending_exports.extend(names);
+                }
+                // `export async function f`, `export default function f`: the helpers of CIO007.
+                "function_declaration" | "generator_function_declaration" => {
+                    if let Some(name) = declaration.child_by_field_name("name") {
+                        let name = text(name, source);
+                        let is_default = statement.child(1).is_some_and(|c| c.kind() == "default");
+                        let export = if is_default {
+                            ExportName::Default
+                        } else {
+                            ExportName::Named(name.to_string())
+                        };
+                        pending_exports.push((export, name.to_string()));
+                    }
+                }
+                _ => {}
             }
             return;
         }

@@ -2,6 +2,7 @@
 //! the workspace index and the workspace rules. Used by `cio-lsp check`; the language server
 //! uses the same pieces for its background index.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -11,9 +12,9 @@ use super::config::IgnoreGlobs;
 use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
 
 use super::{
-    analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings,
-    Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang, Settings, SourceFile,
-    WorkspaceIndex,
+    analyze, mentions, mentions_any, mentions_customerio, merge_workspace_findings, parse,
+    workspace_findings, Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang, Settings,
+    SourceFile, WorkspaceIndex,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -253,18 +254,31 @@ pub fn analyze_project_with_index(
 
     // Analyse every parsed file against the export index.
     let parsed: Vec<usize> = (0..files.len()).filter(|i| trees[*i].is_some()).collect();
-    let analysed = analyse_files(&files, &trees, &parsed, &index, settings);
-    drop(trees);
+    let stems_before = index.exporting_stems();
+    let mut analysed: BTreeMap<usize, FileAnalysis> =
+        analyse_files(&files, &trees, &parsed, &index, settings)
+            .into_iter()
+            .collect();
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
     }
+    // CIO007 across files: a request handler may await a helper imported from a module whose
+    // export awaits a Customer.io call, without naming Customer.io itself. Those helpers are
+    // known only now: parse the files that name their modules, and (re-)analyse them.
+    let again = importers_of_new_exports(&mut index, &files, &mut trees, &stems_before, settings);
+    if !again.is_empty() {
+        report.files_parsed = trees.iter().flatten().count();
+        for (i, analysis) in analyse_files(&files, &trees, &again, &index, settings) {
+            index.set_file(&files[i].path, analysis.facts.clone());
+            analysed.insert(i, analysis);
+        }
+    }
+    drop(trees);
     // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
     // it; record its bounce handling from a cheap text search of every file not analysed.
-    let analysed_files: std::collections::HashSet<usize> =
-        analysed.iter().map(|(i, _)| *i).collect();
     let bounce_handlers: Vec<usize> = (0..files.len())
         .into_par_iter()
-        .filter(|i| !analysed_files.contains(i))
+        .filter(|i| !analysed.contains_key(i))
         .filter(|i| super::rules::cio008::mentions_bounce_handling(&files[*i].text))
         .collect();
     for i in bounce_handlers {
@@ -387,10 +401,36 @@ fn parse_importers(
     parsed
 }
 
+/// After the first analysis: the files to (re-)analyse because they name a module that only
+/// the analysis found to export something (an awaiting helper), parsing those not parsed yet.
+fn importers_of_new_exports(
+    index: &mut WorkspaceIndex,
+    files: &[Loaded],
+    trees: &mut [Option<Tree>],
+    stems_before: &[String],
+    settings: &Settings,
+) -> Vec<usize> {
+    if index.exporting_stems() == stems_before {
+        return Vec::new();
+    }
+    let newly_parsed = parse_importers(index, files, trees, settings);
+    let new_stems: Vec<String> = index
+        .exporting_stems()
+        .into_iter()
+        .filter(|stem| !stems_before.contains(stem))
+        .collect();
+    let mut again: Vec<usize> = (0..files.len())
+        .filter(|i| trees[*i].is_some() && mentions_any(&files[*i].text, &new_stems))
+        .chain(newly_parsed)
+        .collect();
+    again.sort_unstable();
+    again.dedup();
+    again
+}
+
 /// Whether a file can hold `export … from` (a cheap text test before parsing it).
 fn may_reexport(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    memchr::memmem::find(bytes, b"export").is_some() && memchr::memmem::find(bytes, b"from").is_some()
+    mentions(text, "export") && mentions(text, "from")
 }
 
 /// Analyses the files `indices` against the index, in parallel.

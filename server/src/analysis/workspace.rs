@@ -32,12 +32,24 @@ pub struct EventNameUse {
     pub sdk: Sdk,
 }
 
+/// An exported function that awaits a Customer.io call (CIO007 "going further" across files):
+/// a request handler that awaits it waits for the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwaitingHelper {
+    pub export: ExportName,
+    /// The awaited Customer.io call inside the helper.
+    pub call: Location,
+    /// The call as messages show it (`` `cio.track()` ``).
+    pub described: String,
+}
+
 /// What one file contributes to the workspace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
     pub exports: Vec<(ExportName, Sdk)>,
     /// `export { cio } from "./client"`, `export * from "./client"`.
     pub reexports: Vec<ReExport>,
+    pub awaiting_helpers: Vec<AwaitingHelper>,
     pub constructions: Vec<Construction>,
     /// The file calls `suppress(` on a customerio-node client.
     pub calls_suppress: bool,
@@ -151,8 +163,9 @@ impl WorkspaceIndex {
         }
     }
 
-    /// Files that export a client, directly or through re-exports, for the text prefilter: a
-    /// file that names one of their stems may import a client and must be parsed.
+    /// Files that export a client or an awaiting helper, directly or through re-exports, for
+    /// the text prefilter: a file that names one of their stems may import one and must be
+    /// parsed.
     pub fn exporting_stems(&self) -> Vec<String> {
         let mut stems: Vec<String> = self
             .files
@@ -179,6 +192,7 @@ impl WorkspaceIndex {
             return false;
         };
         !facts.exports.is_empty()
+            || !facts.awaiting_helpers.is_empty()
             || hops_left > 0
                 && facts.reexports.iter().any(|reexport| {
                     self.resolve_module(module, reexport.specifier())
@@ -280,6 +294,19 @@ impl ExportLookup for FileView<'_> {
         };
         self.index
             .find_export(&module, name, &client, MAX_REEXPORT_HOPS)
+    }
+
+    fn awaiting_helper(&self, specifier: &str, name: &ExportName) -> Option<AwaitingHelper> {
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        let helper = |facts: &FileFacts, name: &ExportName| {
+            facts
+                .awaiting_helpers
+                .iter()
+                .find(|helper| helper.export == *name)
+                .cloned()
+        };
+        self.index
+            .find_export(&module, name, &helper, MAX_REEXPORT_HOPS)
     }
 }
 

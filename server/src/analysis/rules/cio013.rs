@@ -78,10 +78,7 @@ mod tests {
         settings
             .extra_clients
             .insert("analytics".into(), Sdk::CdpBrowser);
-        assert_eq!(
-            write_key_findings(&settings),
-            ["\"wk_0123456789abcdef\""]
-        );
+        assert_eq!(write_key_findings(&settings), ["\"wk_0123456789abcdef\""]);
         assert!(write_key_findings(&Settings::default()).is_empty());
     }
 }
