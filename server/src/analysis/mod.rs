@@ -136,13 +136,7 @@ pub fn analyze(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
-        file.tree,
-        file.text,
-        workspace,
-        &settings.extra_clients,
-        &settings.extra_packages,
-    );
+    let bindings = file_bindings(file, settings, workspace);
     let ranges = client_ranges(file.tree, file.text, &bindings);
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
 }
@@ -154,14 +148,22 @@ pub fn analyze_whole_tree(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
+    let bindings = file_bindings(file, settings, workspace);
+    analyze_ranges(file, settings, workspace, &bindings, None)
+}
+
+fn file_bindings(
+    file: &SourceFile,
+    settings: &Settings,
+    workspace: &dyn WorkspaceView,
+) -> Bindings {
+    Bindings::collect_configured(
         file.tree,
         file.text,
         workspace,
         &settings.extra_clients,
         &settings.extra_packages,
-    );
-    analyze_ranges(file, settings, workspace, &bindings, None)
+    )
 }
 
 fn analyze_ranges(
@@ -300,9 +302,8 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
 }
 
 /// The statements that mention a client, a constructor, a global or an imported helper that
-/// awaits a Customer.io call: the only places where a
-/// rule can match. Querying these instead of the whole tree is what keeps the cost of a
-/// Customer.io-dense file near the cost of parsing it.
+/// awaits a Customer.io call: the only places where a rule can match. Querying these instead of
+/// the whole tree is what keeps the cost of a Customer.io-dense file near the cost of parsing it.
 pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Range<usize>> {
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();

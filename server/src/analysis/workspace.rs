@@ -282,31 +282,36 @@ pub struct FileView<'a> {
     path: PathBuf,
 }
 
+impl FileView<'_> {
+    /// What `pick` finds for export `name` of the module that `specifier` names from this file.
+    fn imported<T>(
+        &self,
+        specifier: &str,
+        name: &ExportName,
+        pick: &dyn Fn(&FileFacts, &ExportName) -> Option<T>,
+    ) -> Option<T> {
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        self.index
+            .find_export(&module, name, pick, MAX_REEXPORT_HOPS)
+    }
+}
+
 impl ExportLookup for FileView<'_> {
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk> {
-        let module = self.index.resolve_module(&self.path, specifier)?;
-        let client = |facts: &FileFacts, name: &ExportName| {
-            facts
-                .exports
-                .iter()
-                .find(|(export, _)| export == name)
-                .map(|(_, sdk)| *sdk)
-        };
-        self.index
-            .find_export(&module, name, &client, MAX_REEXPORT_HOPS)
+        self.imported(specifier, name, &|facts, name| {
+            let (_, sdk) = facts.exports.iter().find(|(export, _)| export == name)?;
+            Some(*sdk)
+        })
     }
 
     fn awaiting_helper(&self, specifier: &str, name: &ExportName) -> Option<AwaitingHelper> {
-        let module = self.index.resolve_module(&self.path, specifier)?;
-        let helper = |facts: &FileFacts, name: &ExportName| {
-            facts
-                .awaiting_helpers
+        self.imported(specifier, name, &|facts, name| {
+            let helpers = &facts.awaiting_helpers;
+            helpers
                 .iter()
                 .find(|helper| helper.export == *name)
                 .cloned()
-        };
-        self.index
-            .find_export(&module, name, &helper, MAX_REEXPORT_HOPS)
+        })
     }
 }
 
