@@ -1,18 +1,18 @@
 ; CIO004 email-as-id
 ;
 ; The person id of a Customer.io call that names an email: a string containing `@`, or a name
-; ending in `email` / `Email` / `EMAIL` (`email`, `userEmail`, `user_email`, `user.email`). The
-; Rust check confirms that the capture is the SDK's person id (`CioCall::person_id`) and the
-; exact name shape.
+; ending in `email` / `Email` / `EMAIL` (`email`, `userEmail`, `user_email`, `user.email`), also
+; through string methods (`email.toLowerCase()`, `user.email.trim()`). The Rust check confirms
+; that the capture is the SDK's person id (`CioCall::person_id`) and the exact name shape.
 
 ; Positional id: customerio-node `identify(id, …)`, `track(id, …)`, `suppress(id)`,
 ; `destroy(id)`; CDP browser `identify(userId, traits)`.
 ((call_expression
    function: (member_expression property: (property_identifier) @method)
    arguments: (arguments
-     . [(string) (template_string) (identifier) (member_expression)] @id)) @call
+     . [(string) (template_string) (identifier) (member_expression) (call_expression)] @id)) @call
  (#any-of? @method "identify" "track" "suppress" "unsuppress" "destroy")
- (#match? @id "(@|[Ee]mail$|EMAIL$)")
+ (#match? @id "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))
 
 ; Id in the payload object: CDP / Pipelines / React Native `{ userId }`, snippet `{ id }`.
@@ -22,8 +22,8 @@
      . (object
          (pair
            key: (property_identifier) @key
-           value: [(string) (template_string) (identifier) (member_expression)] @id)))) @call
+           value: [(string) (template_string) (identifier) (member_expression) (call_expression)] @id)))) @call
  (#any-of? @method "identify" "track")
  (#any-of? @key "userId" "id")
- (#match? @id "(@|[Ee]mail$|EMAIL$)")
+ (#match? @id "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))

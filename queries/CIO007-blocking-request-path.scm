@@ -1,9 +1,10 @@
 ; CIO007 blocking-request-path
 ;
-; The query finds the three shapes of "wait for a Customer.io call"; the Rust check decides
+; The query finds the shapes of "wait for a Customer.io call"; the Rust check decides
 ; whether the enclosing function is a web request handler (callback of app/router/server/
 ; fastify routes, `(req, res)` functions, Next.js API and App Router handlers), whether the
-; response was already sent, and follows same-file helpers that the handler awaits.
+; response was already sent, and follows helpers that the handler awaits (same-file ones by
+; name, imported ones through the workspace index).
 
 ; `await cio.track(...)`
 (await_expression
@@ -28,3 +29,9 @@
       property: (property_identifier) @chain_method))
   (#any-of? @chain_method "then" "catch" "finally")
   (#cio-call? @call "node")) @await
+
+; `await recordSignup(...)`: the Rust check asks whether `recordSignup` is imported from a
+; workspace module whose export awaits a Customer.io call.
+(await_expression
+  (call_expression
+    function: (identifier) @helper)) @await

@@ -44,3 +44,10 @@
  (#eq? @_load "load")
  (#match? @_key "^[\"']?writeKey[\"']?$")
  (#cio-client? @load "cdp-browser"))
+
+; CDP browser snippet: `cioanalytics.load("…")` (the snippet's `load` takes the write key itself).
+((call_expression
+   function: (member_expression property: (property_identifier) @_load)
+   arguments: (arguments . [(string) (template_string)] @write_key)) @load
+ (#eq? @_load "load")
+ (#cio-call? @load "cdp-browser"))

@@ -509,3 +509,40 @@ fn cio016_lists_the_clients_in_other_regions_as_related() {
         ["lib/app.ts:3:81: customerio-node APIClient uses RegionEU"]
     );
 }
+
+/// CIO007 "going further" across files: a handler's await of an imported helper points at the
+/// helper's Customer.io call in the other file.
+#[test]
+fn cio007_imported_helper_points_at_its_call_in_the_other_file() {
+    let dir = fixtures_root().join("CIO007");
+    let report = check_dir(&dir);
+    let handlers = dir.join("routes/hits-helpers.ts");
+    let file = report
+        .files
+        .iter()
+        .find(|f| f.path == handlers)
+        .expect("routes/hits-helpers.ts has findings");
+    let finding = file
+        .findings
+        .iter()
+        .find(|f| {
+            f.rule == "CIO007" && &file.text[f.range.clone()] == "await recordSignup(req.body.id)"
+        })
+        .expect("a CIO007 finding on the handler's await");
+    let helper = dir.join("lib/tracking.ts");
+    let helper_text = std::fs::read_to_string(&helper).unwrap();
+    let [related] = finding.related.as_slice() else {
+        panic!("one related location expected: {finding:#?}");
+    };
+    assert_eq!(related.location.path, helper);
+    assert_eq!(
+        &helper_text[related.location.range.clone()],
+        r#"cio.track(id, { name: "signed_up", data: {} })"#
+    );
+    assert_eq!(related.location.utf8.0.line, 4);
+    assert!(
+        finding.message.contains("`cio.track()`"),
+        "{}",
+        finding.message
+    );
+}

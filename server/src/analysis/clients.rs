@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
 use super::syntax::{self, text, unwrap_expression};
+use super::workspace::AwaitingHelper;
 
 /// The Customer.io SDK a client belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -142,6 +143,43 @@ pub enum ExportName {
     Named(String),
 }
 
+/// What a module passes on from another workspace module: `export { cio } from "./client"`,
+/// `export * from "./client"`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ReExport {
+    /// `export { imported as exported } from "specifier"`.
+    Named {
+        exported: ExportName,
+        imported: ExportName,
+        specifier: String,
+    },
+    /// `export * from "specifier"`: every named export, never the default one.
+    All { specifier: String },
+}
+
+impl ReExport {
+    /// The module and export name that this module's export `name` stands for, if this
+    /// re-export provides it.
+    pub fn source_of(&self, name: &ExportName) -> Option<(&str, ExportName)> {
+        match self {
+            ReExport::Named {
+                exported,
+                imported,
+                specifier,
+            } => (exported == name).then(|| (specifier.as_str(), imported.clone())),
+            ReExport::All { specifier } => {
+                matches!(name, ExportName::Named(_)).then(|| (specifier.as_str(), name.clone()))
+            }
+        }
+    }
+
+    pub fn specifier(&self) -> &str {
+        match self {
+            ReExport::Named { specifier, .. } | ReExport::All { specifier } => specifier,
+        }
+    }
+}
+
 /// `import { cio } from "./lib/customerio"` and friends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleImport {
@@ -162,6 +200,12 @@ pub struct ClientBinding {
 pub trait ExportLookup {
     /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk>;
+
+    /// The function that module `specifier` exports as `name`, when it awaits a Customer.io
+    /// call (CIO007 across files).
+    fn awaiting_helper(&self, _specifier: &str, _name: &ExportName) -> Option<AwaitingHelper> {
+        None
+    }
 }
 
 /// No workspace: single-file analysis.
@@ -185,6 +229,12 @@ pub struct Bindings {
     pub exports: Vec<(ExportName, Sdk)>,
     /// Imports of other workspace modules (relative or aliased specifiers).
     pub module_imports: Vec<ModuleImport>,
+    /// What this file re-exports from other workspace modules.
+    pub reexports: Vec<ReExport>,
+    /// Every name this file exports, with the local name it exports (clients or not).
+    exported_locals: Vec<(ExportName, String)>,
+    /// Imported functions that await a Customer.io call, by local name.
+    awaiting_helpers: HashMap<String, AwaitingHelper>,
     /// Names declared in this file that shadow a browser global (`const _cio = …`).
     shadowed_globals: Vec<String>,
     /// Whether the file imports or requires `customerio-node` in the v1–v2 default-export way.
@@ -275,11 +325,12 @@ impl Bindings {
             bindings.top_level(statement, source, workspace, &mut pending_exports);
         }
         bindings.find_constructions(root, source);
-        for (export, local) in pending_exports {
-            if let Some(binding) = bindings.clients.get(&local) {
-                bindings.exports.push((export, binding.sdk));
+        for (export, local) in &pending_exports {
+            if let Some(binding) = bindings.clients.get(local) {
+                bindings.exports.push((export.clone(), binding.sdk));
             }
         }
+        bindings.exported_locals = pending_exports;
         bindings.exports.sort();
         bindings.exports.dedup();
         bindings
@@ -389,6 +440,24 @@ impl Bindings {
         self.constructors.keys().map(String::as_str)
     }
 
+    /// Imported functions that await a Customer.io call, for the rules' range selection.
+    pub fn awaiting_helper_names(&self) -> impl Iterator<Item = &str> {
+        self.awaiting_helpers.keys().map(String::as_str)
+    }
+
+    /// The imported function `name`, when it awaits a Customer.io call.
+    pub fn awaiting_helper(&self, name: &str) -> Option<&AwaitingHelper> {
+        self.awaiting_helpers.get(name)
+    }
+
+    /// The names under which this file exports its local `name`.
+    pub fn exports_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ExportName> + 'a {
+        self.exported_locals
+            .iter()
+            .filter(move |(_, local)| local == name)
+            .map(|(export, _)| export)
+    }
+
     /// Whether the file mentions any client at all.
     pub fn is_empty(&self) -> bool {
         self.clients.is_empty() && self.constructors.is_empty() && self.extra_clients.is_empty()
@@ -439,6 +508,10 @@ impl Bindings {
     }
 
     fn import_statement(&mut self, statement: Node, source: &str, workspace: &dyn ExportLookup) {
+        if let Some(clause) = named_child_of_kind(statement, "import_require_clause") {
+            self.import_require(clause, source, workspace);
+            return;
+        }
         let Some(specifier) = statement
             .child_by_field_name("source")
             .and_then(|s| syntax::string_literal_value(s, source))
@@ -483,17 +556,32 @@ impl Bindings {
                         let local = spec
                             .child_by_field_name("alias")
                             .map_or(imported, |alias| text(alias, source));
-                        let export = if imported == "default" {
-                            ExportName::Default
-                        } else {
-                            ExportName::Named(imported.to_string())
-                        };
+                        let export = export_name(imported);
                         self.import_binding(package, specifier, local, export, workspace);
                     }
                 }
                 _ => {}
             }
         }
+    }
+
+    /// TypeScript's `import CIO = require("customerio-node")`: a `require` of the whole module,
+    /// spelled as an import.
+    fn import_require(&mut self, clause: Node, source: &str, workspace: &dyn ExportLookup) {
+        let (Some(local), Some(specifier)) = (
+            named_child_of_kind(clause, "identifier"),
+            clause
+                .child_by_field_name("source")
+                .and_then(|s| syntax::string_literal_value(s, source)),
+        ) else {
+            return;
+        };
+        let package = self.package_of(specifier);
+        if package == Some("customerio-node") {
+            self.legacy_import = Some(clause.byte_range());
+        }
+        let local = text(local, source);
+        self.import_binding(package, specifier, local, ExportName::Default, workspace);
     }
 
     /// Records one imported name, from a Customer.io package or a workspace module.
@@ -521,6 +609,9 @@ impl Bindings {
             (None, _) if is_workspace_specifier(specifier) => {
                 if let Some(sdk) = workspace.exported_client(specifier, &imported) {
                     self.bind(local, sdk, None);
+                }
+                if let Some(helper) = workspace.awaiting_helper(specifier, &imported) {
+                    self.awaiting_helpers.insert(local.to_string(), helper);
                 }
                 self.module_imports.push(ModuleImport {
                     local: local.to_string(),
@@ -643,13 +734,26 @@ impl Bindings {
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
         if let Some(declaration) = statement.child_by_field_name("declaration") {
-            if matches!(
-                declaration.kind(),
-                "lexical_declaration" | "variable_declaration"
-            ) {
-                let mut names = Vec::new();
-                self.declaration(declaration, source, workspace, Some(&mut names));
-                pending_exports.extend(names);
+            match declaration.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut names = Vec::new();
+                    self.declaration(declaration, source, workspace, Some(&mut names));
+                    pending_exports.extend(names);
+                }
+                // `export async function f`, `export default function f`: the helpers of CIO007.
+                "function_declaration" | "generator_function_declaration" => {
+                    if let Some(name) = declaration.child_by_field_name("name") {
+                        let name = text(name, source);
+                        let is_default = statement.child(1).is_some_and(|c| c.kind() == "default");
+                        let export = if is_default {
+                            ExportName::Default
+                        } else {
+                            ExportName::Named(name.to_string())
+                        };
+                        pending_exports.push((export, name.to_string()));
+                    }
+                }
+                _ => {}
             }
             return;
         }
@@ -660,24 +764,39 @@ impl Bindings {
             }
             return;
         }
+        if let Some(specifier) = statement
+            .child_by_field_name("source")
+            .and_then(|s| syntax::string_literal_value(s, source))
+        {
+            self.reexport_statement(statement, specifier, source);
+            return;
+        }
         // export { cio, cio as default }
         if let Some(clause) = named_child_of_kind(statement, "export_clause") {
-            let mut cursor = clause.walk();
-            for spec in clause.named_children(&mut cursor) {
-                let Some(name) = spec.child_by_field_name("name") else {
-                    continue;
-                };
-                let local = text(name, source).to_string();
-                let exported = spec
-                    .child_by_field_name("alias")
-                    .map_or(local.clone(), |alias| text(alias, source).to_string());
-                let export = if exported == "default" {
-                    ExportName::Default
-                } else {
-                    ExportName::Named(exported)
-                };
-                pending_exports.push((export, local));
+            for (local, export) in export_specifiers(clause, source) {
+                pending_exports.push((export, local.to_string()));
             }
+        }
+    }
+
+    /// `export { cio } from "./client"`, `export * from "./client"` (workspace modules only:
+    /// a re-export of a Customer.io package's constructor makes no client).
+    fn reexport_statement(&mut self, statement: Node, specifier: &str, source: &str) {
+        if !is_workspace_specifier(specifier) {
+            return;
+        }
+        let specifier = specifier.to_string();
+        if let Some(clause) = named_child_of_kind(statement, "export_clause") {
+            for (imported, exported) in export_specifiers(clause, source) {
+                self.reexports.push(ReExport::Named {
+                    exported,
+                    imported: export_name(imported),
+                    specifier: specifier.clone(),
+                });
+            }
+        } else if named_child_of_kind(statement, "namespace_export").is_none() {
+            // `export * as ns from …` would need `ns.cio` resolution: not followed.
+            self.reexports.push(ReExport::All { specifier });
         }
     }
 
@@ -871,6 +990,30 @@ impl Bindings {
         self.clients
             .entry(name.to_string())
             .or_insert(ClientBinding { sdk, construction });
+    }
+}
+
+/// The `(name, exported as)` pairs of an `export { a, b as c, d as default }` clause.
+fn export_specifiers<'s>(clause: Node, source: &'s str) -> Vec<(&'s str, ExportName)> {
+    let mut cursor = clause.walk();
+    let specifiers = clause
+        .named_children(&mut cursor)
+        .filter_map(|spec| {
+            let name = text(spec.child_by_field_name("name")?, source);
+            let exported = spec
+                .child_by_field_name("alias")
+                .map_or(name, |alias| text(alias, source));
+            Some((name, export_name(exported)))
+        })
+        .collect();
+    specifiers
+}
+
+/// `default` names the default export; any other name a named one.
+fn export_name(name: &str) -> ExportName {
+    match name.trim_matches(['"', '\'']) {
+        "default" => ExportName::Default,
+        name => ExportName::Named(name.to_string()),
     }
 }
 

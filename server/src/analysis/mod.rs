@@ -27,7 +27,7 @@ use tree_sitter::Tree;
 pub use clients::{Bindings, Sdk};
 pub use finding::{Applicability, Finding, Fix, Location, Related, Severity, TextEdit};
 pub use language::{parse, Lang};
-pub use workspace::{FileFacts, NoWorkspaceView, WorkspaceIndex, WorkspaceView};
+pub use workspace::{AwaitingHelper, FileFacts, NoWorkspaceView, WorkspaceIndex, WorkspaceView};
 
 use rules::{Rule, RuleContext, WorkspaceContext, RULES};
 
@@ -110,15 +110,24 @@ pub struct FileAnalysis {
 /// configured client, or (when `exporting_stems` is given) a workspace module that exports a
 /// client. Files that fail this are not parsed.
 pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[String]) -> bool {
-    let bytes = text.as_bytes();
-    let found = |needle: &str| memchr::memmem::find(bytes, needle.as_bytes()).is_some();
+    let found = |needle: &str| mentions(text, needle);
     clients::PREFILTER_TOKENS.iter().any(|t| found(t))
         || settings
             .extra_clients
             .keys()
             .any(|name| found(name.rsplit('.').next().unwrap_or(name)))
         || settings.extra_packages.keys().any(|package| found(package))
-        || exporting_stems.iter().any(|stem| found(stem))
+        || mentions_any(text, exporting_stems)
+}
+
+/// Whether `text` contains any of `needles` (a memchr search, no parse).
+pub fn mentions_any(text: &str, needles: &[String]) -> bool {
+    needles.iter().any(|needle| mentions(text, needle))
+}
+
+/// Whether `text` contains `needle` (a memchr search, no parse).
+pub fn mentions(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// Analyses one parsed file: every rule's matches within the ranges that mention a client.
@@ -127,13 +136,7 @@ pub fn analyze(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
-        file.tree,
-        file.text,
-        workspace,
-        &settings.extra_clients,
-        &settings.extra_packages,
-    );
+    let bindings = file_bindings(file, settings, workspace);
     let ranges = client_ranges(file.tree, file.text, &bindings);
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
 }
@@ -145,14 +148,22 @@ pub fn analyze_whole_tree(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
-    let bindings = Bindings::collect_configured(
+    let bindings = file_bindings(file, settings, workspace);
+    analyze_ranges(file, settings, workspace, &bindings, None)
+}
+
+fn file_bindings(
+    file: &SourceFile,
+    settings: &Settings,
+    workspace: &dyn WorkspaceView,
+) -> Bindings {
+    Bindings::collect_configured(
         file.tree,
         file.text,
         workspace,
         &settings.extra_clients,
         &settings.extra_packages,
-    );
-    analyze_ranges(file, settings, workspace, &bindings, None)
+    )
 }
 
 fn analyze_ranges(
@@ -165,6 +176,7 @@ fn analyze_ranges(
     let mut analysis = FileAnalysis {
         facts: FileFacts {
             exports: bindings.exports.clone(),
+            reexports: bindings.reexports.clone(),
             // A text search, not a query: a bounce webhook handler need not name a client.
             handles_bounce: rules::cio008::mentions_bounce_handling(file.text),
             ..FileFacts::default()
@@ -289,15 +301,17 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
 }
 
-/// The statements that mention a client, a constructor or a global: the only places where a
-/// rule can match. Querying these instead of the whole tree is what keeps the cost of a
-/// Customer.io-dense file near the cost of parsing it.
+/// The statements that mention a client, a constructor, a global or an imported helper that
+/// awaits a Customer.io call: the only places where a rule can match. Querying these instead of
+/// the whole tree is what keeps the cost of a Customer.io-dense file near the cost of parsing it.
 pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Range<usize>> {
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();
+    // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
     let mut tokens: Vec<&str> = bindings
         .client_names()
         .chain(bindings.constructor_names())
+        .chain(bindings.awaiting_helper_names())
         .collect();
     tokens.extend(["_cio", "cioanalytics"]);
     tokens.sort_unstable();

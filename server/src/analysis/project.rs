@@ -2,16 +2,19 @@
 //! the workspace index and the workspace rules. Used by `cio-lsp check`; the language server
 //! uses the same pieces for its background index.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use tree_sitter::Tree;
 
 use super::config::IgnoreGlobs;
 use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
 
 use super::{
-    analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings,
-    Applicability, Bindings, Finding, Lang, NoWorkspaceView, Settings, SourceFile, WorkspaceIndex,
+    analyze, mentions, mentions_any, mentions_customerio, merge_workspace_findings, parse,
+    workspace_findings, Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang, Settings,
+    SourceFile, WorkspaceIndex,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -240,78 +243,42 @@ pub fn analyze_project_with_index(
     report.files_checked = files.len();
 
     // Pass 1: files that name a Customer.io package or global; what they export.
-    let direct: Vec<bool> = files
-        .par_iter()
-        .map(|f| mentions_customerio(&f.text, settings, &[]))
-        .collect();
-    let parsed_direct: Vec<(usize, tree_sitter::Tree)> = files
-        .par_iter()
-        .enumerate()
-        .with_max_len(4)
-        .filter(|(i, _)| direct[*i])
-        .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
-        .collect();
-    for (i, tree) in &parsed_direct {
-        let file = &files[*i];
-        let bindings = Bindings::collect_configured(
-            tree,
-            &file.text,
-            &NoWorkspaceView,
-            &settings.extra_clients,
-            &settings.extra_packages,
-        );
-        if !bindings.exports.is_empty() {
-            let facts = super::FileFacts {
-                exports: bindings.exports.clone(),
-                ..Default::default()
-            };
-            index.set_file(&file.path, facts);
-        }
-    }
-
+    let mut trees: Vec<Option<Tree>> = files.iter().map(|_| None).collect();
+    let direct = parse_where(&files, &mut trees, |f| {
+        mentions_customerio(&f.text, settings, &[])
+    });
+    record_exports(&mut index, &files, &trees, &direct, settings);
     // Pass 2: files that may import a client from a workspace module.
-    let stems = index.exporting_stems();
-    let parsed_indirect: Vec<(usize, tree_sitter::Tree)> = if stems.is_empty() {
-        Vec::new()
-    } else {
-        files
-            .par_iter()
-            .enumerate()
-            .with_max_len(4)
-            .filter(|(i, f)| !direct[*i] && mentions_customerio(&f.text, settings, &stems))
-            .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
-            .collect()
-    };
-    let parsed: Vec<(usize, tree_sitter::Tree)> =
-        parsed_direct.into_iter().chain(parsed_indirect).collect();
-    report.files_parsed = parsed.len();
+    parse_importers(&mut index, &files, &mut trees, settings);
+    report.files_parsed = trees.iter().flatten().count();
 
     // Analyse every parsed file against the export index.
-    let analysed: Vec<(usize, super::FileAnalysis)> = parsed
-        .par_iter()
-        .with_max_len(4)
-        .map(|(i, tree)| {
-            let file = &files[*i];
-            let source = SourceFile {
-                path: &file.path,
-                lang: file.lang,
-                text: &file.text,
-                tree,
-            };
-            (*i, analyze(&source, settings, &index.view(&file.path)))
-        })
-        .collect();
-    drop(parsed);
+    let parsed: Vec<usize> = (0..files.len()).filter(|i| trees[*i].is_some()).collect();
+    let stems_before = index.exporting_stems();
+    let mut analysed: BTreeMap<usize, FileAnalysis> =
+        analyse_files(&files, &trees, &parsed, &index, settings)
+            .into_iter()
+            .collect();
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
     }
+    // CIO007 across files: a request handler may await a helper imported from a module whose
+    // export awaits a Customer.io call, without naming Customer.io itself. Those helpers are
+    // known only now: parse the files that name their modules, and (re-)analyse them.
+    let again = importers_of_new_exports(&mut index, &files, &mut trees, &stems_before, settings);
+    if !again.is_empty() {
+        report.files_parsed = trees.iter().flatten().count();
+        for (i, analysis) in analyse_files(&files, &trees, &again, &index, settings) {
+            index.set_file(&files[i].path, analysis.facts.clone());
+            analysed.insert(i, analysis);
+        }
+    }
+    drop(trees);
     // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
     // it; record its bounce handling from a cheap text search of every file not analysed.
-    let analysed_files: std::collections::HashSet<usize> =
-        analysed.iter().map(|(i, _)| *i).collect();
     let bounce_handlers: Vec<usize> = (0..files.len())
         .into_par_iter()
-        .filter(|i| !analysed_files.contains(i))
+        .filter(|i| !analysed.contains_key(i))
         .filter(|i| super::rules::cio008::mentions_bounce_handling(&files[*i].text))
         .collect();
     for i in bounce_handlers {
@@ -342,6 +309,152 @@ pub fn analyze_project_with_index(
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (report, index)
+}
+
+/// How many rounds of barrel files (`export { cio } from "./client"`) the prefilter looks for:
+/// a barrel of barrels is as deep as workspaces go.
+const BARREL_ROUNDS: usize = 2;
+
+/// Parses the files not parsed yet that `wanted` accepts; returns their indices.
+fn parse_where(
+    files: &[Loaded],
+    trees: &mut [Option<Tree>],
+    wanted: impl Fn(&Loaded) -> bool + Sync,
+) -> Vec<usize> {
+    let unparsed: &[Option<Tree>] = trees;
+    let parsed: Vec<(usize, Tree)> = files
+        .par_iter()
+        .enumerate()
+        .with_max_len(4)
+        .filter(|(i, f)| unparsed[*i].is_none() && wanted(f))
+        .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
+        .collect();
+    parsed
+        .into_iter()
+        .map(|(i, tree)| {
+            trees[i] = Some(tree);
+            i
+        })
+        .collect()
+}
+
+/// Records what files export (clients, re-exports) before anything is analysed: the prefilter
+/// of the files that import them depends on it.
+fn record_exports(
+    index: &mut WorkspaceIndex,
+    files: &[Loaded],
+    trees: &[Option<Tree>],
+    indices: &[usize],
+    settings: &Settings,
+) {
+    for &i in indices {
+        let (file, Some(tree)) = (&files[i], &trees[i]) else {
+            continue;
+        };
+        let bindings = Bindings::collect_configured(
+            tree,
+            &file.text,
+            &index.view(&file.path),
+            &settings.extra_clients,
+            &settings.extra_packages,
+        );
+        if bindings.exports.is_empty() && bindings.reexports.is_empty() {
+            continue;
+        }
+        let facts = FileFacts {
+            exports: bindings.exports,
+            reexports: bindings.reexports,
+            ..FileFacts::default()
+        };
+        index.set_file(&file.path, facts);
+    }
+}
+
+/// Parses the files that name a module known to export something (a client, through barrel
+/// files too); returns their indices.
+fn parse_importers(
+    index: &mut WorkspaceIndex,
+    files: &[Loaded],
+    trees: &mut [Option<Tree>],
+    settings: &Settings,
+) -> Vec<usize> {
+    let mut parsed = Vec::new();
+    // Barrels pass exports on without naming Customer.io: each round finds the barrels of the
+    // modules known so far.
+    for _ in 0..BARREL_ROUNDS {
+        let stems = index.exporting_stems();
+        let barrels = parse_where(files, trees, |f| {
+            may_reexport(&f.text) && mentions_customerio(&f.text, settings, &stems)
+        });
+        if barrels.is_empty() {
+            break;
+        }
+        record_exports(index, files, trees, &barrels, settings);
+        parsed.extend(barrels);
+    }
+    let stems = index.exporting_stems();
+    if !stems.is_empty() {
+        parsed.extend(parse_where(files, trees, |f| {
+            mentions_customerio(&f.text, settings, &stems)
+        }));
+    }
+    parsed
+}
+
+/// After the first analysis: the files to (re-)analyse because they name a module that only
+/// the analysis found to export something (an awaiting helper), parsing those not parsed yet.
+fn importers_of_new_exports(
+    index: &mut WorkspaceIndex,
+    files: &[Loaded],
+    trees: &mut [Option<Tree>],
+    stems_before: &[String],
+    settings: &Settings,
+) -> Vec<usize> {
+    if index.exporting_stems() == stems_before {
+        return Vec::new();
+    }
+    let newly_parsed = parse_importers(index, files, trees, settings);
+    let new_stems: Vec<String> = index
+        .exporting_stems()
+        .into_iter()
+        .filter(|stem| !stems_before.contains(stem))
+        .collect();
+    let mut again: Vec<usize> = (0..files.len())
+        .filter(|i| trees[*i].is_some() && mentions_any(&files[*i].text, &new_stems))
+        .chain(newly_parsed)
+        .collect();
+    again.sort_unstable();
+    again.dedup();
+    again
+}
+
+/// Whether a file can hold `export … from` (a cheap text test before parsing it).
+fn may_reexport(text: &str) -> bool {
+    mentions(text, "export") && mentions(text, "from")
+}
+
+/// Analyses the files `indices` against the index, in parallel.
+fn analyse_files(
+    files: &[Loaded],
+    trees: &[Option<Tree>],
+    indices: &[usize],
+    index: &WorkspaceIndex,
+    settings: &Settings,
+) -> Vec<(usize, FileAnalysis)> {
+    indices
+        .par_iter()
+        .with_max_len(4)
+        .filter_map(|&i| {
+            let file = &files[i];
+            let source = SourceFile {
+                path: &file.path,
+                lang: file.lang,
+                text: &file.text,
+                tree: trees[i].as_ref()?,
+            };
+            Some((i, analyze(&source, settings, &index.view(&file.path))))
+        })
+        .collect()
 }
 
 // ---- `check --fix` -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
-use super::clients::{is_workspace_specifier, ExportLookup, ExportName, Sdk};
+use super::clients::{is_workspace_specifier, ExportLookup, ExportName, ReExport, Sdk};
 use super::finding::Location;
 
 /// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
@@ -32,10 +32,24 @@ pub struct EventNameUse {
     pub sdk: Sdk,
 }
 
+/// An exported function that awaits a Customer.io call (CIO007 "going further" across files):
+/// a request handler that awaits it waits for the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwaitingHelper {
+    pub export: ExportName,
+    /// The awaited Customer.io call inside the helper.
+    pub call: Location,
+    /// The call as messages show it (`` `cio.track()` ``).
+    pub described: String,
+}
+
 /// What one file contributes to the workspace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
     pub exports: Vec<(ExportName, Sdk)>,
+    /// `export { cio } from "./client"`, `export * from "./client"`.
+    pub reexports: Vec<ReExport>,
+    pub awaiting_helpers: Vec<AwaitingHelper>,
     pub constructions: Vec<Construction>,
     /// The file calls `suppress(` on a customerio-node client.
     pub calls_suppress: bool,
@@ -77,6 +91,10 @@ pub struct WorkspaceIndex {
     /// a fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
     complete: bool,
 }
+
+/// How many re-exports (`export … from`) an import is followed through. Two hops cover a barrel
+/// of barrels; the bound also ends import cycles.
+const MAX_REEXPORT_HOPS: usize = 2;
 
 /// Extensions tried when resolving an import specifier without one.
 const RESOLVE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
@@ -145,14 +163,15 @@ impl WorkspaceIndex {
         }
     }
 
-    /// Files that export a client, for the text prefilter: a file that names one of their
-    /// stems may import a client and must be parsed.
+    /// Files that export a client or an awaiting helper, directly or through re-exports, for
+    /// the text prefilter: a file that names one of their stems may import one and must be
+    /// parsed.
     pub fn exporting_stems(&self) -> Vec<String> {
         let mut stems: Vec<String> = self
             .files
-            .iter()
-            .filter(|(_, facts)| !facts.exports.is_empty())
-            .filter_map(|(path, _)| {
+            .keys()
+            .filter(|path| self.exports_something(path, MAX_REEXPORT_HOPS))
+            .filter_map(|path| {
                 let stem = path.file_stem()?.to_str()?;
                 if stem == "index" {
                     path.parent()?.file_name()?.to_str().map(str::to_string)
@@ -164,6 +183,44 @@ impl WorkspaceIndex {
         stems.sort();
         stems.dedup();
         stems
+    }
+
+    /// Whether `module` exports something cross-file analysis cares about, itself or through
+    /// its re-exports.
+    fn exports_something(&self, module: &Path, hops_left: usize) -> bool {
+        let Some(facts) = self.files.get(module) else {
+            return false;
+        };
+        !facts.exports.is_empty()
+            || !facts.awaiting_helpers.is_empty()
+            || hops_left > 0
+                && facts.reexports.iter().any(|reexport| {
+                    self.resolve_module(module, reexport.specifier())
+                        .is_some_and(|target| self.exports_something(&target, hops_left - 1))
+                })
+    }
+
+    /// What `pick` finds for export `name` of `module`, in the module itself or, through its
+    /// re-exports, in the module that defines it.
+    fn find_export<T>(
+        &self,
+        module: &Path,
+        name: &ExportName,
+        pick: &dyn Fn(&FileFacts, &ExportName) -> Option<T>,
+        hops_left: usize,
+    ) -> Option<T> {
+        let facts = self.files.get(module)?;
+        if let Some(found) = pick(facts, name) {
+            return Some(found);
+        }
+        if hops_left == 0 {
+            return None;
+        }
+        facts.reexports.iter().find_map(|reexport| {
+            let (specifier, imported) = reexport.source_of(name)?;
+            let target = self.resolve_module(module, specifier)?;
+            self.find_export(&target, &imported, pick, hops_left - 1)
+        })
     }
 
     fn resolve_module(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
@@ -225,15 +282,36 @@ pub struct FileView<'a> {
     path: PathBuf,
 }
 
+impl FileView<'_> {
+    /// What `pick` finds for export `name` of the module that `specifier` names from this file.
+    fn imported<T>(
+        &self,
+        specifier: &str,
+        name: &ExportName,
+        pick: &dyn Fn(&FileFacts, &ExportName) -> Option<T>,
+    ) -> Option<T> {
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        self.index
+            .find_export(&module, name, pick, MAX_REEXPORT_HOPS)
+    }
+}
+
 impl ExportLookup for FileView<'_> {
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk> {
-        let module = self.index.resolve_module(&self.path, specifier)?;
-        let facts = self.index.files.get(&module)?;
-        facts
-            .exports
-            .iter()
-            .find(|(export, _)| export == name)
-            .map(|(_, sdk)| *sdk)
+        self.imported(specifier, name, &|facts, name| {
+            let (_, sdk) = facts.exports.iter().find(|(export, _)| export == name)?;
+            Some(*sdk)
+        })
+    }
+
+    fn awaiting_helper(&self, specifier: &str, name: &ExportName) -> Option<AwaitingHelper> {
+        self.imported(specifier, name, &|facts, name| {
+            let helpers = &facts.awaiting_helpers;
+            helpers
+                .iter()
+                .find(|helper| helper.export == *name)
+                .cloned()
+        })
     }
 }
 
@@ -335,5 +413,51 @@ mod tests {
         );
         assert_eq!(view.exported_client("../lib/other", &cio), None);
         assert_eq!(view.exported_client("customerio-node", &cio), None);
+    }
+
+    #[test]
+    fn reexports_are_followed_two_hops_and_cycles_end() {
+        let mut index = WorkspaceIndex::new("ws");
+        let client = FileFacts {
+            exports: vec![(ExportName::Named("cio".into()), Sdk::NodeTrack)],
+            ..Default::default()
+        };
+        let barrel = |reexports| FileFacts {
+            reexports,
+            ..Default::default()
+        };
+        let all = |specifier: &str| ReExport::All {
+            specifier: specifier.into(),
+        };
+        index.set_file(Path::new("ws/lib/client.ts"), client);
+        // lib/index.ts: `export { cio as customerio } from "./client"`.
+        index.set_file(
+            Path::new("ws/lib/index.ts"),
+            barrel(vec![ReExport::Named {
+                exported: ExportName::Named("customerio".into()),
+                imported: ExportName::Named("cio".into()),
+                specifier: "./client".into(),
+            }]),
+        );
+        // src/index.ts: `export * from "../lib"`: two hops to the client.
+        index.set_file(Path::new("ws/src/index.ts"), barrel(vec![all("../lib")]));
+        // A cycle: a.ts and b.ts re-export each other.
+        index.set_file(Path::new("ws/cycle/a.ts"), barrel(vec![all("./b")]));
+        index.set_file(Path::new("ws/cycle/b.ts"), barrel(vec![all("./a")]));
+        let view = index.view(Path::new("ws/app.ts"));
+        let named = |name: &str| ExportName::Named(name.into());
+        assert_eq!(
+            view.exported_client("./lib", &named("customerio")),
+            Some(Sdk::NodeTrack)
+        );
+        assert_eq!(view.exported_client("./lib", &named("cio")), None);
+        assert_eq!(
+            view.exported_client("./src", &named("customerio")),
+            Some(Sdk::NodeTrack)
+        );
+        // `export *` never passes the default export on.
+        assert_eq!(view.exported_client("./src", &ExportName::Default), None);
+        assert_eq!(view.exported_client("./cycle/a", &named("cio")), None);
+        assert_eq!(index.exporting_stems(), ["client", "lib", "src"]);
     }
 }

@@ -5,7 +5,7 @@ use tree_sitter::Node;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{text, unwrap_expression};
+use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let (Some(call), Some(id)) = (hit.get("call"), hit.get("id")) else {
@@ -26,24 +26,45 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         call.method_name
     );
     let mut finding = ctx.finding(id, message);
-    // `user.email` → `user.id`: the same object usually carries the permanent id.
-    if id.kind() == "member_expression" {
+    // `user.email` → `user.id`: the same object usually carries the permanent id. A string
+    // method after it goes too (`user.email.trim()` → `user.id`): an id is used as it is.
+    let email_value = without_string_methods(id, ctx.source);
+    if email_value.kind() == "member_expression" {
         if let (Some(object), Some(property)) = (
-            id.child_by_field_name("object"),
-            id.child_by_field_name("property"),
+            email_value.child_by_field_name("object"),
+            email_value.child_by_field_name("property"),
         ) {
+            let mut edits = vec![TextEdit::replace(property.byte_range(), "id")];
+            let methods = outer_expression(email_value).end_byte()..id.end_byte();
+            if !methods.is_empty() {
+                edits.push(TextEdit::replace(methods, ""));
+            }
             finding = finding.with_fix(Fix {
                 title: format!("Use `{}.id` as the person id", ctx.text(object)),
                 applicability: Applicability::Suggestion,
-                edits: vec![TextEdit::replace(property.byte_range(), "id")],
+                edits,
             });
         }
     }
     ctx.report(finding);
 }
 
-/// A string literal containing `@`, or a name (identifier or member property) that says email.
+/// String methods that return the same address in another spelling (`email.toLowerCase()`).
+const EMAIL_PRESERVING_METHODS: &[&str] = &[
+    "toLowerCase",
+    "toUpperCase",
+    "toLocaleLowerCase",
+    "toLocaleUpperCase",
+    "trim",
+    "trimStart",
+    "trimEnd",
+    "normalize",
+];
+
+/// A string literal containing `@`, or a name (identifier or member property) that says email,
+/// possibly normalised by string methods (`user.email.trim().toLowerCase()`).
 fn names_an_email(id: Node, source: &str) -> bool {
+    let id = without_string_methods(id, source);
     match id.kind() {
         "string" | "template_string" => text(id, source).contains('@'),
         "identifier" => is_email_name(text(id, source)),
@@ -52,6 +73,23 @@ fn names_an_email(id: Node, source: &str) -> bool {
             .is_some_and(|p| is_email_name(text(p, source))),
         _ => false,
     }
+}
+
+/// `x` of `x.trim().toLowerCase()`: the value that the email-preserving methods are called on.
+fn without_string_methods<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
+    while node.kind() == "call_expression"
+        && syntax::called_method(node, source)
+            .is_some_and(|method| EMAIL_PRESERVING_METHODS.contains(&method))
+    {
+        let Some(receiver) = node
+            .child_by_field_name("function")
+            .and_then(|f| unwrap_expression(f).child_by_field_name("object"))
+        else {
+            break;
+        };
+        node = unwrap_expression(receiver);
+    }
+    node
 }
 
 /// `email`, `…Email`, `…_email` (any case of `email` after an underscore: `ADMIN_EMAIL`).

@@ -2,20 +2,22 @@
 //!
 //! The query finds awaited Customer.io calls and `.then(...)` chains on them; this check knows
 //! what a request handler looks like, whether the response already went out before the call,
-//! and follows one level of same-file helpers (`await trackSignup(user)` in a handler, where
-//! `trackSignup` awaits `cio.track`).
+//! and follows one level of helpers (`await trackSignup(user)` in a handler, where `trackSignup`
+//! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
+//! their file records (`FileFacts::awaiting_helpers`).
 
 use std::path::Path;
 
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
-use crate::analysis::clients::{function_name, word_occurrences, Sdk};
-use crate::analysis::finding::{Applicability, Fix, Related, TextEdit};
+use crate::analysis::clients::{function_name, word_occurrences, ExportName, Sdk};
+use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text};
+use crate::analysis::workspace::AwaitingHelper;
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).
 const ROUTER_NAMES: &[&str] = &["app", "router", "server", "fastify"];
@@ -39,6 +41,10 @@ const SEND_METHODS: &[&str] = &[
 ];
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    if let (Some(helper), Some(wait)) = (hit.get("helper"), hit.get("await")) {
+        check_imported_helper(ctx, helper, wait);
+        return;
+    }
     let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
         return;
     };
@@ -99,11 +105,13 @@ fn blocks_response(call: &CioCall, wait: Node) -> bool {
 
 /// The "going further" case: `function` is not a handler but awaits the call; every handler of
 /// this file that awaits `function` by name is reported at its own await, with the helper's
-/// call as related information.
+/// call as related information. An exported helper is also recorded for the files importing it.
 fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node, described: &str) {
     let Some(name) = function_name(helper, ctx.source) else {
         return;
     };
+    let call_location = ctx.location(call.call.byte_range());
+    record_exported_helper(ctx, name, &call_location, described);
     let root = syntax::ancestors(helper).last().unwrap_or(helper);
     let mut findings = Vec::new();
     for offset in word_occurrences(ctx.source, name) {
@@ -122,32 +130,76 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
         else {
             continue;
         };
-        let Some(handler) = syntax::enclosing_function(wait) else {
-            continue;
-        };
-        if !is_request_handler(handler, ctx.path, ctx.source)
-            || response_sent_before(handler, wait, ctx.source)
-        {
-            continue;
+        if handler_waits_at(ctx, wait) {
+            findings.push(helper_await_finding(
+                ctx,
+                wait,
+                name,
+                described,
+                call_location.clone(),
+            ));
         }
-        let message = format!(
-            "The request handler waits for `{name}()`, which awaits {described}, before responding; send it in the background"
-        );
-        let finding = with_fix(
-            ctx.finding(wait, message),
-            wait,
-            false,
-            &format!("`{name}()`"),
-        )
-        .with_related(Related {
-            location: ctx.location(call.call.byte_range()),
-            message: format!("`{name}` awaits {described} here"),
-        });
-        findings.push(finding);
     }
     for finding in findings {
         ctx.report(finding);
     }
+}
+
+/// Records `name`, when this file exports it, as a helper that awaits a Customer.io call.
+fn record_exported_helper(ctx: &mut RuleContext, name: &str, call: &Location, described: &str) {
+    let exports: Vec<ExportName> = ctx.bindings.exports_of(name).cloned().collect();
+    for export in exports {
+        ctx.facts.awaiting_helpers.push(AwaitingHelper {
+            export,
+            call: call.clone(),
+            described: described.to_string(),
+        });
+    }
+}
+
+/// `await recordSignup(…)` where `recordSignup` is imported from a workspace module whose
+/// export awaits a Customer.io call: "going further" across files.
+fn check_imported_helper(ctx: &mut RuleContext, helper: Node, wait: Node) {
+    let name = ctx.text(helper);
+    let Some(awaited) = ctx.bindings.awaiting_helper(name).cloned() else {
+        return;
+    };
+    if !handler_waits_at(ctx, wait) {
+        return;
+    }
+    let finding = helper_await_finding(ctx, wait, name, &awaited.described, awaited.call);
+    ctx.report(finding);
+}
+
+/// Whether `wait` is in a request handler, before the response is sent.
+fn handler_waits_at(ctx: &RuleContext, wait: Node) -> bool {
+    syntax::enclosing_function(wait).is_some_and(|handler| {
+        is_request_handler(handler, ctx.path, ctx.source)
+            && !response_sent_before(handler, wait, ctx.source)
+    })
+}
+
+/// A handler's `await helper(…)`, with the helper's Customer.io call as related information.
+fn helper_await_finding(
+    ctx: &RuleContext,
+    wait: Node,
+    name: &str,
+    described: &str,
+    call: Location,
+) -> Finding {
+    let message = format!(
+        "The request handler waits for `{name}()`, which awaits {described}, before responding; send it in the background"
+    );
+    with_fix(
+        ctx.finding(wait, message),
+        wait,
+        false,
+        &format!("`{name}()`"),
+    )
+    .with_related(Related {
+        location: call,
+        message: format!("`{name}` awaits {described} here"),
+    })
 }
 
 /// `cio.track(...).then(() => res.json(...))` in a handler: the response waits for the call.
@@ -183,12 +235,7 @@ fn check_then_response(ctx: &mut RuleContext, call: &CioCall, chain: Node, on_fu
 }
 
 /// "Drop the `await`, chain the catch handler", offered only when the awaited value is unused.
-fn with_fix(
-    finding: crate::analysis::finding::Finding,
-    wait: Node,
-    handled: bool,
-    described: &str,
-) -> crate::analysis::finding::Finding {
+fn with_fix(finding: Finding, wait: Node, handled: bool, described: &str) -> Finding {
     if !value_unused(wait) {
         return finding;
     }

@@ -15,15 +15,9 @@ use crate::analysis::{EventNameStyle, Finding};
 const MAX_RELATED: usize = 20;
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let (Some(call), Some(name)) = (hit.get("call"), hit.get("name")) else {
+    let Some((call, name)) = super::event_names::event_name_hit(ctx, hit) else {
         return;
     };
-    let Some(call) = ctx.call(call) else {
-        return;
-    };
-    if call.event_name(ctx.source) != Some(name) {
-        return;
-    }
     // `string_literal_value` is `None` for a template with substitutions (CIO006's).
     let Some(literal) = string_literal_value(name, ctx.source) else {
         return;

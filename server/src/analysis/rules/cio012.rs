@@ -8,15 +8,9 @@ use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let (Some(call), Some(name)) = (hit.get("call"), hit.get("name")) else {
+    let Some((call, name)) = super::event_names::event_name_hit(ctx, hit) else {
         return;
     };
-    let Some(call) = ctx.call(call) else {
-        return;
-    };
-    if call.event_name(ctx.source) != Some(name) {
-        return;
-    }
     let Some(pieces) = name_pieces(name, ctx.source) else {
         return;
     };

@@ -38,6 +38,9 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 enum Declaration<'t> {
     /// `const CIO = require("customerio-node")`: the bound name.
     Require(Node<'t>),
+    /// TypeScript's `import CIO = require("customerio-node")`: the bound name. It cannot
+    /// destructure, so the fix keeps it and constructs `CIO.TrackClient`.
+    ImportRequire,
     /// `import CIO from "customerio-node"` / `import CIO, { RegionEU } from …`.
     Import {
         default: Node<'t>,
@@ -84,22 +87,10 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
     }
     let track_client_taken = word_occurrences(source, "TrackClient").next().is_some();
     let mut edits = Vec::new();
-    if !used_otherwise && !track_client_taken {
-        edits.push(match declaration {
-            Declaration::Require(bound) => TextEdit::replace(bound.byte_range(), "{ TrackClient }"),
-            Declaration::Import {
-                default,
-                named_imports: None,
-            } => TextEdit::replace(default.byte_range(), "{ TrackClient }"),
-            // `CIO, { RegionEU }` → `{ TrackClient, RegionEU }`.
-            Declaration::Import {
-                default,
-                named_imports: Some(named),
-            } => TextEdit::replace(
-                default.start_byte()..named.start_byte() + 1,
-                "{ TrackClient,",
-            ),
-        });
+    let destructuring = destructuring_edit(&declaration);
+    if let Some(declaration_edit) = destructuring.filter(|_| !used_otherwise && !track_client_taken)
+    {
+        edits.push(declaration_edit);
         edits.extend(
             constructor_sites
                 .into_iter()
@@ -112,7 +103,7 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
         });
     }
     match declaration {
-        Declaration::Require(_) => {}
+        Declaration::Require(_) | Declaration::ImportRequire => {}
         Declaration::Import {
             default,
             named_imports: None,
@@ -135,6 +126,26 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
     })
 }
 
+/// The declaration rewritten to bind `TrackClient` itself, when its syntax can destructure.
+fn destructuring_edit(declaration: &Declaration) -> Option<TextEdit> {
+    Some(match declaration {
+        Declaration::Require(bound) => TextEdit::replace(bound.byte_range(), "{ TrackClient }"),
+        Declaration::ImportRequire => return None,
+        Declaration::Import {
+            default,
+            named_imports: None,
+        } => TextEdit::replace(default.byte_range(), "{ TrackClient }"),
+        // `CIO, { RegionEU }` → `{ TrackClient, RegionEU }`.
+        Declaration::Import {
+            default,
+            named_imports: Some(named),
+        } => TextEdit::replace(
+            default.start_byte()..named.start_byte() + 1,
+            "{ TrackClient,",
+        ),
+    })
+}
+
 /// The top-level statement that binds `name` to customerio-node's default export, and the
 /// offset of the bound name.
 fn find_declaration<'t>(
@@ -148,6 +159,9 @@ fn find_declaration<'t>(
         .into_iter()
         .find_map(|statement| match statement.kind() {
             "import_statement" => {
+                if let Some(clause) = named_child(statement, "import_require_clause") {
+                    return import_require_declaration(clause, source, name);
+                }
                 let specifier = statement
                     .child_by_field_name("source")
                     .and_then(|s| syntax::string_literal_value(s, source))?;
@@ -188,4 +202,17 @@ fn named_child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();
     let found = node.named_children(&mut cursor).find(|n| n.kind() == kind);
     found
+}
+
+/// `import NAME = require("customerio-node")`.
+fn import_require_declaration<'t>(
+    clause: Node<'t>,
+    source: &str,
+    name: &str,
+) -> Option<(Declaration<'t>, usize)> {
+    let bound = named_child(clause, "identifier").filter(|b| text(*b, source) == name)?;
+    let specifier = clause
+        .child_by_field_name("source")
+        .and_then(|s| syntax::string_literal_value(s, source))?;
+    (specifier == "customerio-node").then_some((Declaration::ImportRequire, bound.start_byte()))
 }

@@ -10,9 +10,20 @@ use tree_sitter::Node;
 
 use crate::analysis::clients::Sdk;
 use crate::analysis::finding::TextEdit;
+use crate::analysis::query::Hit;
+use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, unwrap_expression};
 use crate::analysis::EventNameStyle;
+
+/// The Customer.io call and event name of a match of the event-name patterns (`@call`,
+/// `@name`), when the call model agrees that `@name` is the call's event name: the queries find
+/// the SDK's name position, the call model has the last word on it.
+pub fn event_name_hit<'t>(ctx: &RuleContext, hit: &Hit<'t, '_>) -> Option<(CioCall<'t>, Node<'t>)> {
+    let call = ctx.call(hit.get("call")?)?;
+    let name = hit.get("name")?;
+    (call.event_name(ctx.source) == Some(name)).then_some((call, name))
+}
 
 /// One piece of an event-name expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
