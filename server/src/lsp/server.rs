@@ -1,0 +1,773 @@
+//! The `LanguageServer` handlers.
+//!
+//! Concurrency rules (tower-lsp-server runs up to four handlers at once, interleaved at every
+//! `.await`):
+//! - a handler applies its document change, and analyses, before its first `.await`, so that
+//!   the order of `didChange` notifications is the order in which they are applied;
+//! - no `DashMap` guard or settings/index lock is ever held across an `.await`;
+//! - diagnostics carry the version they were computed for, and are not sent when the document
+//!   has moved on in the meantime.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::{self, Snapshot};
+use super::documents::{AnalysisScope, Change, Document};
+use super::settings::{self, ClientSettings};
+use super::workspace;
+use crate::analysis::position::Encoding;
+use crate::analysis::sdk::{CioCall, Method};
+use crate::analysis::{self, rules, syntax, Bindings, Lang, WorkspaceIndex};
+
+/// The code action kind of "fix all cio-lsp problems".
+pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-lsp");
+
+/// What the client said it can do.
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientSupport {
+    pull_diagnostics: bool,
+    diagnostic_refresh: bool,
+    work_done_progress: bool,
+    watch_registration: bool,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    documents: DashMap<Uri, Document>,
+    encoding: RwLock<Encoding>,
+    settings: RwLock<ClientSettings>,
+    index: RwLock<WorkspaceIndex>,
+    roots: RwLock<Vec<PathBuf>>,
+    support: RwLock<ClientSupport>,
+    shutdown: Arc<AtomicBool>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
+        Backend {
+            client,
+            state: Arc::new(State {
+                documents: DashMap::new(),
+                encoding: RwLock::new(Encoding::Utf16),
+                settings: RwLock::new(ClientSettings::default()),
+                index: RwLock::new(WorkspaceIndex::default()),
+                roots: RwLock::new(Vec::new()),
+                support: RwLock::new(ClientSupport::default()),
+                shutdown,
+            }),
+        }
+    }
+}
+
+/// Runs `work`, turning a panic into a logged error: one bad request must not take the server
+/// (or the documents' text) down.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("internal error while {what}: {detail}");
+            None
+        }
+    }
+}
+
+fn path_of(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
+}
+
+impl State {
+    fn encoding(&self) -> Encoding {
+        *self.encoding.read().unwrap()
+    }
+
+    fn support(&self) -> ClientSupport {
+        *self.support.read().unwrap()
+    }
+
+    /// Analyses `doc` as its scope asks (after edits: only the edited functions when
+    /// possible), refreshes its workspace findings after a whole-file analysis, and returns
+    /// its diagnostics. Runs synchronously: callers hold the document's map guard.
+    fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Diagnostic> {
+        let settings = self.settings.read().unwrap().clone();
+        if !settings.enable {
+            return Vec::new();
+        }
+        let outcome = guarded(&format!("analysing {}", doc.path.display()), || {
+            let index = self.index.read().unwrap();
+            let view = index.view(&doc.path);
+            if whole {
+                doc.analyze_whole(&settings.analysis, &view);
+            } else {
+                doc.reanalyze(&settings.analysis, &view);
+            }
+            if doc.last_scope == AnalysisScope::WholeFile {
+                let extra =
+                    analysis::workspace_findings(&doc.path, &doc.facts, &index, &settings.analysis);
+                doc.set_workspace_findings(extra);
+            }
+        });
+        if outcome.is_none() {
+            // Keep the text; drop findings that may no longer match it.
+            doc.set_workspace_findings(Vec::new());
+        }
+        for error in &doc.internal_errors {
+            tracing::error!("{error}");
+        }
+        self.diagnostics(doc)
+    }
+
+    fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
+        if !self.settings.read().unwrap().enable {
+            return Vec::new();
+        }
+        let snapshot = Snapshot {
+            text: doc.text(),
+            index: doc.line_index(),
+            encoding: self.encoding(),
+        };
+        doc.findings()
+            .iter()
+            .map(|finding| snapshot.diagnostic(finding))
+            .collect()
+    }
+
+    /// Records an open document's facts (after a whole-file analysis) in the index so that
+    /// other files see its exports, event names and regions.
+    fn record_facts(&self, doc: &Document) {
+        if doc.last_scope == AnalysisScope::WholeFile {
+            let mut index = self.index.write().unwrap();
+            index.set_file(&doc.path, doc.facts.clone());
+        }
+    }
+
+    fn version_is(&self, uri: &Uri, version: i32) -> bool {
+        self.documents
+            .get(uri)
+            .is_some_and(|doc| doc.version == version)
+    }
+}
+
+impl Backend {
+    async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Diagnostic>) {
+        if self.state.support().pull_diagnostics {
+            return;
+        }
+        if !self.state.version_is(&uri, version) {
+            tracing::debug!("dropping diagnostics of {} v{version}: stale", uri.as_str());
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+    }
+
+    /// Re-analyses every open document as a whole (settings or the index changed).
+    async fn relint_all(&self) {
+        let uris: Vec<Uri> = self
+            .state
+            .documents
+            .iter()
+            .map(|e| e.key().clone())
+            .collect();
+        let mut results = Vec::new();
+        for uri in uris {
+            let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+                continue;
+            };
+            let diagnostics = self.state.analyse(&mut doc, true);
+            self.state.record_facts(&doc);
+            results.push((uri, doc.version, diagnostics));
+        }
+        if self.state.support().pull_diagnostics {
+            if self.state.support().diagnostic_refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
+        for (uri, version, diagnostics) in results {
+            self.publish(uri, version, diagnostics).await;
+        }
+    }
+
+    async fn log(&self, kind: MessageType, message: String) {
+        match kind {
+            MessageType::ERROR => tracing::error!("{message}"),
+            MessageType::WARNING => tracing::warn!("{message}"),
+            _ => tracing::info!("{message}"),
+        }
+        self.client.log_message(kind, message).await;
+    }
+
+    fn apply_settings(&self, value: &serde_json::Value) -> Vec<String> {
+        let (parsed, warnings) = settings::parse(value);
+        *self.state.settings.write().unwrap() = parsed;
+        warnings
+    }
+
+    /// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
+    /// open documents against it.
+    async fn index_workspace(&self) {
+        let roots = self.state.roots.read().unwrap().clone();
+        if roots.is_empty() {
+            return;
+        }
+        let progress = if self.state.support().work_done_progress {
+            let token = NumberOrString::String("cio-lsp/indexing".into());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "cio-lsp: indexing")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(error) => {
+                    tracing::warn!("the client refused a progress token: {error}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let started = std::time::Instant::now();
+        let build = tokio::task::spawn_blocking(move || {
+            let on_progress = move |done, total| {
+                let _ = tx.send((done, total));
+            };
+            guarded("indexing the workspace", || {
+                workspace::build_index(&roots, &settings, &on_progress)
+            })
+        });
+        while let Some((done, total)) = rx.recv().await {
+            if let Some(progress) = &progress {
+                let percentage = (done * 100 / total.max(1)) as u32;
+                progress
+                    .report_with_message(format!("{done}/{total} files"), percentage)
+                    .await;
+            }
+        }
+        let built = build.await.ok().flatten();
+        let Some(mut index) = built else {
+            if let Some(progress) = progress {
+                progress.finish_with_message("failed").await;
+            }
+            return;
+        };
+        // Open documents are the source of truth for their own facts.
+        for doc in self.state.documents.iter() {
+            index.set_file(&doc.path, doc.facts.clone());
+        }
+        let files = index.file_count();
+        let bytes = workspace::memory_estimate(&index);
+        *self.state.index.write().unwrap() = index;
+        let message = format!(
+            "indexed {files} Customer.io files in {} ms (~{} KiB of facts)",
+            started.elapsed().as_millis(),
+            bytes / 1024
+        );
+        if let Some(progress) = progress {
+            progress.finish_with_message(message.clone()).await;
+        }
+        self.log(MessageType::INFO, message).await;
+        self.relint_all().await;
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params);
+        *self.state.encoding.write().unwrap() = encoding;
+        let caps = &params.capabilities;
+        let workspace_caps = caps.workspace.as_ref();
+        *self.state.support.write().unwrap() = ClientSupport {
+            pull_diagnostics: caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace_caps
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            watch_registration: workspace_caps
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        };
+        #[allow(deprecated)]
+        let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
+            (Some(folders), _) if !folders.is_empty() => {
+                folders.iter().map(|f| path_of(&f.uri)).collect()
+            }
+            (_, Some(root)) => vec![path_of(root)],
+            _ => Vec::new(),
+        };
+        if let Some(root) = roots.first() {
+            *self.state.index.write().unwrap() = WorkspaceIndex::new(root);
+        }
+        *self.state.roots.write().unwrap() = roots;
+        if let Some(options) = &params.initialization_options {
+            for warning in self.apply_settings(options) {
+                tracing::warn!("{warning}");
+            }
+        }
+        let support = self.state.support();
+        tracing::info!("initialize: encoding {encoding:?}, client support {support:?}");
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                            FIX_ALL_KIND,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                diagnostic_provider: support.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(convert::SOURCE.into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "cio-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.log(MessageType::INFO, "cio-lsp ready".into()).await;
+        if self.state.support().watch_registration {
+            let watchers = ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}", "**/package.json"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.into()),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "cio-lsp/watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(error) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("could not register file watchers: {error}");
+            }
+        }
+        // Index in the background: `initialized` must not hold up the requests behind it.
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        };
+        tokio::spawn(async move { backend.index_workspace().await });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shutdown.store(true, Ordering::SeqCst);
+        tracing::info!("shutdown requested");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let path = path_of(&document.uri);
+        let Some(lang) =
+            Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
+        else {
+            tracing::debug!(
+                "ignoring {}: not JavaScript or TypeScript",
+                document.uri.as_str()
+            );
+            return;
+        };
+        let mut doc = Document::new(path, lang, document.version, &document.text);
+        let diagnostics = self.state.analyse(&mut doc, true);
+        self.state.record_facts(&doc);
+        let version = doc.version;
+        self.state.documents.insert(document.uri.clone(), doc);
+        self.publish(document.uri, version, diagnostics).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let encoding = self.state.encoding();
+        let changes: Vec<Change> = params
+            .content_changes
+            .into_iter()
+            .map(|change| Change {
+                range: change
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: change.text,
+            })
+            .collect();
+        // Everything up to the first `.await` runs without yielding: the change is applied
+        // (and analysed) before any later notification can run.
+        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+            drop(changes);
+            self.log(
+                MessageType::WARNING,
+                format!("didChange for {}, which is not open; ignored", uri.as_str()),
+            )
+            .await;
+            return;
+        };
+        let version = params.text_document.version;
+        let repairs = doc.apply_changes(version, &changes, encoding);
+        let diagnostics = self.state.analyse(&mut doc, false);
+        drop(doc);
+        for repair in repairs {
+            self.log(MessageType::WARNING, repair).await;
+        }
+        self.publish(uri, version, diagnostics).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+            return;
+        };
+        self.state.analyse(&mut doc, true);
+        self.state.record_facts(&doc);
+        drop(doc);
+        // Other open files may import this one's client or share its event names.
+        self.relint_all().await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some((_, doc)) = self.state.documents.remove(&uri) else {
+            tracing::warn!("didClose for {}, which is not open", uri.as_str());
+            return;
+        };
+        // Unsaved edits are gone: the index goes back to what is on disk.
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        {
+            let mut index = self.state.index.write().unwrap();
+            guarded("re-indexing a closed file", || {
+                workspace::refresh_file(&mut index, &doc.path, &settings)
+            });
+        }
+        if !self.state.support().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        let open: Vec<PathBuf> = self
+            .state
+            .documents
+            .iter()
+            .map(|d| d.path.clone())
+            .collect();
+        let paths: Vec<(PathBuf, bool)> = params
+            .changes
+            .iter()
+            .map(|event| (path_of(&event.uri), event.typ == FileChangeType::DELETED))
+            .filter(|(path, _)| !open.contains(path))
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            // Read outside the lock; analyse against a snapshot-free index under the lock.
+            for (path, deleted) in paths {
+                let mut index = state.index.write().unwrap();
+                if deleted {
+                    index.remove_file(&path);
+                    if path.file_name().is_some_and(|n| n == "package.json") {
+                        index.remove_package_json(&path);
+                    }
+                } else {
+                    guarded("re-indexing a watched file", || {
+                        workspace::refresh_file(&mut index, &path, &settings)
+                    });
+                }
+            }
+        })
+        .await;
+        if refreshed.is_ok() {
+            self.relint_all().await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let warnings = self.apply_settings(&params.settings);
+        for warning in warnings {
+            self.log(MessageType::WARNING, warning).await;
+        }
+        self.log(
+            MessageType::INFO,
+            "settings changed; re-checking open files".into(),
+        )
+        .await;
+        self.relint_all().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let items = match self.state.documents.get(&params.text_document.uri) {
+            Some(doc) => self.state.diagnostics(&doc),
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(doc) = self.state.documents.get(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.state.encoding();
+        let hover = guarded("hovering", || {
+            let snapshot = Snapshot {
+                text: doc.text(),
+                index: doc.line_index(),
+                encoding,
+            };
+            let offset = snapshot
+                .byte_range(Range::new(at.position, at.position))
+                .start;
+            hover_at(&self.state, &doc, &snapshot, offset)
+        });
+        Ok(hover.flatten())
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.state.documents.get(&uri) else {
+            return Ok(None);
+        };
+        let encoding = self.state.encoding();
+        let actions = guarded("computing code actions", || {
+            code_actions(
+                &uri,
+                &doc,
+                encoding,
+                params.range,
+                params.context.only.as_deref(),
+            )
+        });
+        Ok(actions.filter(|a| !a.is_empty()))
+    }
+}
+
+/// Hover text: the rule's documentation on a flagged range, else a note on what the
+/// Customer.io call under the cursor expects.
+fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -> Option<Hover> {
+    let findings = doc.findings();
+    let flagged = findings
+        .iter()
+        .filter(|f| f.range.start <= offset && offset <= f.range.end)
+        .min_by_key(|f| f.range.len());
+    if let Some(finding) = flagged {
+        let rule = rules::find(&finding.rule)?;
+        let link = format!(
+            "\n\n[{} documentation]({})",
+            rule.id,
+            analysis::docs_url(rule)
+        );
+        return Some(markdown_hover(
+            format!("{}{link}", rule.docs.trim_end()),
+            Some(snapshot.range(&finding.range)),
+        ));
+    }
+    let index = state.index.read().unwrap();
+    let settings = state.settings.read().unwrap();
+    let bindings = Bindings::collect(
+        doc.tree(),
+        doc.text(),
+        &index.view(&doc.path),
+        &settings.analysis.extra_clients,
+    );
+    let node = doc
+        .tree()
+        .root_node()
+        .descendant_for_byte_range(offset, offset)?;
+    let call = CioCall::enclosing(node, &bindings, doc.text())?;
+    Some(markdown_hover(
+        call_note(&call),
+        Some(snapshot.range(&call.call.byte_range())),
+    ))
+}
+
+fn markdown_hover(value: String, range: Option<Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
+}
+
+/// What a Customer.io call expects, in a few lines.
+fn call_note(call: &CioCall) -> String {
+    let expects = match call.method {
+        Method::Identify => {
+            "Creates or updates a person. The id is permanent: use your database id, not an \
+             email address. Include `email` so that messages can reach them. Timestamps \
+             (`created_at`, `*_at`) are Unix **seconds**."
+        }
+        Method::Track | Method::TrackAnonymous | Method::Page => {
+            "Records an event. The event name is a fixed string in the configured style \
+             (no ids or personal data in it); put variable data in the event's data. \
+             Timestamps are Unix **seconds**; identify the person before tracking them."
+        }
+        Method::Destroy => "Deletes a person and their data.",
+        Method::Suppress | Method::Unsuppress => {
+            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
+        }
+        Method::AddDevice => "Registers a push device token for a person.",
+        Method::MergeCustomers => "Merges a secondary person into a primary one.",
+        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
+        Method::Other => "A Customer.io API call.",
+    };
+    let promise = if call.sdk.returns_promise() {
+        "\n\nReturns a promise: `await` it or handle its rejection."
+    } else {
+        ""
+    };
+    format!(
+        "**Customer.io** · `{}` on a {}\n\n{expects}{promise}",
+        call.method_name,
+        call.sdk.describe()
+    )
+}
+
+fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        })
+    })
+}
+
+/// Quick fixes and suppressions for the findings in `range`, and the document's fix-all.
+fn code_actions(
+    uri: &Uri,
+    doc: &Document,
+    encoding: Encoding,
+    range: Range,
+    only: Option<&[CodeActionKind]>,
+) -> CodeActionResponse {
+    let snapshot = Snapshot {
+        text: doc.text(),
+        index: doc.line_index(),
+        encoding,
+    };
+    let wanted = snapshot.byte_range(range);
+    let findings = doc.findings();
+    let mut actions = Vec::new();
+    if wants(only, &CodeActionKind::QUICKFIX) {
+        let mut suppressed_lines: Vec<(String, usize)> = Vec::new();
+        for finding in findings
+            .iter()
+            .filter(|f| f.range.start <= wanted.end && wanted.start <= f.range.end)
+        {
+            let diagnostic = snapshot.diagnostic(finding);
+            let only_fix = finding.fixes.len() == 1;
+            for fix in &finding.fixes {
+                let preferred = only_fix
+                    && matches!(
+                        fix.applicability,
+                        analysis::Applicability::FixAll | analysis::Applicability::QuickFix
+                    );
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(convert::document_edit(uri, snapshot.text_edits(&fix.edits))),
+                    is_preferred: Some(preferred),
+                    ..Default::default()
+                }));
+            }
+            let line_start = syntax::line_start(doc.text(), finding.range.start);
+            if suppressed_lines.contains(&(finding.rule.clone(), line_start)) {
+                continue;
+            }
+            suppressed_lines.push((finding.rule.clone(), line_start));
+            let indent = syntax::line_indent(doc.text(), finding.range.start);
+            let comment = analysis::suppress_comment_for(&finding.rule, indent);
+            let edit = analysis::TextEdit::insert(line_start, comment);
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Disable {} for this line", finding.rule),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic]),
+                edit: Some(convert::document_edit(uri, snapshot.text_edits(&[edit]))),
+                is_preferred: Some(false),
+                ..Default::default()
+            }));
+        }
+    }
+    if wants(only, &FIX_ALL_KIND) {
+        let edits = analysis::fix::fix_all_edits(&findings);
+        if !edits.is_empty() {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Fix all auto-fixable Customer.io problems".into(),
+                kind: Some(FIX_ALL_KIND),
+                edit: Some(convert::document_edit(uri, snapshot.text_edits(&edits))),
+                ..Default::default()
+            }));
+        }
+    }
+    actions
+}
