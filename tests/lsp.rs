@@ -18,8 +18,34 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufRea
 
 const WAIT: Duration = Duration::from_secs(60);
 
+/// A client built the way every rule accepts (keys from the environment).
 const HEADER: &str = "import { TrackClient } from \"customerio-node\";\n\
-                      const cio = new TrackClient(\"site\", \"key\");\n";
+                      const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+                      process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+
+/// An identify call that only CIO002 objects to: awaited, inside an async function, with an
+/// `email`. In [`in_signup`]'s text its `Date.now()` is at line 3, columns 63..73.
+const IDENTIFY_MS: &str =
+    "await cio.identify(user.id, { email: user.email, created_at: Date.now() });";
+
+/// `HEADER`, then `body` (one statement a line) inside `async function signup(user)`.
+fn in_signup(body: &str) -> String {
+    let body: String = body.lines().map(|line| format!("  {line}\n")).collect();
+    format!("{HEADER}export async function signup(user: User) {{\n{body}}}\n")
+}
+
+/// The UTF-16 range of the first `needle` in `text`.
+fn range_of(text: &str, needle: &str) -> Value {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` in {text}"));
+    let index = LineIndex::new(text);
+    let at = |offset| {
+        let p = index.position(text, offset, Encoding::Utf16);
+        json!({ "line": p.line, "character": p.col })
+    };
+    json!({ "start": at(start), "end": at(start + needle.len()) })
+}
 
 struct TestClient<R, W> {
     reader: BufReader<R>,
@@ -212,17 +238,19 @@ fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
 async fn open_change_close_publish_versioned_diagnostics() {
     let mut client = start_plain().await;
     let uri = "file:///ws/a.ts";
-    let text = format!("{HEADER}cio.identify(\"1\", {{ created_at: Date.now() }});\n");
+    let text = in_signup(IDENTIFY_MS);
     client.open(uri, &text).await;
     let diagnostics = client.diagnostics(uri, 1).await;
     assert_eq!(codes(&diagnostics), ["CIO002"]);
     let d = &diagnostics[0];
     assert_eq!(d["source"], "cio-lsp");
     assert_eq!(d["severity"], 1);
+    let date_now = range_of(&text, "Date.now()");
     assert_eq!(
-        d["range"],
-        json!({ "start": { "line": 2, "character": 32 }, "end": { "line": 2, "character": 42 } })
+        date_now,
+        json!({ "start": { "line": 3, "character": 63 }, "end": { "line": 3, "character": 73 } })
     );
+    assert_eq!(d["range"], date_now);
     assert!(d["codeDescription"]["href"]
         .as_str()
         .unwrap()
@@ -233,9 +261,7 @@ async fn open_change_close_publish_versioned_diagnostics() {
         .change(
             uri,
             2,
-            json!([{ "range": { "start": { "line": 2, "character": 32 },
-                                 "end": { "line": 2, "character": 42 } },
-                      "text": "Math.floor(Date.now() / 1000)" }]),
+            json!([{ "range": date_now, "text": "Math.floor(Date.now() / 1000)" }]),
         )
         .await;
     assert!(client.diagnostics(uri, 2).await.is_empty());
@@ -305,28 +331,32 @@ async fn typing_char_by_char_ends_like_a_fresh_open() {
 async fn utf16_ranges_count_an_emoji_as_two_units() {
     let mut client = start_plain().await;
     let uri = "file:///ws/emoji.ts";
-    let line = "cio.identify(\"😀\", { note: \"名前😀\", created_at: Date.now() });";
-    client.open(uri, &format!("{HEADER}{line}\n")).await;
+    let line =
+        "await cio.identify(\"😀\", { email: \"名前😀@example.jp\", created_at: Date.now() });";
+    client.open(uri, &in_signup(line)).await;
     let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    // Columns count from the function body's two-space indent.
     let prefix = &line[..line.find("Date.now()").unwrap()];
-    let start = prefix.encode_utf16().count();
+    let start = 2 + prefix.encode_utf16().count();
     assert_eq!(
         diagnostics[0]["range"],
-        json!({ "start": { "line": 2, "character": start },
-                "end": { "line": 2, "character": start + 10 } })
+        json!({ "start": { "line": 3, "character": start },
+                "end": { "line": 3, "character": start + 10 } })
     );
     // Typing right after the emoji (a UTF-16 column inside the line) lands after it.
-    let after_emoji = "cio.identify(\"😀".encode_utf16().count();
+    let after_emoji = 2 + "await cio.identify(\"😀".encode_utf16().count();
     client
         .change(
             uri,
             2,
-            json!([{ "range": { "start": { "line": 2, "character": after_emoji },
-                                 "end": { "line": 2, "character": after_emoji } },
+            json!([{ "range": { "start": { "line": 3, "character": after_emoji },
+                                 "end": { "line": 3, "character": after_emoji } },
                       "text": "x" }]),
         )
         .await;
     let moved = client.diagnostics(uri, 2).await;
+    assert_eq!(codes(&moved), ["CIO002"]);
     assert_eq!(moved[0]["range"]["start"]["character"], start + 1);
 }
 
@@ -346,12 +376,13 @@ async fn utf8_is_negotiated_when_offered() {
     assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
     client.notify("initialized", json!({})).await;
     let uri = "file:///ws/bytes.ts";
-    let line = "cio.identify(\"😀\", { created_at: Date.now() });";
-    client.open(uri, &format!("{HEADER}{line}\n")).await;
+    let line = "await cio.identify(\"😀\", { email: user.email, created_at: Date.now() });";
+    client.open(uri, &in_signup(line)).await;
     let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
     assert_eq!(
         diagnostics[0]["range"]["start"]["character"],
-        line.find("Date.now()").unwrap()
+        2 + line.find("Date.now()").unwrap()
     );
 }
 
@@ -361,7 +392,8 @@ async fn quick_fix_and_fix_all_leave_the_file_clean() {
     let uri = "file:///ws/fix.ts";
     let text = format!(
         "{HEADER}async function f(user: User) {{\n  \
-         await cio.identify(user.id, {{ created_at: Date.now(), updated_at: new Date().getTime() }});\n}}\n"
+         await cio.identify(user.id, {{ email: user.email, created_at: Date.now(), \
+         updated_at: new Date().getTime() }});\n}}\n"
     );
     client.open(uri, &text).await;
     let diagnostics = client.diagnostics(uri, 1).await;
@@ -384,7 +416,7 @@ async fn quick_fix_and_fix_all_leave_the_file_clean() {
     assert_eq!(fix["isPreferred"], true);
     let fixed_one = apply_lsp_edits(&text, &action_edits(fix, uri));
     client.change(uri, 2, json!([{ "text": fixed_one }])).await;
-    assert_eq!(client.diagnostics(uri, 2).await.len(), 1);
+    assert_eq!(codes(&client.diagnostics(uri, 2).await), ["CIO002"]);
 
     // Fix-all on the original text fixes both.
     client.change(uri, 3, json!([{ "text": text }])).await;
@@ -414,10 +446,12 @@ async fn disable_for_line_inserts_an_indented_comment() {
     let mut client = start_plain().await;
     let uri = "file:///ws/disable.ts";
     let text = format!(
-        "{HEADER}async function f(id: string) {{\n    await cio.identify(id, {{ created_at: Date.now() }});\n}}\n"
+        "{HEADER}async function f(id: string, email: string) {{\n    \
+         await cio.identify(id, {{ email, created_at: Date.now() }});\n}}\n"
     );
     client.open(uri, &text).await;
     let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
     let actions = client
         .request(
             "textDocument/codeAction",
@@ -438,28 +472,30 @@ async fn disable_for_line_inserts_an_indented_comment() {
             .contains("{\n    // cio-lsp-disable-next-line CIO002\n    await cio.identify(id, {"),
         "{disabled}"
     );
+    // The comment silences the finding, and is not itself reported as unused.
+    client.change(uri, 2, json!([{ "text": disabled }])).await;
+    assert!(client.diagnostics(uri, 2).await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hover_shows_rule_docs_and_call_notes() {
     let mut client = start_plain().await;
     let uri = "file:///ws/hover.ts";
-    let text = format!(
-        "{HEADER}cio.identify(\"1\", {{ created_at: Date.now() }});\n\
-         cio.track(\"1\", {{ name: \"signed_up\" }});\n"
-    );
+    let text = in_signup(&format!(
+        "{IDENTIFY_MS}\nawait cio.track(user.id, {{ name: \"signed_up\" }});"
+    ));
     client.open(uri, &text).await;
-    client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&client.diagnostics(uri, 1).await), ["CIO002"]);
     let hover = |line: u32, character: u32| {
         json!({ "textDocument": { "uri": uri },
                 "position": { "line": line, "character": character } })
     };
-    let on_finding = client.request("textDocument/hover", hover(2, 33)).await;
+    let on_finding = client.request("textDocument/hover", hover(3, 65)).await;
     let docs = on_finding["contents"]["value"].as_str().unwrap();
     assert_eq!(on_finding["contents"]["kind"], "markdown");
     assert!(docs.starts_with("# CIO002 millisecond-timestamp"), "{docs}");
     assert!(docs.contains("queries/CIO002-millisecond-timestamp.md"));
-    let on_call = client.request("textDocument/hover", hover(3, 5)).await;
+    let on_call = client.request("textDocument/hover", hover(4, 12)).await;
     let note = on_call["contents"]["value"].as_str().unwrap();
     assert!(
         note.contains("`track`") && note.contains("Records an event"),
@@ -478,12 +514,7 @@ async fn pull_diagnostics_when_the_client_supports_them() {
     )
     .await;
     let uri = "file:///ws/pull.ts";
-    client
-        .open(
-            uri,
-            &format!("{HEADER}cio.identify(\"1\", {{ created_at: Date.now() }});\n"),
-        )
-        .await;
+    client.open(uri, &in_signup(IDENTIFY_MS)).await;
     let report = client
         .request(
             "textDocument/diagnostic",
@@ -498,12 +529,7 @@ async fn pull_diagnostics_when_the_client_supports_them() {
 async fn settings_turn_rules_off_and_on() {
     let mut client = start(json!({}), None, json!({ "rules": { "CIO002": "off" } })).await;
     let uri = "file:///ws/settings.ts";
-    client
-        .open(
-            uri,
-            &format!("{HEADER}cio.identify(\"1\", {{ created_at: Date.now() }});\n"),
-        )
-        .await;
+    client.open(uri, &in_signup(IDENTIFY_MS)).await;
     assert!(client.diagnostics(uri, 1).await.is_empty());
     client
         .notify(
@@ -524,12 +550,13 @@ async fn a_client_imported_from_another_file_is_resolved_through_the_index() {
     std::fs::write(
         root.join("lib/cio.ts"),
         "import { TrackClient } from \"customerio-node\";\n\
-         export const cio = new TrackClient(\"site\", \"key\");\n",
+         export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+         process.env.CUSTOMERIO_TRACK_API_KEY!);\n",
     )
     .unwrap();
     let app = "import { cio } from \"./lib/cio\";\n\
                export async function signup(id: string) {\n  \
-               await cio.identify(id, { created_at: Date.now() });\n}\n";
+               await cio.identify(id, { email: \"a@example.com\", created_at: Date.now() });\n}\n";
     std::fs::write(root.join("app.ts"), app).unwrap();
     let uri = format!("file://{}", root.join("app.ts").display());
 
@@ -589,7 +616,8 @@ async fn unknown_documents_and_bad_ranges_do_not_stop_the_server() {
             2,
             json!([{ "range": { "start": { "line": 99, "character": 0 },
                                  "end": { "line": 120, "character": 4 } },
-                      "text": "cio.identify(\"1\", { created_at: Date.now() });\n" }]),
+                      "text": "async function f(user: User) {\n  \
+                               await cio.identify(user.id, { email: user.email, created_at: Date.now() });\n}\n" }]),
         )
         .await;
     let warning = client
@@ -606,10 +634,7 @@ async fn unknown_documents_and_bad_ranges_do_not_stop_the_server() {
     // Syntax errors around a finding do not hide it.
     let broken = "file:///ws/broken.ts";
     client
-        .open(
-            broken,
-            &format!("{HEADER}let x = (1 +;\ncio.identify(\"1\", {{ created_at: Date.now() }});\n"),
-        )
+        .open(broken, &in_signup(&format!("let x = (1 +;\n{IDENTIFY_MS}")))
         .await;
     assert_eq!(codes(&client.diagnostics(broken, 1).await), ["CIO002"]);
 
@@ -618,7 +643,7 @@ async fn unknown_documents_and_bad_ranges_do_not_stop_the_server() {
         .request(
             "textDocument/hover",
             json!({ "textDocument": { "uri": uri },
-                    "position": { "line": 2, "character": 33 } }),
+                    "position": { "line": 3, "character": 65 } }),
         )
         .await;
     assert!(hover["contents"]["value"]
