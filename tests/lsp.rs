@@ -146,6 +146,26 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> TestClient<R, W> {
         message["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
+    /// The next diagnostics published for `uri` (any version) that satisfy `wanted`: after a
+    /// configuration or workspace change the server re-publishes the same version, possibly
+    /// more than once.
+    async fn diagnostics_until(
+        &mut self,
+        uri: &str,
+        wanted: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let message = self
+            .wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["diagnostics"]
+                        .as_array()
+                        .is_some_and(|d| wanted(d))
+            })
+            .await;
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
     async fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
@@ -190,6 +210,41 @@ async fn start(capabilities: Value, root: Option<&Path>, options: Value) -> MemC
 
 async fn start_plain() -> MemClient {
     start(json!({}), None, Value::Null).await
+}
+
+/// Starts a server on workspace `root` and waits until its background index is built.
+async fn start_in(root: &Path, options: Value) -> MemClient {
+    let mut client = start(
+        json!({ "window": { "workDoneProgress": true },
+                "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }),
+        Some(root),
+        options,
+    )
+    .await;
+    wait_for_index(&mut client).await;
+    client
+}
+
+async fn wait_for_index(client: &mut MemClient) {
+    client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+}
+
+/// A temporary workspace holding `files` (path, text); returns it and its canonical root.
+fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (dir, root)
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
 }
 
 fn codes(diagnostics: &[Value]) -> Vec<String> {
@@ -675,6 +730,213 @@ async fn a_five_megabyte_file_is_served() {
         )
         .await;
     assert_eq!(client.diagnostics(uri, 2).await.len(), diagnostics.len());
+}
+
+// ----- configuration, suppressions, user rules -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workspace_config_file_applies_and_editor_settings_override_it() {
+    let (_dir, root) = workspace(&[("cio-lsp.toml", "[rules]\nCIO002 = \"off\"\n")]);
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert!(client.diagnostics(&uri, 1).await.is_empty());
+
+    // The editor's level wins over the file's.
+    let mut client = start_in(&root, json!({ "rules": { "CIO002": "warning" } })).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    assert_eq!(diagnostics[0]["severity"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_config_is_a_diagnostic_on_it_and_editing_it_relints_at_once() {
+    let bad = "# rules\n[rules]\nCIO002 = \"loud\"\n";
+    let (_dir, root) = workspace(&[("cio-lsp.toml", bad)]);
+    let config_uri = file_uri(&root.join("cio-lsp.toml"));
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    let config_diagnostics = client
+        .diagnostics_until(&config_uri, |d| !d.is_empty())
+        .await;
+    assert_eq!(config_diagnostics.len(), 1);
+    let error = &config_diagnostics[0];
+    assert_eq!(error["severity"], 1);
+    assert_eq!(error["code"], "invalid-config");
+    assert_eq!(
+        error["range"]["start"],
+        json!({ "line": 2, "character": 9 })
+    );
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("`rules.CIO002`") && message.contains("loud"),
+        "{message}"
+    );
+
+    // The server runs on the defaults meanwhile.
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 1).await), ["CIO002"]);
+
+    // Fixing the open, unsaved buffer clears the error and re-lints the open document.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": config_uri, "languageId": "toml",
+                                      "version": 1, "text": bad } }),
+        )
+        .await;
+    client
+        .change(
+            &config_uri,
+            2,
+            json!([{ "range": { "start": { "line": 2, "character": 10 },
+                                 "end": { "line": 2, "character": 14 } },
+                      "text": "off" }]),
+        )
+        .await;
+    client
+        .diagnostics_until(&config_uri, |d| d.is_empty())
+        .await;
+    client.diagnostics_until(&uri, |d| d.is_empty()).await;
+
+    // Closing the buffer unsaved: the (still invalid) file on disk counts again.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": config_uri } }),
+        )
+        .await;
+    client
+        .diagnostics_until(&config_uri, |d| d.len() == 1)
+        .await;
+    client
+        .diagnostics_until(&uri, |d| codes(d) == ["CIO002"])
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_file_changed_on_disk_relints_open_documents() {
+    let (_dir, root) = workspace(&[]);
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 1).await), ["CIO002"]);
+    let config = root.join("cio-lsp.toml");
+    std::fs::write(&config, "[rules]\nCIO002 = \"info\"\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&config), "type": 1 }] }),
+        )
+        .await;
+    let diagnostics = client
+        .diagnostics_until(&uri, |d| d.len() == 1 && d[0]["severity"] == 3)
+        .await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unused_suppression_is_a_faded_hint() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/unused.ts";
+    let text = in_signup(
+        "// cio-lsp-disable-next-line CIO002 -- not needed\n\
+         await cio.identify(user.id, { email: user.email });",
+    );
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["unused-suppression"]);
+    assert_eq!(diagnostics[0]["severity"], 4);
+    assert_eq!(diagnostics[0]["tags"], json!([1]));
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 3);
+    // Its fix removes the comment; no "disable" action for the report itself.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": diagnostics, "only": ["quickfix"] } }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let cleaned = apply_lsp_edits(&text, &action_edits(&actions[0], uri));
+    assert!(!cleaned.contains("cio-lsp-disable"), "{cleaned}");
+}
+
+const DESTROY_QUERY: &str = r#"((call_expression
+   function: (member_expression
+     object: (_) @client
+     property: (property_identifier) @method)
+   arguments: (arguments . (_) @person)) @report
+ (#eq? @method "destroy")
+ (#cio-client? @client "track"))
+"#;
+
+const DESTROY_META: &str = r#"id = "ACME001"
+name = "no-destroy"
+severity = "warning"
+message = "`{{method}}` deletes {{person}} and their history; suppress them instead"
+docs = """
+# ACME001 no-destroy
+
+We keep people's history for audits: suppress, never destroy.
+"""
+fix = "{{client}}.suppress({{person}})"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_rule_reports_fixes_and_explains_itself_in_the_editor() {
+    let (_dir, root) = workspace(&[
+        ("cio-lsp.toml", "rule_dirs = [\"cio-rules\"]\n"),
+        ("cio-rules/no-destroy.scm", DESTROY_QUERY),
+        ("cio-rules/no-destroy.toml", DESTROY_META),
+    ]);
+    let uri = file_uri(&root.join("forget.ts"));
+    let text = format!(
+        "{HEADER}export async function forget(id: string) {{\n  await cio.destroy(id);\n}}\n"
+    );
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &text).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["ACME001"]);
+    assert_eq!(diagnostics[0]["range"], range_of(&text, "cio.destroy(id)"));
+    assert_eq!(
+        diagnostics[0]["message"],
+        "`destroy` deletes id and their history; suppress them instead"
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri },
+                    "position": diagnostics[0]["range"]["start"] }),
+        )
+        .await;
+    let docs = hover["contents"]["value"].as_str().unwrap();
+    assert!(docs.contains("suppress, never destroy"), "{docs}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": diagnostics, "only": ["quickfix"] } }),
+        )
+        .await;
+    let fixed = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|action| apply_lsp_edits(&text, &action_edits(action, &uri)))
+        .collect::<Vec<_>>();
+    assert!(
+        fixed.iter().any(|t| t.contains("await cio.suppress(id);")),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed
+            .iter()
+            .any(|t| t.contains("  // cio-lsp-disable-next-line ACME001\n  await cio.destroy(id);")),
+        "{fixed:?}"
+    );
 }
 
 // ----- exit codes, with the real binary -----

@@ -177,6 +177,7 @@ fn memory(text: &str) {
     }
     let index = cio_lsp::lsp::workspace::build_index(
         &[dir.path().to_path_buf()],
+        None,
         &Settings::default(),
         &|_, _| {},
     );

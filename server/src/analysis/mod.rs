@@ -115,12 +115,6 @@ pub fn docs_url(rule: &Rule) -> String {
     format!("{HOMEPAGE}/blob/main/queries/{}-{}.md", rule.id, rule.name)
 }
 
-/// The comment that disables `rule_id` on the next line, indented like that line.
-/// (Placeholder syntax owned by the configuration work: it may replace this one function.)
-pub fn suppress_comment_for(rule_id: &str, indent: &str) -> String {
-    format!("{indent}// cio-lsp-disable-next-line {rule_id}\n")
-}
-
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
 /// configured client, or (when `exporting_stems` is given) a workspace module that exports a
 /// client. Files that fail this are not parsed.

@@ -10,8 +10,9 @@ use tower_lsp_server::ls_types::{
     InitializeParams, NumberOrString, PositionEncodingKind, Uri,
 };
 
+use crate::analysis::config::ConfigError;
 use crate::analysis::position::{Encoding, LineCol, LineIndex};
-use crate::analysis::{self, Finding, Location, Severity};
+use crate::analysis::{self, suppress, Finding, Location, Severity};
 
 /// Diagnostics, hovers and log messages name the server this way.
 pub const SOURCE: &str = "cio-lsp";
@@ -97,7 +98,9 @@ impl Snapshot<'_> {
             source: Some(SOURCE.to_string()),
             message: finding.message.clone(),
             related_information: (!related.is_empty()).then_some(related),
-            tags: None,
+            // Editors fade an unused suppression comment, as they do unused code.
+            tags: (finding.rule == suppress::UNUSED_SUPPRESSION)
+                .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
             data: None,
         }
     }
@@ -116,6 +119,33 @@ fn docs_uri(rule_id: &str) -> Option<Uri> {
     uris.iter()
         .find(|(id, _)| *id == rule_id)
         .and_then(|(_, uri)| uri.clone())
+}
+
+/// The diagnostic code of a mistake in `cio-lsp.toml`.
+pub const CONFIG_ERROR_CODE: &str = "invalid-config";
+
+/// A mistake in `cio-lsp.toml` (`text`) as an error on the file, at the mistake's span, naming
+/// the key.
+pub fn config_diagnostic(error: &ConfigError, text: &str, encoding: Encoding) -> lsp::Diagnostic {
+    let index = LineIndex::new(text);
+    let snapshot = Snapshot {
+        text,
+        index: &index,
+        encoding,
+    };
+    let span = error.span.clone().unwrap_or(0..0);
+    let message = match &error.key {
+        Some(key) => format!("key `{key}`: {}", error.message),
+        None => error.message.clone(),
+    };
+    lsp::Diagnostic {
+        range: snapshot.range(&(span.start.min(text.len())..span.end.min(text.len()))),
+        severity: Some(DiagnosticSeverity::ERROR),
+        code: Some(NumberOrString::String(CONFIG_ERROR_CODE.into())),
+        source: Some(SOURCE.to_string()),
+        message,
+        ..Default::default()
+    }
 }
 
 pub fn severity(severity: Severity) -> DiagnosticSeverity {

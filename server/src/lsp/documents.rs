@@ -29,6 +29,22 @@ pub struct Change {
     pub text: String,
 }
 
+/// Applies changes to a plain text buffer (the workspace's open `cio-lsp.toml`: small, not
+/// parsed, so no rope or tree). Positions past the end clamp to it.
+pub fn apply_to_text(text: &mut String, changes: &[Change], encoding: Encoding) {
+    for change in changes {
+        match change.range {
+            None => text.clone_from(&change.text),
+            Some((start, end)) => {
+                let index = LineIndex::new(text);
+                let start = index.offset_clamped(text, start, encoding);
+                let end = index.offset_clamped(text, end, encoding);
+                text.replace_range(start.min(end)..end.max(start), &change.text);
+            }
+        }
+    }
+}
+
 /// A byte-level edit already applied to the document, kept to shift old findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct AppliedEdit {

@@ -9,7 +9,7 @@
 //!   has moved on in the meantime.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -19,12 +19,13 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Snapshot};
-use super::documents::{AnalysisScope, Change, Document};
+use super::documents::{self, AnalysisScope, Change, Document};
 use super::settings::{self, ClientSettings};
 use super::workspace;
+use crate::analysis::config::{self, Config};
 use crate::analysis::position::Encoding;
 use crate::analysis::sdk::{CioCall, Method};
-use crate::analysis::{self, rules, syntax, Bindings, Lang, WorkspaceIndex};
+use crate::analysis::{self, rules, suppress, Bindings, Lang, Settings, WorkspaceIndex};
 
 /// The code action kind of "fix all cio-lsp problems".
 pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-lsp");
@@ -38,11 +39,39 @@ struct ClientSupport {
     watch_registration: bool,
 }
 
+/// The settings the analysis runs with: defaults ← `cio-lsp.toml` ← editor settings.
+#[derive(Debug, Clone)]
+struct Effective {
+    enable: bool,
+    analysis: Settings,
+}
+
+/// The workspace's `cio-lsp.toml`: where it would be, what it says when it is valid, and its
+/// text while the editor has it open (the buffer, saved or not, is what counts then).
+#[derive(Default)]
+struct ProjectConfig {
+    path: Option<PathBuf>,
+    loaded: Option<Config>,
+    open_text: Option<String>,
+    /// The error diagnostic on the file, if it is invalid (kept for pull diagnostics).
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What reloading the configuration has to tell the client.
+#[derive(Default)]
+struct ConfigReport {
+    uri: Option<Uri>,
+    diagnostics: Vec<Diagnostic>,
+    messages: Vec<(MessageType, String)>,
+}
+
 /// Everything the handlers share.
 pub struct State {
     documents: DashMap<Uri, Document>,
     encoding: RwLock<Encoding>,
-    settings: RwLock<ClientSettings>,
+    settings: RwLock<Effective>,
+    client_settings: RwLock<ClientSettings>,
+    config: RwLock<ProjectConfig>,
     index: RwLock<WorkspaceIndex>,
     roots: RwLock<Vec<PathBuf>>,
     support: RwLock<ClientSupport>,
@@ -52,16 +81,24 @@ pub struct State {
 pub struct Backend {
     client: Client,
     state: Arc<State>,
+    /// The configuration report of `initialize`, sent once the client is `initialized`.
+    pending_config: std::sync::Mutex<Option<ConfigReport>>,
 }
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
         Backend {
             client,
+            pending_config: Default::default(),
             state: Arc::new(State {
                 documents: DashMap::new(),
                 encoding: RwLock::new(Encoding::Utf16),
-                settings: RwLock::new(ClientSettings::default()),
+                settings: RwLock::new(Effective {
+                    enable: true,
+                    analysis: Settings::default(),
+                }),
+                client_settings: RwLock::new(ClientSettings::default()),
+                config: RwLock::new(ProjectConfig::default()),
                 index: RwLock::new(WorkspaceIndex::default()),
                 roots: RwLock::new(Vec::new()),
                 support: RwLock::new(ClientSupport::default()),
@@ -103,12 +140,99 @@ impl State {
         *self.support.read().unwrap()
     }
 
+    fn is_config_file(&self, path: &Path) -> bool {
+        self.config.read().unwrap().path.as_deref() == Some(path)
+    }
+
+    /// Whether the configuration's `ignore` globs exclude `path`.
+    fn is_ignored(&self, path: &Path) -> bool {
+        let config = self.config.read().unwrap();
+        config
+            .loaded
+            .as_ref()
+            .is_some_and(|c| c.ignore.is_ignored(path))
+    }
+
+    /// Re-reads `cio-lsp.toml` (the open buffer, else the file on disk) and merges the editor
+    /// settings over it. An invalid file leaves the defaults (+ editor settings) in force and
+    /// becomes a diagnostic on the file.
+    fn reload_config(&self) -> ConfigReport {
+        let mut report = ConfigReport::default();
+        let (path, open_text) = {
+            let config = self.config.read().unwrap();
+            (config.path.clone(), config.open_text.clone())
+        };
+        let mut loaded = None;
+        if let Some(path) = &path {
+            report.uri = Uri::from_file_path(path);
+            let result = guarded("loading the configuration", || match &open_text {
+                Some(text) => Some(config::parse(path, text)),
+                None if path.is_file() => Some(config::load(path)),
+                None => None,
+            })
+            .flatten();
+            match result {
+                Some(Ok(config)) => {
+                    for error in &config.user_rules.errors {
+                        report
+                            .messages
+                            .push((MessageType::WARNING, format!("user rule skipped: {error}")));
+                    }
+                    report.messages.push((
+                        MessageType::INFO,
+                        format!("configuration loaded from {}", path.display()),
+                    ));
+                    loaded = Some(config);
+                }
+                Some(Err(error)) => {
+                    let text = open_text
+                        .or_else(|| std::fs::read_to_string(path).ok())
+                        .unwrap_or_default();
+                    report.diagnostics.push(convert::config_diagnostic(
+                        &error,
+                        &text,
+                        self.encoding(),
+                    ));
+                    report.messages.push((
+                        MessageType::ERROR,
+                        format!("invalid configuration: {error}; running on the defaults"),
+                    ));
+                }
+                None => {}
+            }
+        }
+        {
+            let mut config = self.config.write().unwrap();
+            config.loaded = loaded;
+            config.diagnostics.clone_from(&report.diagnostics);
+        }
+        let warnings = self.merge_settings();
+        report
+            .messages
+            .extend(warnings.into_iter().map(|w| (MessageType::WARNING, w)));
+        report
+    }
+
+    /// Recomputes the effective settings from the loaded file and the editor settings.
+    fn merge_settings(&self) -> Vec<String> {
+        let client = self.client_settings.read().unwrap().clone();
+        let (analysis, warnings) = {
+            let config = self.config.read().unwrap();
+            config::merge(config.loaded.as_ref(), &client.overrides)
+        };
+        *self.settings.write().unwrap() = Effective {
+            enable: client.enable,
+            analysis,
+        };
+        warnings
+    }
+
     /// Analyses `doc` as its scope asks (after edits: only the edited functions when
     /// possible), refreshes its workspace findings after a whole-file analysis, and returns
     /// its diagnostics. Runs synchronously: callers hold the document's map guard.
     fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Diagnostic> {
         let settings = self.settings.read().unwrap().clone();
-        if !settings.enable {
+        if !settings.enable || self.is_ignored(&doc.path) {
             return Vec::new();
         }
         let outcome = guarded(&format!("analysing {}", doc.path.display()), || {
@@ -136,7 +260,7 @@ impl State {
     }
 
     fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
-        if !self.settings.read().unwrap().enable {
+        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
             return Vec::new();
         }
         let snapshot = Snapshot {
@@ -217,10 +341,47 @@ impl Backend {
         self.client.log_message(kind, message).await;
     }
 
+    /// Takes new editor settings and merges them over the configuration file.
     fn apply_settings(&self, value: &serde_json::Value) -> Vec<String> {
-        let (parsed, warnings) = settings::parse(value);
-        *self.state.settings.write().unwrap() = parsed;
+        let (parsed, mut warnings) = settings::parse(value);
+        *self.state.client_settings.write().unwrap() = parsed;
+        warnings.extend(self.state.merge_settings());
         warnings
+    }
+
+    /// Reports a configuration reload: log messages, and the file's diagnostics (an error, or
+    /// none to clear a previous one).
+    async fn report_config(&self, report: ConfigReport) {
+        for (kind, message) in report.messages {
+            self.log(kind, message).await;
+        }
+        let Some(uri) = report.uri else {
+            return;
+        };
+        if self.state.support().pull_diagnostics {
+            if self.state.support().diagnostic_refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+        } else {
+            self.client
+                .publish_diagnostics(uri, report.diagnostics, None)
+                .await;
+        }
+    }
+
+    /// The configuration file changed (on disk or in its buffer): reload it, re-lint the open
+    /// documents at once, then rebuild the index in the background (client names, wrapper
+    /// packages and ignore globs change which files hold clients).
+    async fn config_changed(&self) {
+        let report = self.state.reload_config();
+        self.report_config(report).await;
+        self.relint_all().await;
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+            pending_config: Default::default(),
+        };
+        tokio::spawn(async move { backend.index_workspace().await });
     }
 
     /// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
@@ -249,6 +410,10 @@ impl Backend {
             None
         };
         let settings = self.state.settings.read().unwrap().analysis.clone();
+        let ignore = {
+            let config = self.state.config.read().unwrap();
+            config.loaded.as_ref().map(|c| c.ignore.clone())
+        };
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
         let started = std::time::Instant::now();
         let build = tokio::task::spawn_blocking(move || {
@@ -256,7 +421,7 @@ impl Backend {
                 let _ = tx.send((done, total));
             };
             guarded("indexing the workspace", || {
-                workspace::build_index(&roots, &settings, &on_progress)
+                workspace::build_index(&roots, ignore.as_ref(), &settings, &on_progress)
             })
         });
         while let Some((done, total)) = rx.recv().await {
@@ -329,13 +494,19 @@ impl LanguageServer for Backend {
         };
         if let Some(root) = roots.first() {
             *self.state.index.write().unwrap() = WorkspaceIndex::new(root);
+            self.state.config.write().unwrap().path = Some(root.join(config::FILE_NAME));
         }
         *self.state.roots.write().unwrap() = roots;
         if let Some(options) = &params.initialization_options {
-            for warning in self.apply_settings(options) {
+            let (parsed, warnings) = settings::parse(options);
+            *self.state.client_settings.write().unwrap() = parsed;
+            for warning in warnings {
                 tracing::warn!("{warning}");
             }
         }
+        // Loaded before any document is opened; its diagnostics wait for `initialized`.
+        let report = self.state.reload_config();
+        *self.pending_config.lock().unwrap() = Some(report);
         let support = self.state.support();
         tracing::info!("initialize: encoding {encoding:?}, client support {support:?}");
         Ok(InitializeResult {
@@ -380,14 +551,22 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         self.log(MessageType::INFO, "cio-lsp ready".into()).await;
+        let report = self.pending_config.lock().unwrap().take();
+        if let Some(report) = report {
+            self.report_config(report).await;
+        }
         if self.state.support().watch_registration {
-            let watchers = ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}", "**/package.json"]
-                .into_iter()
-                .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.into()),
-                    kind: None,
-                })
-                .collect();
+            let watchers = [
+                "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
+                "**/package.json",
+                "**/cio-lsp.toml",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect();
             let registration = Registration {
                 id: "cio-lsp/watch".into(),
                 method: "workspace/didChangeWatchedFiles".into(),
@@ -404,6 +583,7 @@ impl LanguageServer for Backend {
         let backend = Backend {
             client: self.client.clone(),
             state: self.state.clone(),
+            pending_config: Default::default(),
         };
         tokio::spawn(async move { backend.index_workspace().await });
     }
@@ -417,6 +597,10 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let path = path_of(&document.uri);
+        if self.state.is_config_file(&path) {
+            self.state.config.write().unwrap().open_text = Some(document.text);
+            return self.config_changed().await;
+        }
         let Some(lang) =
             Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
         else {
@@ -449,6 +633,21 @@ impl LanguageServer for Backend {
             .collect();
         // Everything up to the first `.await` runs without yielding: the change is applied
         // (and analysed) before any later notification can run.
+        let path = path_of(&uri);
+        if self.state.is_config_file(&path) {
+            let applied = {
+                let mut config = self.state.config.write().unwrap();
+                config
+                    .open_text
+                    .as_mut()
+                    .map(|text| documents::apply_to_text(text, &changes, encoding))
+                    .is_some()
+            };
+            if applied {
+                self.config_changed().await;
+            }
+            return;
+        }
         let Some(mut doc) = self.state.documents.get_mut(&uri) else {
             drop(changes);
             self.log(
@@ -470,6 +669,9 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
+        if self.state.is_config_file(&path_of(&uri)) {
+            return self.config_changed().await;
+        }
         let Some(mut doc) = self.state.documents.get_mut(&uri) else {
             return;
         };
@@ -482,6 +684,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        if self.state.is_config_file(&path_of(&uri)) {
+            // Unsaved edits are gone: the file on disk counts again.
+            self.state.config.write().unwrap().open_text = None;
+            return self.config_changed().await;
+        }
         let Some((_, doc)) = self.state.documents.remove(&uri) else {
             tracing::warn!("didClose for {}, which is not open", uri.as_str());
             return;
@@ -507,12 +714,23 @@ impl LanguageServer for Backend {
             .iter()
             .map(|d| d.path.clone())
             .collect();
+        let mut config_touched = false;
         let paths: Vec<(PathBuf, bool)> = params
             .changes
             .iter()
             .map(|event| (path_of(&event.uri), event.typ == FileChangeType::DELETED))
-            .filter(|(path, _)| !open.contains(path))
+            .filter(|(path, _)| !open.contains(path) && !self.state.is_ignored(path))
+            .filter(|(path, _)| {
+                let is_config = self.state.is_config_file(path);
+                config_touched |= is_config;
+                !is_config
+            })
             .collect();
+        let config_open = self.state.config.read().unwrap().open_text.is_some();
+        if config_touched && !config_open {
+            // Re-indexes and re-lints everything, the watched sources included.
+            return self.config_changed().await;
+        }
         if paths.is_empty() {
             return;
         }
@@ -556,8 +774,12 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let items = match self.state.documents.get(&params.text_document.uri) {
+        let uri = &params.text_document.uri;
+        let items = match self.state.documents.get(uri) {
             Some(doc) => self.state.diagnostics(&doc),
+            None if self.state.is_config_file(&path_of(uri)) => {
+                self.state.config.read().unwrap().diagnostics.clone()
+            }
             None => Vec::new(),
         };
         Ok(DocumentDiagnosticReportResult::Report(
@@ -618,20 +840,13 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         .iter()
         .filter(|f| f.range.start <= offset && offset <= f.range.end)
         .min_by_key(|f| f.range.len());
+    let settings = state.settings.read().unwrap();
     if let Some(finding) = flagged {
-        let rule = rules::find(&finding.rule)?;
-        let link = format!(
-            "\n\n[{} documentation]({})",
-            rule.id,
-            analysis::docs_url(rule)
-        );
-        return Some(markdown_hover(
-            format!("{}{link}", rule.docs.trim_end()),
-            Some(snapshot.range(&finding.range)),
-        ));
+        if let Some(docs) = rule_docs(&finding.rule, &settings.analysis) {
+            return Some(markdown_hover(docs, Some(snapshot.range(&finding.range))));
+        }
     }
     let index = state.index.read().unwrap();
-    let settings = state.settings.read().unwrap();
     let bindings = Bindings::collect(
         doc.tree(),
         doc.text(),
@@ -647,6 +862,21 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         call_note(&call),
         Some(snapshot.range(&call.call.byte_range())),
     ))
+}
+
+/// A rule's documentation in Markdown: a built-in rule's with a link to its page, a user rule's
+/// `docs` as written.
+fn rule_docs(id: &str, settings: &Settings) -> Option<String> {
+    if let Some(rule) = rules::find(id) {
+        return Some(format!(
+            "{}\n\n[{} documentation]({})",
+            rule.docs.trim_end(),
+            rule.id,
+            analysis::docs_url(rule)
+        ));
+    }
+    let user_rule = settings.user_rules.find(id)?;
+    (!user_rule.docs.trim().is_empty()).then(|| user_rule.docs.trim_end().to_string())
 }
 
 fn markdown_hover(value: String, range: Option<Range>) -> Hover {
@@ -740,14 +970,16 @@ fn code_actions(
                     ..Default::default()
                 }));
             }
-            let line_start = syntax::line_start(doc.text(), finding.range.start);
-            if suppressed_lines.contains(&(finding.rule.clone(), line_start)) {
+            // A suppression comment cannot suppress a report about itself.
+            if finding.rule == suppress::UNUSED_SUPPRESSION {
                 continue;
             }
-            suppressed_lines.push((finding.rule.clone(), line_start));
-            let indent = syntax::line_indent(doc.text(), finding.range.start);
-            let comment = analysis::suppress_comment_for(&finding.rule, indent);
-            let edit = analysis::TextEdit::insert(line_start, comment);
+            let edit =
+                suppress::disable_next_line_edit(doc.text(), finding.range.clone(), &finding.rule);
+            if suppressed_lines.contains(&(finding.rule.clone(), edit.range.start)) {
+                continue;
+            }
+            suppressed_lines.push((finding.rule.clone(), edit.range.start));
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: format!("Disable {} for this line", finding.rule),
                 kind: Some(CodeActionKind::QUICKFIX),

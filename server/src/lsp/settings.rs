@@ -1,121 +1,118 @@
-//! Client settings (`initializationOptions`, `workspace/didChangeConfiguration`) →
-//! `analysis::Settings`.
+//! Client settings (`initializationOptions`, `workspace/didChangeConfiguration`).
 //!
-//! Shape: `{ "enable": bool, "rules": { "CIO010": "off"|"info"|"warning"|"error"|"hint" },
-//! "eventNameStyle": "snake_case"|"Title Case"|"camelCase", "trace": … }`, at the top level
-//! or nested under a `cioLsp` key (how VS Code sends a `cioLsp.*` configuration section).
+//! Shape: the core's [`ConfigOverrides`] (`{ "rules": { "CIO010": "off" }, "eventNameStyle":
+//! "camelCase", "clients": { "names": {…}, "packages": {…} } }`, see docs/configuration.md)
+//! plus the server's own `"enable": bool`, at the top level or nested under a `cioLsp` key
+//! (how VS Code sends a `cioLsp.*` configuration section). They are merged over the
+//! workspace's `cio-lsp.toml` by `config::merge`: one mapping for the file and the editor.
 
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::analysis::{rules, EventNameStyle, RuleLevel, Settings, Severity};
+use crate::analysis::config::{ConfigOverrides, Level};
 
 /// The server's view of the client's settings.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
     pub enable: bool,
-    pub analysis: Settings,
+    pub overrides: ConfigOverrides,
 }
 
 impl Default for ClientSettings {
     fn default() -> Self {
         ClientSettings {
             enable: true,
-            analysis: Settings::default(),
+            overrides: ConfigOverrides::default(),
         }
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Raw {
-    enable: Option<bool>,
-    #[serde(default)]
-    rules: std::collections::HashMap<String, String>,
-    event_name_style: Option<EventNameStyle>,
-}
-
-/// Parses settings; returns them with a message for each value that was ignored.
+/// Parses settings; returns them with a message for each value that was ignored. A bad value
+/// is skipped on its own: the rest of the settings still apply.
 pub fn parse(value: &Value) -> (ClientSettings, Vec<String>) {
-    let value = value.get("cioLsp").unwrap_or(value);
+    let mut value = value.get("cioLsp").unwrap_or(value).clone();
     let mut warnings = Vec::new();
-    let raw: Raw = match serde_json::from_value(value.clone()) {
-        Ok(raw) => raw,
-        Err(error) if value.is_null() => {
-            let _ = error;
-            Raw::default()
+    if value.is_null() {
+        return (ClientSettings::default(), warnings);
+    }
+    let enable = match value.get("enable") {
+        None => true,
+        Some(Value::Bool(enable)) => *enable,
+        Some(other) => {
+            warnings.push(format!(
+                "settings: `enable` must be true or false, not {other}"
+            ));
+            true
         }
+    };
+    drop_invalid_levels(&mut value, &mut warnings);
+    let overrides = match serde_json::from_value::<ConfigOverrides>(value) {
+        Ok(overrides) => overrides,
         Err(error) => {
             warnings.push(format!("settings ignored: {error}"));
-            Raw::default()
+            ConfigOverrides::default()
         }
     };
-    let mut settings = ClientSettings {
-        enable: raw.enable.unwrap_or(true),
-        ..Default::default()
+    (ClientSettings { enable, overrides }, warnings)
+}
+
+/// Removes `rules` entries whose level is not one of `off|info|warning|error`, with a warning
+/// each, so that one typo does not discard every setting.
+fn drop_invalid_levels(value: &mut Value, warnings: &mut Vec<String>) {
+    let Some(rules) = value.get_mut("rules").and_then(Value::as_object_mut) else {
+        return;
     };
-    settings.analysis.event_name_style = raw.event_name_style.unwrap_or_default();
-    for (id, level) in raw.rules {
-        let Some(rule) = rules::find(&id) else {
-            warnings.push(format!("settings: no rule `{id}`"));
-            continue;
-        };
-        let level = match level.to_ascii_lowercase().as_str() {
-            "off" => RuleLevel::Off,
-            "hint" => RuleLevel::On(Severity::Hint),
-            "info" | "information" => RuleLevel::On(Severity::Info),
-            "warning" | "warn" => RuleLevel::On(Severity::Warning),
-            "error" => RuleLevel::On(Severity::Error),
-            other => {
-                warnings.push(format!("settings: `{other}` is not a level for {id}"));
-                continue;
-            }
-        };
-        settings
-            .analysis
-            .rule_levels
-            .insert(rule.id.to_string(), level);
-    }
-    (settings, warnings)
+    rules.retain(|id, level| {
+        let valid = level.as_str().and_then(Level::parse).is_some();
+        if !valid {
+            warnings.push(format!("settings: {level} is not a level for {id}"));
+        }
+        valid
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::config::merge;
+    use crate::analysis::{EventNameStyle, RuleLevel, Severity};
 
     #[test]
     fn nested_and_flat_shapes_parse_alike() {
         let flat = serde_json::json!({
             "enable": false,
-            "rules": { "CIO010": "off", "cio002": "warning" },
+            "rules": { "CIO010": "off", "CIO002": "warning" },
             "eventNameStyle": "Title Case",
+            "clients": { "names": { "analytics": "cdp-node" } },
             "trace": { "server": "verbose" }
         });
         for value in [flat.clone(), serde_json::json!({ "cioLsp": flat })] {
-            let (settings, warnings) = parse(&value);
+            let (client, warnings) = parse(&value);
             assert!(warnings.is_empty(), "{warnings:?}");
-            assert!(!settings.enable);
+            assert!(!client.enable);
+            let (settings, warnings) = merge(None, &client.overrides);
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(settings.event_name_style, EventNameStyle::TitleCase);
+            assert_eq!(settings.rule_levels.get("CIO010"), Some(&RuleLevel::Off));
             assert_eq!(
-                settings.analysis.event_name_style,
-                EventNameStyle::TitleCase
-            );
-            assert_eq!(
-                settings.analysis.rule_levels.get("CIO010"),
-                Some(&RuleLevel::Off)
-            );
-            assert_eq!(
-                settings.analysis.rule_levels.get("CIO002"),
+                settings.rule_levels.get("CIO002"),
                 Some(&RuleLevel::On(Severity::Warning))
             );
+            assert!(settings.extra_clients.contains_key("analytics"));
         }
     }
 
     #[test]
     fn bad_values_are_reported_not_fatal() {
-        let (settings, warnings) = parse(&serde_json::json!({ "rules": { "CIO999": "off" } }));
-        assert!(settings.enable);
-        assert_eq!(warnings.len(), 1);
+        let (client, warnings) = parse(&serde_json::json!({
+            "rules": { "CIO002": "loud", "CIO010": "off" }
+        }));
+        assert!(client.enable);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(client.overrides.rules.len(), 1);
         let (_, warnings) = parse(&serde_json::json!({ "eventNameStyle": 3 }));
         assert_eq!(warnings.len(), 1);
+        // Unknown rule ids are the merge's to report.
+        let (client, _) = parse(&serde_json::json!({ "rules": { "CIO999": "off" } }));
+        assert_eq!(merge(None, &client.overrides).1.len(), 1);
     }
 }

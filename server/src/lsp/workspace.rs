@@ -3,83 +3,43 @@
 //! An unopened file costs its `FileFacts` here; its tree is dropped as soon as it is analysed.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
-
-use crate::analysis::project::{discover, read_source};
+use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::project::{
+    analyze_project_with_index, discover_ignoring, read_source, unparsed_file_facts,
+};
 use crate::analysis::{
-    analyze, mentions_customerio, parse, Bindings, FileFacts, Lang, NoWorkspaceView, Settings,
-    SourceFile, WorkspaceIndex,
+    analyze, mentions_customerio, parse, FileFacts, Lang, Settings, SourceFile, WorkspaceIndex,
 };
 
-/// Builds the index of `roots` (the first one is the index root). `on_progress(done, total)`
-/// is called as files are analysed.
+/// Builds the index of `roots` (the first one is the index root) exactly as `cio-lsp check`
+/// scans a project: the same discovery (`.gitignore`, `ignore` globs), prefilter, two passes
+/// for clients exported by workspace modules, and bounce-handler text search. It is complete
+/// (workspace rules may conclude from absence, CIO008) when a root is a project directory.
+/// `on_progress(done, total)` is called as files are read.
 pub fn build_index(
     roots: &[PathBuf],
+    ignore: Option<&IgnoreGlobs>,
     settings: &Settings,
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> WorkspaceIndex {
-    let mut index = WorkspaceIndex::new(roots.first().cloned().unwrap_or_default());
-    let discovered = discover(roots);
+    let discovered = discover_ignoring(roots, ignore);
     for error in &discovered.errors {
         tracing::warn!("indexing: {error}");
     }
-    for package in &discovered.package_jsons {
-        if let Ok(text) = std::fs::read_to_string(package) {
-            index.set_package_json(package, &text);
-        }
-    }
     let total = discovered.sources.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let texts: Vec<(PathBuf, String)> = discovered
-        .sources
-        .par_iter()
-        .filter_map(|path| {
-            let count = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if count % 50 == 0 || count == total {
-                on_progress(count, total);
-            }
-            let text = read_source(path).ok()?;
-            Some((path.clone(), text))
-        })
-        .collect();
-
-    // Pass 1: which modules export a client (so that pass 2 resolves imports of them).
-    for (path, text) in &texts {
-        if let Some(exports) = exported_clients(path, text, settings) {
-            index.set_file(
-                path,
-                FileFacts {
-                    exports,
-                    ..Default::default()
-                },
-            );
+    let done = AtomicUsize::new(0);
+    let count = || {
+        let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if count % 50 == 0 || count == total {
+            on_progress(count, total);
         }
-    }
-    // Pass 2: every file that may use a client, analysed against the export index.
-    let stems = index.exporting_stems();
-    let facts: Vec<(&PathBuf, FileFacts)> = texts
-        .par_iter()
-        .filter_map(|(path, text)| Some((path, file_facts(path, text, settings, &index, &stems)?)))
-        .collect();
-    for (path, facts) in facts {
-        index.set_file(path, facts);
-    }
+    };
+    let root = roots.first().cloned().unwrap_or_default();
+    // The findings are dropped: open documents are analysed on their own, against this index.
+    let (_, index) = analyze_project_with_index(&root, &discovered, settings, &count);
     index
-}
-
-fn exported_clients(
-    path: &Path,
-    text: &str,
-    settings: &Settings,
-) -> Option<Vec<(crate::analysis::clients::ExportName, crate::analysis::Sdk)>> {
-    let lang = Lang::from_path(path)?;
-    if !mentions_customerio(text, settings, &[]) {
-        return None;
-    }
-    let tree = parse(lang, text, None);
-    let bindings = Bindings::collect(&tree, text, &NoWorkspaceView, &settings.extra_clients);
-    (!bindings.exports.is_empty()).then_some(bindings.exports)
 }
 
 /// The facts of one unopened file, or `None` when it cannot hold a Customer.io call.
@@ -115,9 +75,9 @@ pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings
         return;
     }
     let stems = index.exporting_stems();
-    let facts = read_source(path)
-        .ok()
-        .and_then(|text| file_facts(path, &text, settings, index, &stems));
+    let facts = read_source(path).ok().and_then(|text| {
+        file_facts(path, &text, settings, index, &stems).or_else(|| unparsed_file_facts(&text))
+    });
     match facts {
         Some(facts) => index.set_file(path, facts),
         None => index.remove_file(path),
