@@ -732,6 +732,141 @@ async fn a_five_megabyte_file_is_served() {
     assert_eq!(client.diagnostics(uri, 2).await.len(), diagnostics.len());
 }
 
+// ----- workspace rules -----
+
+const US_CLIENT: &str = "import { TrackClient } from \"customerio-node\";\n\
+    export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+    process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+const EU_CLIENT: &str = "import { APIClient, RegionEU } from \"customerio-node\";\n\
+    export const api = new APIClient(process.env.CUSTOMERIO_APP_API_KEY!, { region: RegionEU });\n";
+const SIGNUP_TRACKED: &str = "import { cio } from \"./lib/us\";\n\
+    export async function signup(user: User) {\n  \
+    await cio.identify(user.id, { email: user.email });\n  \
+    await cio.track(user.id, { name: \"signed_up\" });\n}\n";
+const SIGNUP_OFF_STYLE: &str = "import { cio } from \"./lib/us\";\n\
+    export async function invite(user: User) {\n  \
+    await cio.identify(user.id, { email: user.email });\n  \
+    await cio.track(user.id, { name: \"SignedUp\" });\n}\n";
+
+/// A project (it has a `package.json`, so the index is complete) with a US and an EU client,
+/// no bounce handling, and one event name spelled two ways.
+fn two_region_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    workspace(&[
+        (
+            "package.json",
+            "{ \"dependencies\": { \"customerio-node\": \"^4.1.0\" } }",
+        ),
+        ("lib/us.ts", US_CLIENT),
+        ("lib/eu.ts", EU_CLIENT),
+        ("signup.ts", SIGNUP_TRACKED),
+        ("invite.ts", SIGNUP_OFF_STYLE),
+    ])
+}
+
+fn related_uris(diagnostic: &Value) -> Vec<String> {
+    diagnostic["relatedInformation"]
+        .as_array()
+        .map(|related| {
+            related
+                .iter()
+                .map(|r| r["location"]["uri"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_rules_report_with_related_locations_in_other_files() {
+    let (_dir, root) = two_region_project();
+    let mut client = start_in(&root, Value::Null).await;
+
+    // CIO016 on the US client, pointing at the EU one; CIO008 on the same construction.
+    let us = file_uri(&root.join("lib/us.ts"));
+    client.open(&us, US_CLIENT).await;
+    let diagnostics = client.diagnostics(&us, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO008", "CIO016"]);
+    let construction = range_of(US_CLIENT, "new TrackClient(");
+    assert_eq!(diagnostics[0]["range"]["start"], construction["start"]);
+    assert_eq!(diagnostics[0]["severity"], 3);
+    let region = &diagnostics[1];
+    assert_eq!(region["range"]["start"], construction["start"]);
+    assert_eq!(
+        related_uris(region),
+        [file_uri(&root.join("lib/eu.ts"))],
+        "{region}"
+    );
+    let eu_range = range_of(EU_CLIENT, "RegionEU })");
+    assert_eq!(
+        region["relatedInformation"][0]["location"]["range"]["start"],
+        eu_range["start"]
+    );
+
+    // CIO010 on the off-style name, with the other file's spelling as related information.
+    let invite = file_uri(&root.join("invite.ts"));
+    client.open(&invite, SIGNUP_OFF_STYLE).await;
+    let diagnostics = client.diagnostics(&invite, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO010"]);
+    assert_eq!(
+        diagnostics[0]["range"],
+        range_of(SIGNUP_OFF_STYLE, "\"SignedUp\"")
+    );
+    assert_eq!(
+        related_uris(&diagnostics[0]),
+        [file_uri(&root.join("signup.ts"))]
+    );
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["range"],
+        range_of(SIGNUP_TRACKED, "\"signed_up\"")
+    );
+    assert!(related["message"].as_str().unwrap().contains("signed_up"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_changed_on_disk_changes_an_open_documents_diagnostics() {
+    let (_dir, root) = two_region_project();
+    let mut client = start_in(&root, Value::Null).await;
+    let us = file_uri(&root.join("lib/us.ts"));
+    client.open(&us, US_CLIENT).await;
+    assert_eq!(
+        codes(&client.diagnostics(&us, 1).await),
+        ["CIO008", "CIO016"]
+    );
+
+    // A bounce webhook handler appears: it never names Customer.io (not parsed), but its
+    // text shows the bounces are handled, so CIO008 goes.
+    let webhook = root.join("webhooks.ts");
+    std::fs::write(
+        &webhook,
+        "export function onEvent(event: { metric: string }) {\n  \
+         switch (event.metric) {\n    case \"bounced\": return markBounced(event);\n  }\n}\n",
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&webhook), "type": 1 }] }),
+        )
+        .await;
+    client
+        .diagnostics_until(&us, |d| codes(d) == ["CIO016"])
+        .await;
+
+    // The EU client moves to the US region: CIO016 goes too.
+    std::fs::write(
+        root.join("lib/eu.ts"),
+        EU_CLIENT.replace("RegionEU", "RegionUS"),
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&root.join("lib/eu.ts")), "type": 2 }] }),
+        )
+        .await;
+    client.diagnostics_until(&us, |d| d.is_empty()).await;
+}
+
 // ----- configuration, suppressions, user rules -----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
