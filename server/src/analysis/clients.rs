@@ -428,6 +428,27 @@ impl Bindings {
     }
 
     /// Names bound to clients, for text search by the rules' range selection.
+    /// Whether `other` resolves the same names to the same clients, ignoring where things
+    /// are (byte ranges move with every edit). The language server re-analyses a whole file
+    /// when this changes and only the edited functions when it does not.
+    pub fn same_resolution(&self, other: &Bindings) -> bool {
+        let sdks = |b: &Bindings| {
+            let mut clients: Vec<(String, Sdk)> =
+                b.clients.iter().map(|(n, c)| (n.clone(), c.sdk)).collect();
+            clients.sort();
+            clients
+        };
+        let constructions = |b: &Bindings| b.constructions.iter().map(|c| c.1).collect::<Vec<_>>();
+        sdks(self) == sdks(other)
+            && self.constructors == other.constructors
+            && constructions(self) == constructions(other)
+            && self.exports == other.exports
+            && self.module_imports == other.module_imports
+            && self.shadowed_globals == other.shadowed_globals
+            && self.legacy_import.is_some() == other.legacy_import.is_some()
+            && self.extra_clients == other.extra_clients
+    }
+
     pub fn client_names(&self) -> impl Iterator<Item = &str> {
         self.clients
             .keys()

@@ -106,6 +106,15 @@ pub struct FileAnalysis {
     pub suppressions: suppress::Suppressions,
 }
 
+/// Where the project lives. A placeholder until the project has a public home; everything
+/// that links to documentation builds its URL from this one constant.
+pub const HOMEPAGE: &str = "https://github.com/cio-lsp/cio-lsp";
+
+/// The stable documentation URL of a rule: its `queries/CIOnnn-<name>.md` on the homepage.
+pub fn docs_url(rule: &Rule) -> String {
+    format!("{HOMEPAGE}/blob/main/queries/{}-{}.md", rule.id, rule.name)
+}
+
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
 /// configured client, or (when `exporting_stems` is given) a workspace module that exports a
 /// client. Files that fail this are not parsed.
@@ -139,6 +148,22 @@ pub fn analyze(
     let bindings = file_bindings(file, settings, workspace);
     let ranges = client_ranges(file.tree, file.text, &bindings);
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
+}
+
+/// Like [`analyze`] but the rule query runs only over the client statements inside `within`.
+/// For the language server's keystrokes: it passes the functions an edit touched and keeps
+/// its other findings. `bindings` must be this tree's (the server compares them with the
+/// previous ones to decide whether a whole-file analysis is needed). The returned facts cover
+/// `within` only.
+pub fn analyze_in_ranges(
+    file: &SourceFile,
+    settings: &Settings,
+    workspace: &dyn WorkspaceView,
+    bindings: &Bindings,
+    within: &[Range<usize>],
+) -> FileAnalysis {
+    let ranges = client_ranges_in(file.tree, file.text, bindings, Some(within));
+    analyze_ranges(file, settings, workspace, bindings, Some(&ranges))
 }
 
 /// Like [`analyze`] but over the whole tree, for tests that check that range selection loses
@@ -305,6 +330,19 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
 /// awaits a Customer.io call: the only places where a rule can match. Querying these instead of
 /// the whole tree is what keeps the cost of a Customer.io-dense file near the cost of parsing it.
 pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Range<usize>> {
+    client_ranges_in(tree, source, bindings, None)
+}
+
+/// [`client_ranges`] limited to mentions inside `within` (sorted, non-overlapping).
+fn client_ranges_in(
+    tree: &Tree,
+    source: &str,
+    bindings: &Bindings,
+    within: Option<&[Range<usize>]>,
+) -> Vec<Range<usize>> {
+    let inside = |offset: usize| {
+        within.is_none_or(|ranges| ranges.iter().any(|r| r.start <= offset && offset < r.end))
+    };
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();
     // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
@@ -317,7 +355,7 @@ pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Rang
     tokens.sort_unstable();
     tokens.dedup();
     for token in tokens {
-        for offset in clients::word_occurrences(source, token) {
+        for offset in clients::word_occurrences(source, token).filter(|o| inside(*o)) {
             if let Some(node) = root.descendant_for_byte_range(offset, offset + token.len()) {
                 ranges.push(syntax::enclosing_statement(node).byte_range());
             }

@@ -4,6 +4,7 @@
 //! lines and columns, where a column counts UTF-16 code units unless the client negotiated
 //! UTF-8. Every conversion in the product goes through [`LineIndex`].
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// How an editor counts columns.
@@ -69,49 +70,102 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(self.len));
         let line = self.line_of(offset);
         let line_start = self.line_starts[line];
-        let prefix = &text[line_start..offset];
-        let col = match encoding {
-            Encoding::Utf8 => prefix.len(),
-            Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-        };
         LineCol {
             line: line as u32,
-            col: col as u32,
+            col: col_of(&text[line_start..offset], encoding),
         }
+    }
+
+    /// Length of the indexed text in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row and byte column of an offset, the shape of a tree-sitter `Point`. Needs no text.
+    pub fn point(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.len);
+        let line = self.line_of(offset);
+        (line, offset - self.line_starts[line])
+    }
+
+    /// Keeps the index in step with an edit of its text (`range` replaced by `new_text`)
+    /// without rescanning the whole text: the language server calls this on every keystroke.
+    pub fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let first_after = self.line_starts.partition_point(|&s| s <= range.start);
+        let first_kept = self.line_starts.partition_point(|&s| s <= range.end);
+        let inserted = memchr::memchr_iter(b'\n', new_text.as_bytes())
+            .map(|i| range.start + i + 1)
+            .collect::<Vec<_>>();
+        let delta = new_text.len() as isize - (range.end - range.start) as isize;
+        for start in &mut self.line_starts[first_kept..] {
+            *start = start.wrapping_add_signed(delta);
+        }
+        self.line_starts.splice(first_after..first_kept, inserted);
+        self.len = self.len.wrapping_add_signed(delta);
     }
 
     /// Byte offset of a position, or `None` when the line lies past the end of the text.
     /// A column past the end of its line clamps to the line's end, as LSP requires; a column
     /// that falls inside a character (half a surrogate pair) rounds down to its start.
     pub fn offset(&self, text: &str, pos: LineCol, encoding: Encoding) -> Option<usize> {
+        self.offset_with(pos, encoding, |range| Cow::Borrowed(&text[range]))
+    }
+
+    /// [`LineIndex::offset`] for text that is not one `&str` (the language server's rope):
+    /// `line_text` returns the text of a byte range, here always one line (with any `\r`,
+    /// without the `\n`).
+    pub fn offset_with<'t>(
+        &self,
+        pos: LineCol,
+        encoding: Encoding,
+        line_text: impl FnOnce(Range<usize>) -> Cow<'t, str>,
+    ) -> Option<usize> {
         let line = pos.line as usize;
-        if line >= self.line_starts.len() {
-            return None;
-        }
-        let range = self.line_range(text, line);
-        let line_text = &text[range.clone()];
-        let wanted = pos.col as usize;
-        let within = match encoding {
-            Encoding::Utf8 => floor_char_boundary(line_text, wanted.min(line_text.len())),
-            Encoding::Utf16 => {
-                let mut units = 0;
-                let mut bytes = line_text.len();
-                for (i, ch) in line_text.char_indices() {
-                    if units + ch.len_utf16() > wanted {
-                        bytes = i;
-                        break;
-                    }
-                    units += ch.len_utf16();
-                }
-                bytes
-            }
-        };
-        Some(range.start + within)
+        let start = *self.line_starts.get(line)?;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.len, |next| next - 1);
+        let text = line_text(start..end);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        Some(start + byte_of_col(text, pos.col, encoding))
     }
 
     /// Byte offset of a position, clamping a line past the end to the end of the text.
     pub fn offset_clamped(&self, text: &str, pos: LineCol, encoding: Encoding) -> usize {
         self.offset(text, pos, encoding).unwrap_or(self.len)
+    }
+}
+
+/// Column of the end of `line_prefix` (text from the start of a line) in `encoding`.
+pub fn col_of(line_prefix: &str, encoding: Encoding) -> u32 {
+    let col: usize = match encoding {
+        Encoding::Utf8 => line_prefix.len(),
+        Encoding::Utf16 => line_prefix.chars().map(char::len_utf16).sum(),
+    };
+    col as u32
+}
+
+/// Byte offset of column `col` within `line` (one line's text without its terminator):
+/// clamped to the line's end, rounded down to a character start.
+pub fn byte_of_col(line: &str, col: u32, encoding: Encoding) -> usize {
+    let wanted = col as usize;
+    match encoding {
+        Encoding::Utf8 => floor_char_boundary(line, wanted.min(line.len())),
+        Encoding::Utf16 => {
+            let mut units = 0;
+            for (i, ch) in line.char_indices() {
+                if units + ch.len_utf16() > wanted {
+                    return i;
+                }
+                units += ch.len_utf16();
+            }
+            line.len()
+        }
     }
 }
 
@@ -186,6 +240,26 @@ mod tests {
             None
         );
         round_trip(text, Encoding::Utf16);
+    }
+
+    #[test]
+    fn edits_keep_the_index_equal_to_a_fresh_one() {
+        let cases: &[(&str, std::ops::Range<usize>, &str)] = &[
+            ("ab\ncd\nef", 1..4, "X\nY\nZ"),
+            ("ab\ncd\nef", 0..8, ""),
+            ("ab\ncd\nef", 2..3, ""),
+            ("", 0..0, "\n\n"),
+            ("a\r\nb", 3..3, "\n"),
+        ];
+        for (text, range, new_text) in cases {
+            let mut index = LineIndex::new(text);
+            index.edit(range.clone(), new_text);
+            let mut edited = text.to_string();
+            edited.replace_range(range.clone(), new_text);
+            let fresh = LineIndex::new(&edited);
+            assert_eq!(index.line_starts, fresh.line_starts, "{text:?} {range:?}");
+            assert_eq!(index.len, fresh.len);
+        }
     }
 
     #[test]

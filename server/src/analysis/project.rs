@@ -182,6 +182,15 @@ struct Loaded {
     text: String,
 }
 
+/// The facts of a file that is not parsed (it never mentions Customer.io): only what a text
+/// search shows, its bounce webhook handling (CIO008). `None` when there is nothing to record.
+pub fn unparsed_file_facts(text: &str) -> Option<super::FileFacts> {
+    super::rules::cio008::mentions_bounce_handling(text).then(|| super::FileFacts {
+        handles_bounce: true,
+        ..Default::default()
+    })
+}
+
 /// Analyses `sources` as one workspace rooted at `root`. `on_progress` is called once per
 /// file read (for a progress bar).
 pub fn analyze_project(
@@ -276,16 +285,12 @@ pub fn analyze_project_with_index(
     drop(trees);
     // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
     // it; record its bounce handling from a cheap text search of every file not analysed.
-    let bounce_handlers: Vec<usize> = (0..files.len())
+    let unparsed_facts: Vec<(usize, super::FileFacts)> = (0..files.len())
         .into_par_iter()
         .filter(|i| !analysed.contains_key(i))
-        .filter(|i| super::rules::cio008::mentions_bounce_handling(&files[*i].text))
+        .filter_map(|i| Some((i, unparsed_file_facts(&files[i].text)?)))
         .collect();
-    for i in bounce_handlers {
-        let facts = super::FileFacts {
-            handles_bounce: true,
-            ..Default::default()
-        };
+    for (i, facts) in unparsed_facts {
         index.set_file(&files[i].path, facts);
     }
 

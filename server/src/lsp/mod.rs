@@ -1,6 +1,119 @@
 //! The language server (`cio-lsp serve`). The only module that knows LSP.
+//!
+//! - [`server`]: the `LanguageServer` handlers.
+//! - [`documents`]: open documents, incrementally edited, parsed and analysed.
+//! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
+//! - [`workspace`]: the background index of the workspace folders.
+//! - [`settings`]: client settings → `analysis::Settings`.
+
+pub mod convert;
+pub mod documents;
+pub mod server;
+pub mod settings;
+pub mod workspace;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::{LspService, Server};
+
+pub use server::Backend;
 
 /// Runs the language server on stdin/stdout until the client exits.
-pub fn serve() -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("the language server is not implemented yet")
+///
+/// Exit code: 0 after `shutdown` then `exit`, or when stdin closes; 1 on `exit` without a
+/// `shutdown` first (as the LSP specification asks).
+pub fn serve() -> anyhow::Result<ExitCode> {
+    init_logging();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let outcome = runtime.block_on(serve_on(tokio::io::stdin(), tokio::io::stdout()));
+    // Background indexing may still be reading files; it must not hold the process open.
+    runtime.shutdown_background();
+    Ok(match outcome {
+        Outcome::ExitWithoutShutdown => ExitCode::from(1),
+        Outcome::Exit | Outcome::InputClosed => ExitCode::SUCCESS,
+    })
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `shutdown` then `exit`.
+    Exit,
+    /// `exit` without `shutdown`.
+    ExitWithoutShutdown,
+    /// The client closed the stream without `exit`.
+    InputClosed,
+}
+
+/// Serves one LSP session over any byte streams (stdio, or an in-memory pipe in tests).
+pub async fn serve_on<I, O>(input: I, output: O) -> Outcome
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite,
+{
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let exit = Arc::new(AtomicBool::new(false));
+    let (service, socket) = LspService::new({
+        let shutdown = shutdown.clone();
+        move |client| Backend::new(client, shutdown)
+    });
+    let service = ExitWatch {
+        inner: service,
+        exit: exit.clone(),
+    };
+    Server::new(input, output, socket).serve(service).await;
+    match (exit.load(Ordering::SeqCst), shutdown.load(Ordering::SeqCst)) {
+        (true, true) => Outcome::Exit,
+        (true, false) => Outcome::ExitWithoutShutdown,
+        (false, _) => {
+            tracing::info!("the client closed the connection; exiting");
+            Outcome::InputClosed
+        }
+    }
+}
+
+/// Notes whether the `exit` notification arrived: `Server::serve` returns the same way for
+/// `exit` and for the end of input, and only `exit` without `shutdown` means exit code 1.
+struct ExitWatch<S> {
+    inner: S,
+    exit: Arc<AtomicBool>,
+}
+
+impl<S> tower::Service<Request> for ExitWatch<S>
+where
+    S: tower::Service<Request, Response = Option<Response>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if request.method() == "exit" {
+            self.exit.store(true, Ordering::SeqCst);
+        }
+        self.inner.call(request)
+    }
+}
+
+/// Logs go to stderr: stdout carries only JSON-RPC. `CIO_LSP_LOG` (or `RUST_LOG`) filters.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CIO_LSP_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }

@@ -1,0 +1,434 @@
+//! Open documents: text in a rope, its syntax tree, a line index and the findings of the
+//! current version, all kept up to date incrementally.
+//!
+//! An edit is converted to byte offsets by the one position converter
+//! (`analysis::position::LineIndex`), applied to the rope and the line index, turned into a
+//! tree-sitter `InputEdit` and the document is re-parsed with the old tree. Re-analysis then
+//! runs the rules only over the functions that the edit touched (see [`Document::reanalyze`]).
+//!
+//! This module uses no LSP types, so that tests can drive it directly.
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tree_sitter::{InputEdit, Point, Tree};
+
+use crate::analysis::position::{Encoding, LineCol, LineIndex};
+use crate::analysis::suppress::{self, Suppressions};
+use crate::analysis::{
+    self, syntax, Bindings, FileAnalysis, FileFacts, Finding, Lang, Settings, SourceFile,
+    WorkspaceView,
+};
+
+/// One content change: a range in the negotiated encoding, or `None` for the whole text.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub range: Option<(LineCol, LineCol)>,
+    pub text: String,
+}
+
+/// Applies changes to a plain text buffer (the workspace's open `cio-lsp.toml`: small, not
+/// parsed, so no rope or tree). Positions past the end clamp to it.
+pub fn apply_to_text(text: &mut String, changes: &[Change], encoding: Encoding) {
+    for change in changes {
+        match change.range {
+            None => text.clone_from(&change.text),
+            Some((start, end)) => {
+                let index = LineIndex::new(text);
+                let start = index.offset_clamped(text, start, encoding);
+                let end = index.offset_clamped(text, end, encoding);
+                text.replace_range(start.min(end)..end.max(start), &change.text);
+            }
+        }
+    }
+}
+
+/// A byte-level edit already applied to the document, kept to shift old findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AppliedEdit {
+    start: usize,
+    old_end: usize,
+    new_end: usize,
+}
+
+/// Whether the last analysis looked at the whole file or only at the edited functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisScope {
+    WholeFile,
+    /// The byte ranges (top-level statements) that were re-analysed.
+    Ranges(usize),
+}
+
+pub struct Document {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub version: i32,
+    rope: Rope,
+    /// The rope's text as one string, rebuilt once per batch of changes: the parser and the
+    /// rules need contiguous text, and an `Arc` lets a request read it without copying.
+    text: Arc<str>,
+    tree: Tree,
+    index: LineIndex,
+    /// Edits since the last analysis, and the tree as it was before them (edited to match).
+    pending: Vec<AppliedEdit>,
+    old_tree: Option<Tree>,
+    /// The findings of the file's own analysis for the current text.
+    local: Vec<Finding>,
+    /// Facts and workspace findings from the last whole-file analysis (shifted since).
+    pub facts: FileFacts,
+    workspace: Vec<Finding>,
+    bindings: Option<Bindings>,
+    /// Suppression comments of the current text, and the settings they were judged with
+    /// (the unused-suppression level, rules turned off): applied when findings are read.
+    suppressions: Suppressions,
+    settings: Settings,
+    pub last_scope: AnalysisScope,
+    pub internal_errors: Vec<String>,
+}
+
+impl Document {
+    pub fn new(path: PathBuf, lang: Lang, version: i32, text: &str) -> Self {
+        Document {
+            path,
+            lang,
+            version,
+            rope: Rope::from_str(text),
+            text: Arc::from(text),
+            tree: analysis::parse(lang, text, None),
+            index: LineIndex::new(text),
+            pending: Vec::new(),
+            old_tree: None,
+            local: Vec::new(),
+            facts: FileFacts::default(),
+            workspace: Vec::new(),
+            bindings: None,
+            suppressions: Suppressions::default(),
+            settings: Settings::default(),
+            last_scope: AnalysisScope::WholeFile,
+            internal_errors: Vec::new(),
+        }
+    }
+
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn line_index(&self) -> &LineIndex {
+        &self.index
+    }
+
+    /// Local and workspace findings of the current text, sorted, with suppression comments
+    /// applied (as `check` does).
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut all = self.local.clone();
+        analysis::merge_workspace_findings(&mut all, self.workspace.clone());
+        suppress::apply(&self.text, &self.suppressions, &mut all, &self.settings);
+        all
+    }
+
+    /// Applies a batch of changes (one `didChange`) and re-parses. Returns a message for each
+    /// change that had to be repaired (a range outside the text is clamped to it: the text the
+    /// user typed is never dropped).
+    pub fn apply_changes(
+        &mut self,
+        version: i32,
+        changes: &[Change],
+        encoding: Encoding,
+    ) -> Vec<String> {
+        let mut repairs = Vec::new();
+        for change in changes {
+            match change.range {
+                None => self.replace_all(&change.text),
+                Some((start, end)) => {
+                    let (range, repaired) = self.byte_range(start, end, encoding);
+                    if repaired {
+                        repairs.push(format!(
+                            "{}: change range {}:{}-{}:{} lies outside the document \
+                             ({} lines); clamped to it",
+                            self.path.display(),
+                            start.line,
+                            start.col,
+                            end.line,
+                            end.col,
+                            self.index.line_count()
+                        ));
+                    }
+                    self.edit(range, &change.text);
+                }
+            }
+        }
+        self.version = version;
+        self.text = Arc::from(String::from(&self.rope));
+        let old = self.tree.clone();
+        self.tree = analysis::parse(self.lang, &self.text, Some(&old));
+        // Keep the oldest edited tree of the batch since the last analysis: changed ranges
+        // are computed against it.
+        if self.old_tree.is_none() {
+            self.old_tree = Some(old);
+        }
+        repairs
+    }
+
+    fn byte_range(&self, start: LineCol, end: LineCol, encoding: Encoding) -> (Range<usize>, bool) {
+        let rope = &self.rope;
+        let offset = |pos| {
+            self.index
+                .offset_with(pos, encoding, |range| rope.byte_slice(range).into())
+        };
+        let len = self.index.len();
+        let (start, start_ok) = offset(start).map_or((len, false), |o| (o, true));
+        let (end, end_ok) = offset(end).map_or((len, false), |o| (o, true));
+        (start.min(end)..end.max(start), !(start_ok && end_ok))
+    }
+
+    fn replace_all(&mut self, text: &str) {
+        let old_len = self.index.len();
+        self.edit(0..old_len, text);
+    }
+
+    /// One byte-range replacement: rope, line index and tree (`Tree::edit`) move together.
+    fn edit(&mut self, range: Range<usize>, new_text: &str) {
+        let point = |index: &LineIndex, offset| {
+            let (row, column) = index.point(offset);
+            Point { row, column }
+        };
+        let start_position = point(&self.index, range.start);
+        let old_end_position = point(&self.index, range.end);
+        let start_char = self.rope.byte_to_char(range.start);
+        let end_char = self.rope.byte_to_char(range.end);
+        self.rope.remove(start_char..end_char);
+        self.rope.insert(start_char, new_text);
+        self.index.edit(range.clone(), new_text);
+        let new_end = range.start + new_text.len();
+        let input = InputEdit {
+            start_byte: range.start,
+            old_end_byte: range.end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position: point(&self.index, new_end),
+        };
+        self.tree.edit(&input);
+        if let Some(old) = self.old_tree.as_mut() {
+            old.edit(&input);
+        }
+        self.pending.push(AppliedEdit {
+            start: range.start,
+            old_end: range.end,
+            new_end,
+        });
+    }
+
+    fn source(&self) -> SourceFile<'_> {
+        SourceFile {
+            path: &self.path,
+            lang: self.lang,
+            text: &self.text,
+            tree: &self.tree,
+        }
+    }
+
+    /// Whole-file analysis: local findings and facts. Workspace findings are set separately
+    /// ([`Document::set_workspace_findings`]) because they need the updated index.
+    pub fn analyze_whole(&mut self, settings: &Settings, workspace: &dyn WorkspaceView) {
+        let FileAnalysis {
+            findings,
+            facts,
+            internal_errors,
+            suppressions,
+        } = analysis::analyze(&self.source(), settings, workspace);
+        self.suppressions = suppressions;
+        self.settings = settings.clone();
+        self.bindings = Some(Bindings::collect(
+            &self.tree,
+            &self.text,
+            workspace,
+            &settings.extra_clients,
+        ));
+        self.local = findings;
+        self.facts = facts;
+        self.internal_errors = internal_errors;
+        self.pending.clear();
+        self.old_tree = None;
+        self.last_scope = AnalysisScope::WholeFile;
+    }
+
+    pub fn set_workspace_findings(&mut self, findings: Vec<Finding>) {
+        self.workspace = findings;
+    }
+
+    /// Re-analysis after edits: when the file's client bindings are unchanged and every edit
+    /// lies inside a function, only the top-level statements holding the edited functions are
+    /// queried again; the other findings are kept, shifted. Anything else (an edit at module
+    /// level, where rules see ordering across statements, or a change of which names are
+    /// clients) re-analyses the whole file.
+    pub fn reanalyze(&mut self, settings: &Settings, workspace: &dyn WorkspaceView) {
+        let Some(old_bindings) = self.bindings.as_ref() else {
+            return self.analyze_whole(settings, workspace);
+        };
+        if self.pending.is_empty() {
+            return;
+        }
+        let bindings =
+            Bindings::collect(&self.tree, &self.text, workspace, &settings.extra_clients);
+        let dirty = self.dirty_ranges();
+        let within = dirty
+            .iter()
+            .map(|range| self.function_statement(range.clone()))
+            .collect::<Option<Vec<_>>>();
+        let (Some(within), true) = (within, bindings.same_resolution(old_bindings)) else {
+            return self.analyze_whole(settings, workspace);
+        };
+        let within = merge_ranges(within);
+        let fresh =
+            analysis::analyze_in_ranges(&self.source(), settings, workspace, &bindings, &within);
+        let edits = std::mem::take(&mut self.pending);
+        let touched = |range: &Range<usize>| within.iter().any(|w| overlaps(range, w));
+        let mut local = std::mem::take(&mut self.local);
+        let mut dropped = shift_findings(&mut local, &edits);
+        dropped.extend(shift_findings(&mut self.workspace, &edits));
+        if !dropped.iter().all(touched) {
+            // A finding outside the re-analysed statements lost its range or a fix edit (a fix
+            // that edits far from its finding): only a whole-file analysis brings it back.
+            self.pending = edits;
+            return self.analyze_whole(settings, workspace);
+        }
+        local.retain(|f| !touched(&f.range));
+        local.extend(fresh.findings);
+        analysis::sort_findings(&mut local);
+        self.local = local;
+        self.bindings = Some(bindings);
+        self.old_tree = None;
+        self.internal_errors = fresh.internal_errors;
+        // A keystroke may add or remove a suppression comment anywhere: rescanning is a text
+        // search, cheap next to the analysis.
+        self.suppressions = suppress::scan(&self.text, &self.tree);
+        self.settings = settings.clone();
+        self.last_scope = AnalysisScope::Ranges(within.len());
+    }
+
+    /// Where the text changed since the last analysis, in current byte offsets: the edited
+    /// spans plus the ranges whose syntax changed.
+    fn dirty_ranges(&self) -> Vec<Range<usize>> {
+        let mut dirty: Vec<Range<usize>> = Vec::new();
+        for edit in &self.pending {
+            // Earlier edits' spans move with later edits.
+            for range in &mut dirty {
+                *range = grow_range(range.clone(), edit);
+            }
+            dirty.push(edit.start..edit.new_end);
+        }
+        if let Some(old) = &self.old_tree {
+            dirty.extend(
+                old.changed_ranges(&self.tree)
+                    .map(|r| r.start_byte..r.end_byte),
+            );
+        }
+        dirty
+    }
+
+    /// The top-level statement around `range` when `range` lies inside one function, which is
+    /// as far as the rules look (function-scoped facts); `None` when it does not.
+    fn function_statement(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let root = self.tree.root_node();
+        let end = range.end.max(range.start + 1).min(self.text.len());
+        let node = root.descendant_for_byte_range(range.start.min(end), end)?;
+        let function = std::iter::once(node)
+            .chain(syntax::ancestors(node))
+            .filter(|n| syntax::is_function(*n))
+            .last()?;
+        if range.start < function.start_byte() || range.end > function.end_byte() {
+            return None;
+        }
+        let top = std::iter::once(function)
+            .chain(syntax::ancestors(function))
+            .find(|n| n.parent() == Some(root))?;
+        Some(top.byte_range())
+    }
+
+    /// Approximate heap bytes: rope, text snapshot, line index, and tree (tree-sitter does not
+    /// report its size; ~97 bytes per node is its measured average for these grammars).
+    pub fn memory_estimate(&self) -> usize {
+        const BYTES_PER_NODE: usize = 97;
+        let rope = self.rope.capacity();
+        let text = self.text.len();
+        let index = self.index.line_count() * std::mem::size_of::<usize>();
+        let tree = self.tree.root_node().descendant_count() * BYTES_PER_NODE;
+        rope + text + index + tree
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end || a.start == b.start
+}
+
+fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+/// `range` after `edit`, or `None` when the edit touches it.
+fn shift_range(range: Range<usize>, edit: &AppliedEdit) -> Option<Range<usize>> {
+    if range.end <= edit.start {
+        Some(range)
+    } else if range.start >= edit.old_end {
+        let moved = |o: usize| o + edit.new_end - edit.old_end;
+        Some(moved(range.start)..moved(range.end))
+    } else {
+        None
+    }
+}
+
+/// `range` after `edit`, grown to cover the edit's new text when they touch.
+fn grow_range(range: Range<usize>, edit: &AppliedEdit) -> Range<usize> {
+    shift_range(range.clone(), edit).unwrap_or_else(|| {
+        let end = if range.end > edit.old_end {
+            range.end + edit.new_end - edit.old_end
+        } else {
+            edit.new_end
+        };
+        range.start.min(edit.start)..end.max(edit.new_end)
+    })
+}
+
+/// Moves findings past the edits. A finding that an edit touched (its range or one of its
+/// fix edits) is dropped and its range (before the drop, in current offsets as far as known)
+/// returned: the caller makes sure that it is re-analysed.
+fn shift_findings(findings: &mut Vec<Finding>, edits: &[AppliedEdit]) -> Vec<Range<usize>> {
+    let mut dropped = Vec::new();
+    findings.retain_mut(|finding| {
+        for edit in edits {
+            let Some(range) = shift_range(finding.range.clone(), edit) else {
+                dropped.push(grow_range(finding.range.clone(), edit));
+                return false;
+            };
+            finding.range = range;
+            for text_edit in finding
+                .fixes
+                .iter_mut()
+                .flat_map(|fix| fix.edits.iter_mut())
+            {
+                let Some(range) = shift_range(text_edit.range.clone(), edit) else {
+                    dropped.push(finding.range.clone());
+                    return false;
+                };
+                text_edit.range = range;
+            }
+        }
+        true
+    });
+    dropped
+}

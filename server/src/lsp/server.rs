@@ -1,0 +1,1005 @@
+//! The `LanguageServer` handlers.
+//!
+//! Concurrency rules (tower-lsp-server runs up to four handlers at once, interleaved at every
+//! `.await`):
+//! - a handler applies its document change, and analyses, before its first `.await`, so that
+//!   the order of `didChange` notifications is the order in which they are applied;
+//! - no `DashMap` guard or settings/index lock is ever held across an `.await`;
+//! - diagnostics carry the version they were computed for, and are not sent when the document
+//!   has moved on in the meantime.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::{self, Snapshot};
+use super::documents::{self, AnalysisScope, Change, Document};
+use super::settings::{self, ClientSettings};
+use super::workspace;
+use crate::analysis::config::{self, Config};
+use crate::analysis::position::Encoding;
+use crate::analysis::sdk::{CioCall, Method};
+use crate::analysis::{self, rules, suppress, Bindings, Lang, Settings, WorkspaceIndex};
+
+/// The code action kind of "fix all cio-lsp problems".
+pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-lsp");
+
+/// What the client said it can do.
+#[derive(Debug, Default, Clone, Copy)]
+struct ClientSupport {
+    pull_diagnostics: bool,
+    diagnostic_refresh: bool,
+    work_done_progress: bool,
+    watch_registration: bool,
+}
+
+/// The settings the analysis runs with: defaults ← `cio-lsp.toml` ← editor settings.
+#[derive(Debug, Clone)]
+struct Effective {
+    enable: bool,
+    analysis: Settings,
+}
+
+/// The workspace's `cio-lsp.toml`: where it would be, what it says when it is valid, and its
+/// text while the editor has it open (the buffer, saved or not, is what counts then).
+#[derive(Default)]
+struct ProjectConfig {
+    path: Option<PathBuf>,
+    loaded: Option<Config>,
+    open_text: Option<String>,
+    /// The error diagnostic on the file, if it is invalid (kept for pull diagnostics).
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// What reloading the configuration has to tell the client.
+#[derive(Default)]
+struct ConfigReport {
+    uri: Option<Uri>,
+    diagnostics: Vec<Diagnostic>,
+    messages: Vec<(MessageType, String)>,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    documents: DashMap<Uri, Document>,
+    encoding: RwLock<Encoding>,
+    settings: RwLock<Effective>,
+    client_settings: RwLock<ClientSettings>,
+    config: RwLock<ProjectConfig>,
+    index: RwLock<WorkspaceIndex>,
+    roots: RwLock<Vec<PathBuf>>,
+    support: RwLock<ClientSupport>,
+    shutdown: Arc<AtomicBool>,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<State>,
+    /// The configuration report of `initialize`, sent once the client is `initialized`.
+    pending_config: std::sync::Mutex<Option<ConfigReport>>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
+        Backend {
+            client,
+            pending_config: Default::default(),
+            state: Arc::new(State {
+                documents: DashMap::new(),
+                encoding: RwLock::new(Encoding::Utf16),
+                settings: RwLock::new(Effective {
+                    enable: true,
+                    analysis: Settings::default(),
+                }),
+                client_settings: RwLock::new(ClientSettings::default()),
+                config: RwLock::new(ProjectConfig::default()),
+                index: RwLock::new(WorkspaceIndex::default()),
+                roots: RwLock::new(Vec::new()),
+                support: RwLock::new(ClientSupport::default()),
+                shutdown,
+            }),
+        }
+    }
+}
+
+/// Runs `work`, turning a panic into a logged error: one bad request must not take the server
+/// (or the documents' text) down.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(panic) => {
+            let detail = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!("internal error while {what}: {detail}");
+            None
+        }
+    }
+}
+
+fn path_of(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
+}
+
+impl State {
+    fn encoding(&self) -> Encoding {
+        *self.encoding.read().unwrap()
+    }
+
+    fn support(&self) -> ClientSupport {
+        *self.support.read().unwrap()
+    }
+
+    fn is_config_file(&self, path: &Path) -> bool {
+        self.config.read().unwrap().path.as_deref() == Some(path)
+    }
+
+    /// Whether the configuration's `ignore` globs exclude `path`.
+    fn is_ignored(&self, path: &Path) -> bool {
+        let config = self.config.read().unwrap();
+        config
+            .loaded
+            .as_ref()
+            .is_some_and(|c| c.ignore.is_ignored(path))
+    }
+
+    /// Re-reads `cio-lsp.toml` (the open buffer, else the file on disk) and merges the editor
+    /// settings over it. An invalid file leaves the defaults (+ editor settings) in force and
+    /// becomes a diagnostic on the file.
+    fn reload_config(&self) -> ConfigReport {
+        let mut report = ConfigReport::default();
+        let (path, open_text) = {
+            let config = self.config.read().unwrap();
+            (config.path.clone(), config.open_text.clone())
+        };
+        let mut loaded = None;
+        if let Some(path) = &path {
+            report.uri = Uri::from_file_path(path);
+            let result = guarded("loading the configuration", || match &open_text {
+                Some(text) => Some(config::parse(path, text)),
+                None if path.is_file() => Some(config::load(path)),
+                None => None,
+            })
+            .flatten();
+            match result {
+                Some(Ok(config)) => {
+                    for error in &config.user_rules.errors {
+                        report
+                            .messages
+                            .push((MessageType::WARNING, format!("user rule skipped: {error}")));
+                    }
+                    report.messages.push((
+                        MessageType::INFO,
+                        format!("configuration loaded from {}", path.display()),
+                    ));
+                    loaded = Some(config);
+                }
+                Some(Err(error)) => {
+                    let text = open_text
+                        .or_else(|| std::fs::read_to_string(path).ok())
+                        .unwrap_or_default();
+                    report.diagnostics.push(convert::config_diagnostic(
+                        &error,
+                        &text,
+                        self.encoding(),
+                    ));
+                    report.messages.push((
+                        MessageType::ERROR,
+                        format!("invalid configuration: {error}; running on the defaults"),
+                    ));
+                }
+                None => {}
+            }
+        }
+        {
+            let mut config = self.config.write().unwrap();
+            config.loaded = loaded;
+            config.diagnostics.clone_from(&report.diagnostics);
+        }
+        let warnings = self.merge_settings();
+        report
+            .messages
+            .extend(warnings.into_iter().map(|w| (MessageType::WARNING, w)));
+        report
+    }
+
+    /// Recomputes the effective settings from the loaded file and the editor settings.
+    fn merge_settings(&self) -> Vec<String> {
+        let client = self.client_settings.read().unwrap().clone();
+        let (analysis, warnings) = {
+            let config = self.config.read().unwrap();
+            config::merge(config.loaded.as_ref(), &client.overrides)
+        };
+        *self.settings.write().unwrap() = Effective {
+            enable: client.enable,
+            analysis,
+        };
+        warnings
+    }
+
+    /// Analyses `doc` as its scope asks (after edits: only the edited functions when
+    /// possible), refreshes its workspace findings after a whole-file analysis, and returns
+    /// its diagnostics. Runs synchronously: callers hold the document's map guard.
+    fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Diagnostic> {
+        let settings = self.settings.read().unwrap().clone();
+        if !settings.enable || self.is_ignored(&doc.path) {
+            return Vec::new();
+        }
+        let outcome = guarded(&format!("analysing {}", doc.path.display()), || {
+            let index = self.index.read().unwrap();
+            let view = index.view(&doc.path);
+            if whole {
+                doc.analyze_whole(&settings.analysis, &view);
+            } else {
+                doc.reanalyze(&settings.analysis, &view);
+            }
+            if doc.last_scope == AnalysisScope::WholeFile {
+                let extra =
+                    analysis::workspace_findings(&doc.path, &doc.facts, &index, &settings.analysis);
+                doc.set_workspace_findings(extra);
+            }
+        });
+        if outcome.is_none() {
+            // Keep the text; drop findings that may no longer match it.
+            doc.set_workspace_findings(Vec::new());
+        }
+        for error in &doc.internal_errors {
+            tracing::error!("{error}");
+        }
+        self.diagnostics(doc)
+    }
+
+    fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
+        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
+            return Vec::new();
+        }
+        let snapshot = Snapshot {
+            text: doc.text(),
+            index: doc.line_index(),
+            encoding: self.encoding(),
+        };
+        doc.findings()
+            .iter()
+            .map(|finding| snapshot.diagnostic(finding))
+            .collect()
+    }
+
+    /// Records an open document's facts (after a whole-file analysis) in the index so that
+    /// other files see its exports, event names and regions.
+    fn record_facts(&self, doc: &Document) {
+        if doc.last_scope == AnalysisScope::WholeFile {
+            let mut index = self.index.write().unwrap();
+            index.set_file(&doc.path, doc.facts.clone());
+        }
+    }
+
+    fn version_is(&self, uri: &Uri, version: i32) -> bool {
+        self.documents
+            .get(uri)
+            .is_some_and(|doc| doc.version == version)
+    }
+}
+
+impl Backend {
+    async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Diagnostic>) {
+        if self.state.support().pull_diagnostics {
+            return;
+        }
+        if !self.state.version_is(&uri, version) {
+            tracing::debug!("dropping diagnostics of {} v{version}: stale", uri.as_str());
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+    }
+
+    /// Re-analyses every open document as a whole (settings or the index changed).
+    async fn relint_all(&self) {
+        let uris: Vec<Uri> = self
+            .state
+            .documents
+            .iter()
+            .map(|e| e.key().clone())
+            .collect();
+        let mut results = Vec::new();
+        for uri in uris {
+            let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+                continue;
+            };
+            let diagnostics = self.state.analyse(&mut doc, true);
+            self.state.record_facts(&doc);
+            results.push((uri, doc.version, diagnostics));
+        }
+        if self.state.support().pull_diagnostics {
+            if self.state.support().diagnostic_refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
+        for (uri, version, diagnostics) in results {
+            self.publish(uri, version, diagnostics).await;
+        }
+    }
+
+    async fn log(&self, kind: MessageType, message: String) {
+        match kind {
+            MessageType::ERROR => tracing::error!("{message}"),
+            MessageType::WARNING => tracing::warn!("{message}"),
+            _ => tracing::info!("{message}"),
+        }
+        self.client.log_message(kind, message).await;
+    }
+
+    /// Takes new editor settings and merges them over the configuration file.
+    fn apply_settings(&self, value: &serde_json::Value) -> Vec<String> {
+        let (parsed, mut warnings) = settings::parse(value);
+        *self.state.client_settings.write().unwrap() = parsed;
+        warnings.extend(self.state.merge_settings());
+        warnings
+    }
+
+    /// Reports a configuration reload: log messages, and the file's diagnostics (an error, or
+    /// none to clear a previous one).
+    async fn report_config(&self, report: ConfigReport) {
+        for (kind, message) in report.messages {
+            self.log(kind, message).await;
+        }
+        let Some(uri) = report.uri else {
+            return;
+        };
+        if self.state.support().pull_diagnostics {
+            if self.state.support().diagnostic_refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+        } else {
+            self.client
+                .publish_diagnostics(uri, report.diagnostics, None)
+                .await;
+        }
+    }
+
+    /// The configuration file changed (on disk or in its buffer): reload it, re-lint the open
+    /// documents at once, then rebuild the index in the background (client names, wrapper
+    /// packages and ignore globs change which files hold clients).
+    async fn config_changed(&self) {
+        let report = self.state.reload_config();
+        self.report_config(report).await;
+        self.relint_all().await;
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+            pending_config: Default::default(),
+        };
+        tokio::spawn(async move { backend.index_workspace().await });
+    }
+
+    /// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
+    /// open documents against it.
+    async fn index_workspace(&self) {
+        let roots = self.state.roots.read().unwrap().clone();
+        if roots.is_empty() {
+            return;
+        }
+        let progress = if self.state.support().work_done_progress {
+            let token = NumberOrString::String("cio-lsp/indexing".into());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "cio-lsp: indexing")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(error) => {
+                    tracing::warn!("the client refused a progress token: {error}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        let ignore = {
+            let config = self.state.config.read().unwrap();
+            config.loaded.as_ref().map(|c| c.ignore.clone())
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+        let started = std::time::Instant::now();
+        let build = tokio::task::spawn_blocking(move || {
+            let on_progress = move |done, total| {
+                let _ = tx.send((done, total));
+            };
+            guarded("indexing the workspace", || {
+                workspace::build_index(&roots, ignore.as_ref(), &settings, &on_progress)
+            })
+        });
+        while let Some((done, total)) = rx.recv().await {
+            if let Some(progress) = &progress {
+                let percentage = (done * 100 / total.max(1)) as u32;
+                progress
+                    .report_with_message(format!("{done}/{total} files"), percentage)
+                    .await;
+            }
+        }
+        let built = build.await.ok().flatten();
+        let Some(mut index) = built else {
+            if let Some(progress) = progress {
+                progress.finish_with_message("failed").await;
+            }
+            return;
+        };
+        // Open documents are the source of truth for their own facts.
+        for doc in self.state.documents.iter() {
+            index.set_file(&doc.path, doc.facts.clone());
+        }
+        let files = index.file_count();
+        let bytes = workspace::memory_estimate(&index);
+        *self.state.index.write().unwrap() = index;
+        let message = format!(
+            "indexed {files} Customer.io files in {} ms (~{} KiB of facts)",
+            started.elapsed().as_millis(),
+            bytes / 1024
+        );
+        if let Some(progress) = progress {
+            progress.finish_with_message(message.clone()).await;
+        }
+        self.log(MessageType::INFO, message).await;
+        self.relint_all().await;
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = convert::negotiate_encoding(&params);
+        *self.state.encoding.write().unwrap() = encoding;
+        let caps = &params.capabilities;
+        let workspace_caps = caps.workspace.as_ref();
+        *self.state.support.write().unwrap() = ClientSupport {
+            pull_diagnostics: caps
+                .text_document
+                .as_ref()
+                .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace_caps
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            watch_registration: workspace_caps
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        };
+        #[allow(deprecated)]
+        let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
+            (Some(folders), _) if !folders.is_empty() => {
+                folders.iter().map(|f| path_of(&f.uri)).collect()
+            }
+            (_, Some(root)) => vec![path_of(root)],
+            _ => Vec::new(),
+        };
+        if let Some(root) = roots.first() {
+            *self.state.index.write().unwrap() = WorkspaceIndex::new(root);
+            self.state.config.write().unwrap().path = Some(root.join(config::FILE_NAME));
+        }
+        *self.state.roots.write().unwrap() = roots;
+        if let Some(options) = &params.initialization_options {
+            let (parsed, warnings) = settings::parse(options);
+            *self.state.client_settings.write().unwrap() = parsed;
+            for warning in warnings {
+                tracing::warn!("{warning}");
+            }
+        }
+        // Loaded before any document is opened; its diagnostics wait for `initialized`.
+        let report = self.state.reload_config();
+        *self.pending_config.lock().unwrap() = Some(report);
+        let support = self.state.support();
+        tracing::info!("initialize: encoding {encoding:?}, client support {support:?}");
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(convert::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE_FIX_ALL,
+                            FIX_ALL_KIND,
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                diagnostic_provider: support.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(convert::SOURCE.into()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: false,
+                        ..Default::default()
+                    })
+                }),
+                ..Default::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "cio-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.log(MessageType::INFO, "cio-lsp ready".into()).await;
+        let report = self.pending_config.lock().unwrap().take();
+        if let Some(report) = report {
+            self.report_config(report).await;
+        }
+        if self.state.support().watch_registration {
+            let watchers = [
+                "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
+                "**/package.json",
+                "**/cio-lsp.toml",
+            ]
+            .into_iter()
+            .map(|glob| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            })
+            .collect();
+            let registration = Registration {
+                id: "cio-lsp/watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(error) = self.client.register_capability(vec![registration]).await {
+                tracing::warn!("could not register file watchers: {error}");
+            }
+        }
+        // Index in the background: `initialized` must not hold up the requests behind it.
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+            pending_config: Default::default(),
+        };
+        tokio::spawn(async move { backend.index_workspace().await });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.shutdown.store(true, Ordering::SeqCst);
+        tracing::info!("shutdown requested");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let path = path_of(&document.uri);
+        if self.state.is_config_file(&path) {
+            self.state.config.write().unwrap().open_text = Some(document.text);
+            return self.config_changed().await;
+        }
+        let Some(lang) =
+            Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
+        else {
+            tracing::debug!(
+                "ignoring {}: not JavaScript or TypeScript",
+                document.uri.as_str()
+            );
+            return;
+        };
+        let mut doc = Document::new(path, lang, document.version, &document.text);
+        let diagnostics = self.state.analyse(&mut doc, true);
+        self.state.record_facts(&doc);
+        let version = doc.version;
+        self.state.documents.insert(document.uri.clone(), doc);
+        self.publish(document.uri, version, diagnostics).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let encoding = self.state.encoding();
+        let changes: Vec<Change> = params
+            .content_changes
+            .into_iter()
+            .map(|change| Change {
+                range: change
+                    .range
+                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
+                text: change.text,
+            })
+            .collect();
+        // Everything up to the first `.await` runs without yielding: the change is applied
+        // (and analysed) before any later notification can run.
+        let path = path_of(&uri);
+        if self.state.is_config_file(&path) {
+            let applied = {
+                let mut config = self.state.config.write().unwrap();
+                config
+                    .open_text
+                    .as_mut()
+                    .map(|text| documents::apply_to_text(text, &changes, encoding))
+                    .is_some()
+            };
+            if applied {
+                self.config_changed().await;
+            }
+            return;
+        }
+        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+            drop(changes);
+            self.log(
+                MessageType::WARNING,
+                format!("didChange for {}, which is not open; ignored", uri.as_str()),
+            )
+            .await;
+            return;
+        };
+        let version = params.text_document.version;
+        let repairs = doc.apply_changes(version, &changes, encoding);
+        let diagnostics = self.state.analyse(&mut doc, false);
+        drop(doc);
+        for repair in repairs {
+            self.log(MessageType::WARNING, repair).await;
+        }
+        self.publish(uri, version, diagnostics).await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.state.is_config_file(&path_of(&uri)) {
+            return self.config_changed().await;
+        }
+        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
+            return;
+        };
+        self.state.analyse(&mut doc, true);
+        self.state.record_facts(&doc);
+        drop(doc);
+        // Other open files may import this one's client or share its event names.
+        self.relint_all().await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        if self.state.is_config_file(&path_of(&uri)) {
+            // Unsaved edits are gone: the file on disk counts again.
+            self.state.config.write().unwrap().open_text = None;
+            return self.config_changed().await;
+        }
+        let Some((_, doc)) = self.state.documents.remove(&uri) else {
+            tracing::warn!("didClose for {}, which is not open", uri.as_str());
+            return;
+        };
+        // Unsaved edits are gone: the index goes back to what is on disk.
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        {
+            let mut index = self.state.index.write().unwrap();
+            guarded("re-indexing a closed file", || {
+                workspace::refresh_file(&mut index, &doc.path, &settings)
+            });
+        }
+        if !self.state.support().pull_diagnostics {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let settings = self.state.settings.read().unwrap().analysis.clone();
+        let open: Vec<PathBuf> = self
+            .state
+            .documents
+            .iter()
+            .map(|d| d.path.clone())
+            .collect();
+        let mut config_touched = false;
+        let paths: Vec<(PathBuf, bool)> = params
+            .changes
+            .iter()
+            .map(|event| (path_of(&event.uri), event.typ == FileChangeType::DELETED))
+            .filter(|(path, _)| !open.contains(path) && !self.state.is_ignored(path))
+            .filter(|(path, _)| {
+                let is_config = self.state.is_config_file(path);
+                config_touched |= is_config;
+                !is_config
+            })
+            .collect();
+        let config_open = self.state.config.read().unwrap().open_text.is_some();
+        if config_touched && !config_open {
+            // Re-indexes and re-lints everything, the watched sources included.
+            return self.config_changed().await;
+        }
+        if paths.is_empty() {
+            return;
+        }
+        let state = self.state.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            // Read outside the lock; analyse against a snapshot-free index under the lock.
+            for (path, deleted) in paths {
+                let mut index = state.index.write().unwrap();
+                if deleted {
+                    index.remove_file(&path);
+                    if path.file_name().is_some_and(|n| n == "package.json") {
+                        index.remove_package_json(&path);
+                    }
+                } else {
+                    guarded("re-indexing a watched file", || {
+                        workspace::refresh_file(&mut index, &path, &settings)
+                    });
+                }
+            }
+        })
+        .await;
+        if refreshed.is_ok() {
+            self.relint_all().await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let warnings = self.apply_settings(&params.settings);
+        for warning in warnings {
+            self.log(MessageType::WARNING, warning).await;
+        }
+        self.log(
+            MessageType::INFO,
+            "settings changed; re-checking open files".into(),
+        )
+        .await;
+        self.relint_all().await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = &params.text_document.uri;
+        let items = match self.state.documents.get(uri) {
+            Some(doc) => self.state.diagnostics(&doc),
+            None if self.state.is_config_file(&path_of(uri)) => {
+                self.state.config.read().unwrap().diagnostics.clone()
+            }
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(doc) = self.state.documents.get(&at.text_document.uri) else {
+            return Ok(None);
+        };
+        let encoding = self.state.encoding();
+        let hover = guarded("hovering", || {
+            let snapshot = Snapshot {
+                text: doc.text(),
+                index: doc.line_index(),
+                encoding,
+            };
+            let offset = snapshot
+                .byte_range(Range::new(at.position, at.position))
+                .start;
+            hover_at(&self.state, &doc, &snapshot, offset)
+        });
+        Ok(hover.flatten())
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(doc) = self.state.documents.get(&uri) else {
+            return Ok(None);
+        };
+        let encoding = self.state.encoding();
+        let actions = guarded("computing code actions", || {
+            code_actions(
+                &uri,
+                &doc,
+                encoding,
+                params.range,
+                params.context.only.as_deref(),
+            )
+        });
+        Ok(actions.filter(|a| !a.is_empty()))
+    }
+}
+
+/// Hover text: the rule's documentation on a flagged range, else a note on what the
+/// Customer.io call under the cursor expects.
+fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -> Option<Hover> {
+    let findings = doc.findings();
+    let flagged = findings
+        .iter()
+        .filter(|f| f.range.start <= offset && offset <= f.range.end)
+        .min_by_key(|f| f.range.len());
+    let settings = state.settings.read().unwrap();
+    if let Some(finding) = flagged {
+        if let Some(docs) = rule_docs(&finding.rule, &settings.analysis) {
+            return Some(markdown_hover(docs, Some(snapshot.range(&finding.range))));
+        }
+    }
+    let index = state.index.read().unwrap();
+    let bindings = Bindings::collect(
+        doc.tree(),
+        doc.text(),
+        &index.view(&doc.path),
+        &settings.analysis.extra_clients,
+    );
+    let node = doc
+        .tree()
+        .root_node()
+        .descendant_for_byte_range(offset, offset)?;
+    let call = CioCall::enclosing(node, &bindings, doc.text())?;
+    Some(markdown_hover(
+        call_note(&call),
+        Some(snapshot.range(&call.call.byte_range())),
+    ))
+}
+
+/// A rule's documentation in Markdown: a built-in rule's with a link to its page, a user rule's
+/// `docs` as written.
+fn rule_docs(id: &str, settings: &Settings) -> Option<String> {
+    if let Some(rule) = rules::find(id) {
+        return Some(format!(
+            "{}\n\n[{} documentation]({})",
+            rule.docs.trim_end(),
+            rule.id,
+            analysis::docs_url(rule)
+        ));
+    }
+    let user_rule = settings.user_rules.find(id)?;
+    (!user_rule.docs.trim().is_empty()).then(|| user_rule.docs.trim_end().to_string())
+}
+
+fn markdown_hover(value: String, range: Option<Range>) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
+}
+
+/// What a Customer.io call expects, in a few lines.
+fn call_note(call: &CioCall) -> String {
+    let expects = match call.method {
+        Method::Identify => {
+            "Creates or updates a person. The id is permanent: use your database id, not an \
+             email address. Include `email` so that messages can reach them. Timestamps \
+             (`created_at`, `*_at`) are Unix **seconds**."
+        }
+        Method::Track | Method::TrackAnonymous | Method::Page => {
+            "Records an event. The event name is a fixed string in the configured style \
+             (no ids or personal data in it); put variable data in the event's data. \
+             Timestamps are Unix **seconds**; identify the person before tracking them."
+        }
+        Method::Destroy => "Deletes a person and their data.",
+        Method::Suppress | Method::Unsuppress => {
+            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
+        }
+        Method::AddDevice => "Registers a push device token for a person.",
+        Method::MergeCustomers => "Merges a secondary person into a primary one.",
+        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
+        Method::Other => "A Customer.io API call.",
+    };
+    let promise = if call.sdk.returns_promise() {
+        "\n\nReturns a promise: `await` it or handle its rejection."
+    } else {
+        ""
+    };
+    format!(
+        "**Customer.io** · `{}` on a {}\n\n{expects}{promise}",
+        call.method_name,
+        call.sdk.describe()
+    )
+}
+
+fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        })
+    })
+}
+
+/// Quick fixes and suppressions for the findings in `range`, and the document's fix-all.
+fn code_actions(
+    uri: &Uri,
+    doc: &Document,
+    encoding: Encoding,
+    range: Range,
+    only: Option<&[CodeActionKind]>,
+) -> CodeActionResponse {
+    let snapshot = Snapshot {
+        text: doc.text(),
+        index: doc.line_index(),
+        encoding,
+    };
+    let wanted = snapshot.byte_range(range);
+    let findings = doc.findings();
+    let mut actions = Vec::new();
+    if wants(only, &CodeActionKind::QUICKFIX) {
+        let mut suppressed_lines: Vec<(String, usize)> = Vec::new();
+        for finding in findings
+            .iter()
+            .filter(|f| f.range.start <= wanted.end && wanted.start <= f.range.end)
+        {
+            let diagnostic = snapshot.diagnostic(finding);
+            let only_fix = finding.fixes.len() == 1;
+            for fix in &finding.fixes {
+                let preferred = only_fix
+                    && matches!(
+                        fix.applicability,
+                        analysis::Applicability::FixAll | analysis::Applicability::QuickFix
+                    );
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(convert::document_edit(uri, snapshot.text_edits(&fix.edits))),
+                    is_preferred: Some(preferred),
+                    ..Default::default()
+                }));
+            }
+            // A suppression comment cannot suppress a report about itself.
+            if finding.rule == suppress::UNUSED_SUPPRESSION {
+                continue;
+            }
+            let edit =
+                suppress::disable_next_line_edit(doc.text(), finding.range.clone(), &finding.rule);
+            if suppressed_lines.contains(&(finding.rule.clone(), edit.range.start)) {
+                continue;
+            }
+            suppressed_lines.push((finding.rule.clone(), edit.range.start));
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Disable {} for this line", finding.rule),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic]),
+                edit: Some(convert::document_edit(uri, snapshot.text_edits(&[edit]))),
+                is_preferred: Some(false),
+                ..Default::default()
+            }));
+        }
+    }
+    if wants(only, &FIX_ALL_KIND) {
+        let edits = analysis::fix::fix_all_edits(&findings);
+        if !edits.is_empty() {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: "Fix all auto-fixable Customer.io problems".into(),
+                kind: Some(FIX_ALL_KIND),
+                edit: Some(convert::document_edit(uri, snapshot.text_edits(&edits))),
+                ..Default::default()
+            }));
+        }
+    }
+    actions
+}

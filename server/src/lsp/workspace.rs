@@ -1,0 +1,97 @@
+//! The workspace index behind cross-file client resolution and the workspace rules: built in
+//! the background from the workspace folders, kept current from saved and watched files.
+//! An unopened file costs its `FileFacts` here; its tree is dropped as soon as it is analysed.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::project::{
+    analyze_project_with_index, discover_ignoring, read_source, unparsed_file_facts,
+};
+use crate::analysis::{
+    analyze, mentions_customerio, parse, FileFacts, Lang, Settings, SourceFile, WorkspaceIndex,
+};
+
+/// Builds the index of `roots` (the first one is the index root) exactly as `cio-lsp check`
+/// scans a project: the same discovery (`.gitignore`, `ignore` globs), prefilter, two passes
+/// for clients exported by workspace modules, and bounce-handler text search. It is complete
+/// (workspace rules may conclude from absence, CIO008) when a root is a project directory.
+/// `on_progress(done, total)` is called as files are read.
+pub fn build_index(
+    roots: &[PathBuf],
+    ignore: Option<&IgnoreGlobs>,
+    settings: &Settings,
+    on_progress: &(dyn Fn(usize, usize) + Sync),
+) -> WorkspaceIndex {
+    let discovered = discover_ignoring(roots, ignore);
+    for error in &discovered.errors {
+        tracing::warn!("indexing: {error}");
+    }
+    let total = discovered.sources.len();
+    let done = AtomicUsize::new(0);
+    let count = || {
+        let count = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if count % 50 == 0 || count == total {
+            on_progress(count, total);
+        }
+    };
+    let root = roots.first().cloned().unwrap_or_default();
+    // The findings are dropped: open documents are analysed on their own, against this index.
+    let (_, index) = analyze_project_with_index(&root, &discovered, settings, &count);
+    index
+}
+
+/// The facts of one unopened file, or `None` when it cannot hold a Customer.io call.
+pub fn file_facts(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    index: &WorkspaceIndex,
+    exporting_stems: &[String],
+) -> Option<FileFacts> {
+    let lang = Lang::from_path(path)?;
+    if !mentions_customerio(text, settings, exporting_stems) {
+        return None;
+    }
+    let tree = parse(lang, text, None);
+    let file = SourceFile {
+        path,
+        lang,
+        text,
+        tree: &tree,
+    };
+    Some(analyze(&file, settings, &index.view(path)).facts)
+}
+
+/// Re-reads one file from disk into the index (a watched change, or a closed document whose
+/// unsaved edits are gone).
+pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings) {
+    if path.file_name().is_some_and(|n| n == "package.json") {
+        match std::fs::read_to_string(path) {
+            Ok(text) => index.set_package_json(path, &text),
+            Err(_) => index.remove_package_json(path),
+        }
+        return;
+    }
+    let stems = index.exporting_stems();
+    let facts = read_source(path).ok().and_then(|text| {
+        file_facts(path, &text, settings, index, &stems).or_else(|| unparsed_file_facts(&text))
+    });
+    match facts {
+        Some(facts) => index.set_file(path, facts),
+        None => index.remove_file(path),
+    }
+}
+
+/// Approximate heap bytes of the index: the facts of each file, serialised size as a proxy.
+pub fn memory_estimate(index: &WorkspaceIndex) -> usize {
+    index
+        .files()
+        .map(|(path, facts)| {
+            path.as_os_str().len()
+                + std::mem::size_of::<FileFacts>()
+                + serde_json::to_vec(facts).map_or(0, |v| v.len())
+        })
+        .sum()
+}

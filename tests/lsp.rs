@@ -1,0 +1,1239 @@
+//! The language server over real JSON-RPC: an in-memory pipe into `cio_lsp::lsp::serve_on`
+//! for most tests, the spawned binary for exit codes. A small client frames messages
+//! (`Content-Length`), answers the server's own requests, and waits for a given notification
+//! or response with a generous timeout (a failure guard, never a synchronisation device).
+
+#[path = "support/dense_file.rs"]
+mod dense_file;
+
+use std::path::Path;
+use std::time::Duration;
+
+use cio_lsp::analysis::position::{Encoding, LineCol, LineIndex};
+use cio_lsp::analysis::{NoWorkspaceView, Settings};
+use cio_lsp::lsp::documents::{Change, Document};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A client built the way every rule accepts (keys from the environment).
+const HEADER: &str = "import { TrackClient } from \"customerio-node\";\n\
+                      const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+                      process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+
+/// An identify call that only CIO002 objects to: awaited, inside an async function, with an
+/// `email`. In [`in_signup`]'s text its `Date.now()` is at line 3, columns 63..73.
+const IDENTIFY_MS: &str =
+    "await cio.identify(user.id, { email: user.email, created_at: Date.now() });";
+
+/// `HEADER`, then `body` (one statement a line) inside `async function signup(user)`.
+fn in_signup(body: &str) -> String {
+    let body: String = body.lines().map(|line| format!("  {line}\n")).collect();
+    format!("{HEADER}export async function signup(user: User) {{\n{body}}}\n")
+}
+
+/// The UTF-16 range of the first `needle` in `text`.
+fn range_of(text: &str, needle: &str) -> Value {
+    let start = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` in {text}"));
+    let index = LineIndex::new(text);
+    let at = |offset| {
+        let p = index.position(text, offset, Encoding::Utf16);
+        json!({ "line": p.line, "character": p.col })
+    };
+    json!({ "start": at(start), "end": at(start + needle.len()) })
+}
+
+struct TestClient<R, W> {
+    reader: BufReader<R>,
+    writer: W,
+    next_id: i64,
+    /// Messages read while waiting for something else.
+    backlog: Vec<Value>,
+}
+
+impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> TestClient<R, W> {
+    fn new(reader: R, writer: W) -> Self {
+        TestClient {
+            reader: BufReader::new(reader),
+            writer,
+            next_id: 1,
+            backlog: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = serde_json::to_string(&message).unwrap();
+        let framed = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer.write_all(framed.as_bytes()).await.unwrap();
+        self.writer.flush().await.unwrap();
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }))
+            .await;
+    }
+
+    /// Sends a request and returns its response's `result` (panics on an error response).
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+            .await;
+        let response = self
+            .wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            .await;
+        assert!(response.get("error").is_none(), "{method}: {response}");
+        response["result"].clone()
+    }
+
+    /// Reads one message; `None` at the end of the stream.
+    async fn read(&mut self) -> Option<Value> {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            if self.reader.read_line(&mut line).await.unwrap() == 0 {
+                return None;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = Some(value.parse::<usize>().unwrap());
+            }
+        }
+        let mut body = vec![0; length.expect("Content-Length header")];
+        self.reader.read_exact(&mut body).await.unwrap();
+        Some(serde_json::from_slice(&body).unwrap())
+    }
+
+    /// The first message (from the backlog, then the stream) that `matches`. Requests from the
+    /// server (progress tokens, registrations, refreshes) are answered on the way.
+    async fn wait_for(&mut self, matches: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&matches) {
+            return self.backlog.remove(i);
+        }
+        let found = tokio::time::timeout(WAIT, async {
+            loop {
+                let message = self.read().await.expect("server closed the stream");
+                if message.get("id").is_some() && message.get("method").is_some() {
+                    let id = message["id"].clone();
+                    self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }))
+                        .await;
+                }
+                if matches(&message) {
+                    return message;
+                }
+                self.backlog.push(message);
+            }
+        })
+        .await;
+        found.expect("timed out waiting for a message")
+    }
+
+    async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self
+            .wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["version"] == version
+            })
+            .await;
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    /// The next diagnostics published for `uri` (any version) that satisfy `wanted`: after a
+    /// configuration or workspace change the server re-publishes the same version, possibly
+    /// more than once.
+    async fn diagnostics_until(
+        &mut self,
+        uri: &str,
+        wanted: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let message = self
+            .wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && m["params"]["diagnostics"]
+                        .as_array()
+                        .is_some_and(|d| wanted(d))
+            })
+            .await;
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    async fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": "typescript", "version": 1, "text": text } }),
+        )
+        .await;
+    }
+
+    async fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": changes }),
+        )
+        .await;
+    }
+}
+
+type Duplex = tokio::io::DuplexStream;
+type MemClient = TestClient<tokio::io::ReadHalf<Duplex>, tokio::io::WriteHalf<Duplex>>;
+
+/// Starts a server on an in-memory pipe and initialises it.
+async fn start(capabilities: Value, root: Option<&Path>, options: Value) -> MemClient {
+    let (client_end, server_end) = tokio::io::duplex(64 << 20);
+    let (server_read, server_write) = tokio::io::split(server_end);
+    tokio::spawn(cio_lsp::lsp::serve_on(server_read, server_write));
+    let (read, write) = tokio::io::split(client_end);
+    let mut client = TestClient::new(read, write);
+    let root_uri = root.map(|r| format!("file://{}", r.display()));
+    let result = client
+        .request(
+            "initialize",
+            json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities,
+                    "initializationOptions": options }),
+        )
+        .await;
+    assert_eq!(result["serverInfo"]["name"], "cio-lsp");
+    client.notify("initialized", json!({})).await;
+    client
+}
+
+async fn start_plain() -> MemClient {
+    start(json!({}), None, Value::Null).await
+}
+
+/// Starts a server on workspace `root` and waits until its background index is built.
+async fn start_in(root: &Path, options: Value) -> MemClient {
+    let mut client = start(
+        json!({ "window": { "workDoneProgress": true },
+                "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }),
+        Some(root),
+        options,
+    )
+    .await;
+    wait_for_index(&mut client).await;
+    client
+}
+
+async fn wait_for_index(client: &mut MemClient) {
+    client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+}
+
+/// A temporary workspace holding `files` (path, text); returns it and its canonical root.
+fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    (dir, root)
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`.
+fn apply_lsp_edits(text: &str, edits: &[Value]) -> String {
+    let index = LineIndex::new(text);
+    let offset = |p: &Value| {
+        index.offset_clamped(
+            text,
+            LineCol {
+                line: p["line"].as_u64().unwrap() as u32,
+                col: p["character"].as_u64().unwrap() as u32,
+            },
+            Encoding::Utf16,
+        )
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut out = text.to_string();
+    for (start, end, new_text) in edits {
+        out.replace_range(start..end, new_text);
+    }
+    out
+}
+
+fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
+    action["edit"]["changes"][uri].as_array().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_change_close_publish_versioned_diagnostics() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/a.ts";
+    let text = in_signup(IDENTIFY_MS);
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    let d = &diagnostics[0];
+    assert_eq!(d["source"], "cio-lsp");
+    assert_eq!(d["severity"], 1);
+    let date_now = range_of(&text, "Date.now()");
+    assert_eq!(
+        date_now,
+        json!({ "start": { "line": 3, "character": 63 }, "end": { "line": 3, "character": 73 } })
+    );
+    assert_eq!(d["range"], date_now);
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("queries/CIO002-millisecond-timestamp.md"));
+
+    // Fix it by hand: the diagnostic goes away.
+    client
+        .change(
+            uri,
+            2,
+            json!([{ "range": date_now, "text": "Math.floor(Date.now() / 1000)" }]),
+        )
+        .await;
+    assert!(client.diagnostics(uri, 2).await.is_empty());
+
+    // A whole-text change works too.
+    client.change(uri, 3, json!([{ "text": text }])).await;
+    assert_eq!(codes(&client.diagnostics(uri, 3).await), ["CIO002"]);
+
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    let cleared = client
+        .wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"] == json!([])
+                && m["params"]["version"].is_null()
+        })
+        .await;
+    assert!(cleared["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+/// The position of the end of `text` (UTF-16), for typing at the end.
+fn end_position(text: &str) -> Value {
+    let index = LineIndex::new(text);
+    let at = index.position(text, text.len(), Encoding::Utf16);
+    json!({ "line": at.line, "character": at.col })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_char_by_char_ends_like_a_fresh_open() {
+    let mut client = start_plain().await;
+    let snippet = "export async function signup(user: User) {\n  \
+                   await cio.identify(user.id, { email: user.email, created_at: Date.now() });\n  \
+                   await cio.track(user.id, { name: \"signed_up\", data: { sent_at: new Date() } });\n}\n";
+    let uri = "file:///ws/typed.ts";
+    let mut text = HEADER.to_string();
+    client.open(uri, &text).await;
+    let mut version = 1;
+    for ch in snippet.chars() {
+        let at = end_position(&text);
+        version += 1;
+        client
+            .change(
+                uri,
+                version,
+                json!([{ "range": { "start": at, "end": at }, "text": ch.to_string() }]),
+            )
+            .await;
+        text.push(ch);
+    }
+    let typed = client.diagnostics(uri, version).await;
+    let fresh_uri = "file:///ws/fresh.ts";
+    client.open(fresh_uri, &text).await;
+    let fresh = client.diagnostics(fresh_uri, 1).await;
+    assert_eq!(codes(&fresh), ["CIO002", "CIO002"]);
+    assert_eq!(typed, fresh);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf16_ranges_count_an_emoji_as_two_units() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/emoji.ts";
+    let line =
+        "await cio.identify(\"😀\", { email: \"名前😀@example.jp\", created_at: Date.now() });";
+    client.open(uri, &in_signup(line)).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    // Columns count from the function body's two-space indent.
+    let prefix = &line[..line.find("Date.now()").unwrap()];
+    let start = 2 + prefix.encode_utf16().count();
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": { "line": 3, "character": start },
+                "end": { "line": 3, "character": start + 10 } })
+    );
+    // Typing right after the emoji (a UTF-16 column inside the line) lands after it.
+    let after_emoji = 2 + "await cio.identify(\"😀".encode_utf16().count();
+    client
+        .change(
+            uri,
+            2,
+            json!([{ "range": { "start": { "line": 3, "character": after_emoji },
+                                 "end": { "line": 3, "character": after_emoji } },
+                      "text": "x" }]),
+        )
+        .await;
+    let moved = client.diagnostics(uri, 2).await;
+    assert_eq!(codes(&moved), ["CIO002"]);
+    assert_eq!(moved[0]["range"]["start"]["character"], start + 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn utf8_is_negotiated_when_offered() {
+    let (client_end, server_end) = tokio::io::duplex(1 << 20);
+    let (server_read, server_write) = tokio::io::split(server_end);
+    tokio::spawn(cio_lsp::lsp::serve_on(server_read, server_write));
+    let (read, write) = tokio::io::split(client_end);
+    let mut client = TestClient::new(read, write);
+    let result = client
+        .request(
+            "initialize",
+            json!({ "capabilities": { "general": { "positionEncodings": ["utf-8", "utf-16"] } } }),
+        )
+        .await;
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    client.notify("initialized", json!({})).await;
+    let uri = "file:///ws/bytes.ts";
+    let line = "await cio.identify(\"😀\", { email: user.email, created_at: Date.now() });";
+    client.open(uri, &in_signup(line)).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    assert_eq!(
+        diagnostics[0]["range"]["start"]["character"],
+        2 + line.find("Date.now()").unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fix_and_fix_all_leave_the_file_clean() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/fix.ts";
+    let text = format!(
+        "{HEADER}async function f(user: User) {{\n  \
+         await cio.identify(user.id, {{ email: user.email, created_at: Date.now(), \
+         updated_at: new Date().getTime() }});\n}}\n"
+    );
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002", "CIO002"]);
+
+    // One quick fix per finding, preferred (the only fix, fix-all safe).
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": [diagnostics[0]], "only": ["quickfix"] } }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("Convert"))
+        .expect("a quick fix");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    let fixed_one = apply_lsp_edits(&text, &action_edits(fix, uri));
+    client.change(uri, 2, json!([{ "text": fixed_one }])).await;
+    assert_eq!(codes(&client.diagnostics(uri, 2).await), ["CIO002"]);
+
+    // Fix-all on the original text fixes both.
+    client.change(uri, 3, json!([{ "text": text }])).await;
+    assert_eq!(client.diagnostics(uri, 3).await.len(), 2);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri },
+                    "range": { "start": { "line": 0, "character": 0 },
+                               "end": { "line": 0, "character": 0 } },
+                    "context": { "diagnostics": [], "only": ["source.fixAll.cio-lsp"] } }),
+        )
+        .await;
+    let fix_all = &actions.as_array().unwrap()[0];
+    assert_eq!(fix_all["kind"], "source.fixAll.cio-lsp");
+    let fixed = apply_lsp_edits(&text, &action_edits(fix_all, uri));
+    assert!(
+        fixed.contains("created_at: Math.floor(Date.now() / 1000)"),
+        "{fixed}"
+    );
+    client.change(uri, 4, json!([{ "text": fixed }])).await;
+    assert!(client.diagnostics(uri, 4).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disable_for_line_inserts_an_indented_comment() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/disable.ts";
+    let text = format!(
+        "{HEADER}async function f(id: string, email: string) {{\n    \
+         await cio.identify(id, {{ email, created_at: Date.now() }});\n}}\n"
+    );
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": diagnostics } }),
+        )
+        .await;
+    let disable = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Disable CIO002 for this line")
+        .expect("a disable action")
+        .clone();
+    let disabled = apply_lsp_edits(&text, &action_edits(&disable, uri));
+    assert!(
+        disabled
+            .contains("{\n    // cio-lsp-disable-next-line CIO002\n    await cio.identify(id, {"),
+        "{disabled}"
+    );
+    // The comment silences the finding, and is not itself reported as unused.
+    client.change(uri, 2, json!([{ "text": disabled }])).await;
+    assert!(client.diagnostics(uri, 2).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_shows_rule_docs_and_call_notes() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/hover.ts";
+    let text = in_signup(&format!(
+        "{IDENTIFY_MS}\nawait cio.track(user.id, {{ name: \"signed_up\" }});"
+    ));
+    client.open(uri, &text).await;
+    assert_eq!(codes(&client.diagnostics(uri, 1).await), ["CIO002"]);
+    let hover = |line: u32, character: u32| {
+        json!({ "textDocument": { "uri": uri },
+                "position": { "line": line, "character": character } })
+    };
+    let on_finding = client.request("textDocument/hover", hover(3, 65)).await;
+    let docs = on_finding["contents"]["value"].as_str().unwrap();
+    assert_eq!(on_finding["contents"]["kind"], "markdown");
+    assert!(docs.starts_with("# CIO002 millisecond-timestamp"), "{docs}");
+    assert!(docs.contains("queries/CIO002-millisecond-timestamp.md"));
+    let on_call = client.request("textDocument/hover", hover(4, 12)).await;
+    let note = on_call["contents"]["value"].as_str().unwrap();
+    assert!(
+        note.contains("`track`") && note.contains("Records an event"),
+        "{note}"
+    );
+    let elsewhere = client.request("textDocument/hover", hover(0, 2)).await;
+    assert!(elsewhere.is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let mut client = start(
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        None,
+        Value::Null,
+    )
+    .await;
+    let uri = "file:///ws/pull.ts";
+    client.open(uri, &in_signup(IDENTIFY_MS)).await;
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    assert_eq!(codes(report["items"].as_array().unwrap()), ["CIO002"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_turn_rules_off_and_on() {
+    let mut client = start(json!({}), None, json!({ "rules": { "CIO002": "off" } })).await;
+    let uri = "file:///ws/settings.ts";
+    client.open(uri, &in_signup(IDENTIFY_MS)).await;
+    assert!(client.diagnostics(uri, 1).await.is_empty());
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "cioLsp": { "rules": { "CIO002": "info" } } } }),
+        )
+        .await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    assert_eq!(diagnostics[0]["severity"], 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_imported_from_another_file_is_resolved_through_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("lib")).unwrap();
+    std::fs::write(
+        root.join("lib/cio.ts"),
+        "import { TrackClient } from \"customerio-node\";\n\
+         export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+         process.env.CUSTOMERIO_TRACK_API_KEY!);\n",
+    )
+    .unwrap();
+    let app = "import { cio } from \"./lib/cio\";\n\
+               export async function signup(id: string) {\n  \
+               await cio.identify(id, { email: \"a@example.com\", created_at: Date.now() });\n}\n";
+    std::fs::write(root.join("app.ts"), app).unwrap();
+    let uri = format!("file://{}", root.join("app.ts").display());
+
+    // Without a workspace, `cio` is an unknown name: nothing to report.
+    let mut alone = start_plain().await;
+    alone.open(&uri, app).await;
+    assert!(alone.diagnostics(&uri, 1).await.is_empty());
+
+    let mut client = start(
+        json!({ "window": { "workDoneProgress": true } }),
+        Some(&root),
+        Value::Null,
+    )
+    .await;
+    client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+    client.open(&uri, app).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_documents_and_bad_ranges_do_not_stop_the_server() {
+    let mut client = start_plain().await;
+    // Requests and notifications about a document that is not open.
+    client
+        .change("file:///ws/nope.ts", 2, json!([{ "text": "x" }]))
+        .await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///ws/nope.ts" },
+                    "position": { "line": 0, "character": 0 } }),
+        )
+        .await;
+    assert!(hover.is_null());
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": "file:///ws/nope.ts" },
+                    "range": { "start": { "line": 0, "character": 0 },
+                               "end": { "line": 0, "character": 0 } },
+                    "context": { "diagnostics": [] } }),
+        )
+        .await;
+    assert!(actions.is_null());
+
+    // A change past the end is clamped to it: the typed text is kept.
+    let uri = "file:///ws/clamp.ts";
+    client.open(uri, HEADER).await;
+    assert!(client.diagnostics(uri, 1).await.is_empty());
+    client
+        .change(
+            uri,
+            2,
+            json!([{ "range": { "start": { "line": 99, "character": 0 },
+                                 "end": { "line": 120, "character": 4 } },
+                      "text": "async function f(user: User) {\n  \
+                               await cio.identify(user.id, { email: user.email, created_at: Date.now() });\n}\n" }]),
+        )
+        .await;
+    let warning = client
+        .wait_for(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|s| s.contains("outside the document"))
+        })
+        .await;
+    assert_eq!(warning["params"]["type"], 2);
+    assert_eq!(codes(&client.diagnostics(uri, 2).await), ["CIO002"]);
+
+    // Syntax errors around a finding do not hide it.
+    let broken = "file:///ws/broken.ts";
+    client
+        .open(broken, &in_signup(&format!("let x = (1 +;\n{IDENTIFY_MS}")))
+        .await;
+    assert_eq!(codes(&client.diagnostics(broken, 1).await), ["CIO002"]);
+
+    // The server still answers.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri },
+                    "position": { "line": 3, "character": 65 } }),
+        )
+        .await;
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("CIO002"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_five_megabyte_file_is_served() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/big.ts";
+    let mut text = dense_file::dense_typescript(2_000);
+    let filler = "export function pad(a: number, b: number): number { return a * b + 1; }\n";
+    while text.len() < 5 << 20 {
+        text.push_str(filler);
+    }
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert!(diagnostics.len() > 100, "{}", diagnostics.len());
+    // One keystroke in the middle of it.
+    client
+        .change(
+            uri,
+            2,
+            json!([{ "range": { "start": { "line": 5, "character": 0 },
+                                 "end": { "line": 5, "character": 0 } },
+                      "text": " " }]),
+        )
+        .await;
+    assert_eq!(client.diagnostics(uri, 2).await.len(), diagnostics.len());
+}
+
+// ----- workspace rules -----
+
+const US_CLIENT: &str = "import { TrackClient } from \"customerio-node\";\n\
+    export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+    process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+const EU_CLIENT: &str = "import { APIClient, RegionEU } from \"customerio-node\";\n\
+    export const api = new APIClient(process.env.CUSTOMERIO_APP_API_KEY!, { region: RegionEU });\n";
+const SIGNUP_TRACKED: &str = "import { cio } from \"./lib/us\";\n\
+    export async function signup(user: User) {\n  \
+    await cio.identify(user.id, { email: user.email });\n  \
+    await cio.track(user.id, { name: \"signed_up\" });\n}\n";
+const SIGNUP_OFF_STYLE: &str = "import { cio } from \"./lib/us\";\n\
+    export async function invite(user: User) {\n  \
+    await cio.identify(user.id, { email: user.email });\n  \
+    await cio.track(user.id, { name: \"SignedUp\" });\n}\n";
+
+/// A project (it has a `package.json`, so the index is complete) with a US and an EU client,
+/// no bounce handling, and one event name spelled two ways.
+fn two_region_project() -> (tempfile::TempDir, std::path::PathBuf) {
+    workspace(&[
+        (
+            "package.json",
+            "{ \"dependencies\": { \"customerio-node\": \"^4.1.0\" } }",
+        ),
+        ("lib/us.ts", US_CLIENT),
+        ("lib/eu.ts", EU_CLIENT),
+        ("signup.ts", SIGNUP_TRACKED),
+        ("invite.ts", SIGNUP_OFF_STYLE),
+    ])
+}
+
+fn related_uris(diagnostic: &Value) -> Vec<String> {
+    diagnostic["relatedInformation"]
+        .as_array()
+        .map(|related| {
+            related
+                .iter()
+                .map(|r| r["location"]["uri"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_rules_report_with_related_locations_in_other_files() {
+    let (_dir, root) = two_region_project();
+    let mut client = start_in(&root, Value::Null).await;
+
+    // CIO016 on the US client, pointing at the EU one; CIO008 on the same construction.
+    let us = file_uri(&root.join("lib/us.ts"));
+    client.open(&us, US_CLIENT).await;
+    let diagnostics = client.diagnostics(&us, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO008", "CIO016"]);
+    let construction = range_of(US_CLIENT, "new TrackClient(");
+    assert_eq!(diagnostics[0]["range"]["start"], construction["start"]);
+    assert_eq!(diagnostics[0]["severity"], 3);
+    let region = &diagnostics[1];
+    assert_eq!(region["range"]["start"], construction["start"]);
+    assert_eq!(
+        related_uris(region),
+        [file_uri(&root.join("lib/eu.ts"))],
+        "{region}"
+    );
+    let eu_range = range_of(EU_CLIENT, "RegionEU })");
+    assert_eq!(
+        region["relatedInformation"][0]["location"]["range"]["start"],
+        eu_range["start"]
+    );
+
+    // CIO010 on the off-style name, with the other file's spelling as related information.
+    let invite = file_uri(&root.join("invite.ts"));
+    client.open(&invite, SIGNUP_OFF_STYLE).await;
+    let diagnostics = client.diagnostics(&invite, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO010"]);
+    assert_eq!(
+        diagnostics[0]["range"],
+        range_of(SIGNUP_OFF_STYLE, "\"SignedUp\"")
+    );
+    assert_eq!(
+        related_uris(&diagnostics[0]),
+        [file_uri(&root.join("signup.ts"))]
+    );
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(
+        related["location"]["range"],
+        range_of(SIGNUP_TRACKED, "\"signed_up\"")
+    );
+    assert!(related["message"].as_str().unwrap().contains("signed_up"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_changed_on_disk_changes_an_open_documents_diagnostics() {
+    let (_dir, root) = two_region_project();
+    let mut client = start_in(&root, Value::Null).await;
+    let us = file_uri(&root.join("lib/us.ts"));
+    client.open(&us, US_CLIENT).await;
+    assert_eq!(
+        codes(&client.diagnostics(&us, 1).await),
+        ["CIO008", "CIO016"]
+    );
+
+    // A bounce webhook handler appears: it never names Customer.io (not parsed), but its
+    // text shows the bounces are handled, so CIO008 goes.
+    let webhook = root.join("webhooks.ts");
+    std::fs::write(
+        &webhook,
+        "export function onEvent(event: { metric: string }) {\n  \
+         switch (event.metric) {\n    case \"bounced\": return markBounced(event);\n  }\n}\n",
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&webhook), "type": 1 }] }),
+        )
+        .await;
+    client
+        .diagnostics_until(&us, |d| codes(d) == ["CIO016"])
+        .await;
+
+    // The EU client moves to the US region: CIO016 goes too.
+    std::fs::write(
+        root.join("lib/eu.ts"),
+        EU_CLIENT.replace("RegionEU", "RegionUS"),
+    )
+    .unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&root.join("lib/eu.ts")), "type": 2 }] }),
+        )
+        .await;
+    client.diagnostics_until(&us, |d| d.is_empty()).await;
+}
+
+// ----- configuration, suppressions, user rules -----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workspace_config_file_applies_and_editor_settings_override_it() {
+    let (_dir, root) = workspace(&[("cio-lsp.toml", "[rules]\nCIO002 = \"off\"\n")]);
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert!(client.diagnostics(&uri, 1).await.is_empty());
+
+    // The editor's level wins over the file's.
+    let mut client = start_in(&root, json!({ "rules": { "CIO002": "warning" } })).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    assert_eq!(diagnostics[0]["severity"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_config_is_a_diagnostic_on_it_and_editing_it_relints_at_once() {
+    let bad = "# rules\n[rules]\nCIO002 = \"loud\"\n";
+    let (_dir, root) = workspace(&[("cio-lsp.toml", bad)]);
+    let config_uri = file_uri(&root.join("cio-lsp.toml"));
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    let config_diagnostics = client
+        .diagnostics_until(&config_uri, |d| !d.is_empty())
+        .await;
+    assert_eq!(config_diagnostics.len(), 1);
+    let error = &config_diagnostics[0];
+    assert_eq!(error["severity"], 1);
+    assert_eq!(error["code"], "invalid-config");
+    assert_eq!(
+        error["range"]["start"],
+        json!({ "line": 2, "character": 9 })
+    );
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("`rules.CIO002`") && message.contains("loud"),
+        "{message}"
+    );
+
+    // The server runs on the defaults meanwhile.
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 1).await), ["CIO002"]);
+
+    // Fixing the open, unsaved buffer clears the error and re-lints the open document.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": config_uri, "languageId": "toml",
+                                      "version": 1, "text": bad } }),
+        )
+        .await;
+    client
+        .change(
+            &config_uri,
+            2,
+            json!([{ "range": { "start": { "line": 2, "character": 10 },
+                                 "end": { "line": 2, "character": 14 } },
+                      "text": "off" }]),
+        )
+        .await;
+    client
+        .diagnostics_until(&config_uri, |d| d.is_empty())
+        .await;
+    client.diagnostics_until(&uri, |d| d.is_empty()).await;
+
+    // Closing the buffer unsaved: the (still invalid) file on disk counts again.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": config_uri } }),
+        )
+        .await;
+    client
+        .diagnostics_until(&config_uri, |d| d.len() == 1)
+        .await;
+    client
+        .diagnostics_until(&uri, |d| codes(d) == ["CIO002"])
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_config_file_changed_on_disk_relints_open_documents() {
+    let (_dir, root) = workspace(&[]);
+    let uri = file_uri(&root.join("a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 1).await), ["CIO002"]);
+    let config = root.join("cio-lsp.toml");
+    std::fs::write(&config, "[rules]\nCIO002 = \"info\"\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(&config), "type": 1 }] }),
+        )
+        .await;
+    let diagnostics = client
+        .diagnostics_until(&uri, |d| d.len() == 1 && d[0]["severity"] == 3)
+        .await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unused_suppression_is_a_faded_hint() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/unused.ts";
+    let text = in_signup(
+        "// cio-lsp-disable-next-line CIO002 -- not needed\n\
+         await cio.identify(user.id, { email: user.email });",
+    );
+    client.open(uri, &text).await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["unused-suppression"]);
+    assert_eq!(diagnostics[0]["severity"], 4);
+    assert_eq!(diagnostics[0]["tags"], json!([1]));
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 3);
+    // Its fix removes the comment; no "disable" action for the report itself.
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": diagnostics, "only": ["quickfix"] } }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let cleaned = apply_lsp_edits(&text, &action_edits(&actions[0], uri));
+    assert!(!cleaned.contains("cio-lsp-disable"), "{cleaned}");
+}
+
+const DESTROY_QUERY: &str = r#"((call_expression
+   function: (member_expression
+     object: (_) @client
+     property: (property_identifier) @method)
+   arguments: (arguments . (_) @person)) @report
+ (#eq? @method "destroy")
+ (#cio-client? @client "track"))
+"#;
+
+const DESTROY_META: &str = r#"id = "ACME001"
+name = "no-destroy"
+severity = "warning"
+message = "`{{method}}` deletes {{person}} and their history; suppress them instead"
+docs = """
+# ACME001 no-destroy
+
+We keep people's history for audits: suppress, never destroy.
+"""
+fix = "{{client}}.suppress({{person}})"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_rule_reports_fixes_and_explains_itself_in_the_editor() {
+    let (_dir, root) = workspace(&[
+        ("cio-lsp.toml", "rule_dirs = [\"cio-rules\"]\n"),
+        ("cio-rules/no-destroy.scm", DESTROY_QUERY),
+        ("cio-rules/no-destroy.toml", DESTROY_META),
+    ]);
+    let uri = file_uri(&root.join("forget.ts"));
+    let text = format!(
+        "{HEADER}export async function forget(id: string) {{\n  await cio.destroy(id);\n}}\n"
+    );
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &text).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["ACME001"]);
+    assert_eq!(diagnostics[0]["range"], range_of(&text, "cio.destroy(id)"));
+    assert_eq!(
+        diagnostics[0]["message"],
+        "`destroy` deletes id and their history; suppress them instead"
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri },
+                    "position": diagnostics[0]["range"]["start"] }),
+        )
+        .await;
+    let docs = hover["contents"]["value"].as_str().unwrap();
+    assert!(docs.contains("suppress, never destroy"), "{docs}");
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": diagnostics[0]["range"],
+                    "context": { "diagnostics": diagnostics, "only": ["quickfix"] } }),
+        )
+        .await;
+    let fixed = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|action| apply_lsp_edits(&text, &action_edits(action, &uri)))
+        .collect::<Vec<_>>();
+    assert!(
+        fixed.iter().any(|t| t.contains("await cio.suppress(id);")),
+        "{fixed:?}"
+    );
+    assert!(
+        fixed
+            .iter()
+            .any(|t| t.contains("  // cio-lsp-disable-next-line ACME001\n  await cio.destroy(id);")),
+        "{fixed:?}"
+    );
+}
+
+// ----- exit codes, with the real binary -----
+
+async fn run_binary(script: &[Value], close_stdin: bool) -> std::process::ExitStatus {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-lsp"))
+        .arg("serve")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut client = TestClient::new(stdout, stdin);
+    client
+        .request("initialize", json!({ "capabilities": {} }))
+        .await;
+    client.notify("initialized", json!({})).await;
+    for message in script {
+        if message.get("id").is_some() {
+            client
+                .request(message["method"].as_str().unwrap(), Value::Null)
+                .await;
+        } else {
+            client.send(message.clone()).await;
+        }
+    }
+    if close_stdin {
+        drop(client);
+    }
+    tokio::time::timeout(WAIT, child.wait())
+        .await
+        .expect("the server did not exit")
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_then_exit_exits_with_zero() {
+    let status = run_binary(
+        &[
+            json!({ "jsonrpc": "2.0", "id": 99, "method": "shutdown" }),
+            json!({ "jsonrpc": "2.0", "method": "exit" }),
+        ],
+        false,
+    )
+    .await;
+    assert_eq!(status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_without_shutdown_exits_with_one() {
+    let status = run_binary(&[json!({ "jsonrpc": "2.0", "method": "exit" })], false).await;
+    assert_eq!(status.code(), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_stdin_exits_cleanly() {
+    let status = run_binary(&[], true).await;
+    assert_eq!(status.code(), Some(0));
+}
+
+// ----- the document model, without JSON-RPC -----
+
+const EDIT_BASE: &str = "import { TrackClient } from \"customerio-node\";\n\
+const cio = new TrackClient(\"site\", \"key\");\n\
+export async function a(user: User) {\n  \
+  await cio.identify(user.id, { created_at: Date.now(), n: 1 });\n\
+}\n\
+export async function b(user: User) {\n  \
+  const t = Date.now();\n  \
+  await cio.track(user.id, { name: \"x\", data: { sent_at: t } });\n\
+}\n\
+cio.identify(\"1\", { updated_at: +new Date() });\n";
+
+/// Fragments that make or break findings, statements and functions when inserted.
+const FRAGMENTS: &[&str] = &[
+    "",
+    "x",
+    " ",
+    "\n",
+    "}",
+    "{",
+    "(",
+    "Date.now()",
+    "created_at: Date.now(), ",
+    "await cio.identify(id, { created_at: Date.now() });\n",
+    "function g() {",
+    "😀",
+    "//",
+    "\"",
+    "cio.",
+    "const cio = 1;\n",
+];
+
+fn fresh_findings(text: &str) -> (String, Vec<cio_lsp::analysis::Finding>) {
+    let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, text);
+    doc.analyze_whole(&Settings::default(), &NoWorkspaceView);
+    (doc.tree().root_node().to_sexp(), doc.findings())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Random edits applied incrementally give the tree and the findings of a fresh parse.
+    #[test]
+    fn incremental_edits_match_a_fresh_parse(
+        edits in proptest::collection::vec((0usize..10_000, 0usize..12, 0usize..FRAGMENTS.len()), 1..12)
+    ) {
+        let settings = Settings::default();
+        let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, EDIT_BASE);
+        doc.analyze_whole(&settings, &NoWorkspaceView);
+        let mut text = EDIT_BASE.to_string();
+        for (version, (at, removed, fragment)) in edits.into_iter().enumerate() {
+            let start = floor_boundary(&text, at % (text.len() + 1));
+            let end = floor_boundary(&text, (start + removed).min(text.len()));
+            let index = LineIndex::new(&text);
+            let position = |o| index.position(&text, o, Encoding::Utf16);
+            let change = Change {
+                range: Some((position(start), position(end))),
+                text: FRAGMENTS[fragment].to_string(),
+            };
+            doc.apply_changes(version as i32 + 1, &[change], Encoding::Utf16);
+            doc.reanalyze(&settings, &NoWorkspaceView);
+            text.replace_range(start..end, FRAGMENTS[fragment]);
+            prop_assert_eq!(&**doc.text(), text.as_str());
+            let (sexp, findings) = fresh_findings(&text);
+            prop_assert_eq!(doc.tree().root_node().to_sexp(), sexp);
+            prop_assert_eq!(doc.findings(), findings, "after {:?}", text);
+        }
+    }
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[test]
+fn a_keystroke_inside_a_function_reanalyses_only_that_function() {
+    let settings = Settings::default();
+    let text = dense_file::dense_typescript(600);
+    let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, &text);
+    doc.analyze_whole(&settings, &NoWorkspaceView);
+    let before = doc.findings().len();
+    // Line 20 is inside a generated function body.
+    let at = LineCol { line: 20, col: 2 };
+    doc.apply_changes(
+        1,
+        &[Change {
+            range: Some((at, at)),
+            text: " ".into(),
+        }],
+        Encoding::Utf16,
+    );
+    doc.reanalyze(&settings, &NoWorkspaceView);
+    assert_eq!(
+        doc.last_scope,
+        cio_lsp::lsp::documents::AnalysisScope::Ranges(1)
+    );
+    assert_eq!(doc.findings().len(), before);
+    assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
+}
