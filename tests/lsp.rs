@@ -563,7 +563,10 @@ async fn hover_shows_rule_docs_and_call_notes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pull_diagnostics_when_the_client_supports_them() {
     let mut client = start(
-        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        json!({
+            "textDocument": { "diagnostic": { "dynamicRegistration": false } },
+            "workspace": { "diagnostics": { "refreshSupport": true } }
+        }),
         None,
         Value::Null,
     )
@@ -578,6 +581,28 @@ async fn pull_diagnostics_when_the_client_supports_them() {
         .await;
     assert_eq!(report["kind"], "full");
     assert_eq!(codes(report["items"].as_array().unwrap()), ["CIO002"]);
+}
+
+/// A client that pulls but cannot be asked to pull again (Neovim 0.11) gets pushed diagnostics,
+/// so that a settings change reaches it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_without_refresh_support_get_pushed_diagnostics() {
+    let mut client = start(
+        json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }),
+        None,
+        json!({ "rules": { "CIO002": "off" } }),
+    )
+    .await;
+    let uri = "file:///ws/no-refresh.ts";
+    client.open(uri, &in_signup(IDENTIFY_MS)).await;
+    assert!(client.diagnostics(uri, 1).await.is_empty());
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "cioLsp": { "rules": { "CIO002": "error" } } } }),
+        )
+        .await;
+    assert_eq!(codes(&client.diagnostics(uri, 1).await), ["CIO002"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -465,15 +465,20 @@ impl LanguageServer for Backend {
         *self.state.encoding.write().unwrap() = encoding;
         let caps = &params.capabilities;
         let workspace_caps = caps.workspace.as_ref();
+        let diagnostic_refresh = workspace_caps
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
         *self.state.support.write().unwrap() = ClientSupport {
-            pull_diagnostics: caps
-                .text_document
-                .as_ref()
-                .is_some_and(|t| t.diagnostic.is_some()),
-            diagnostic_refresh: workspace_caps
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
+            // Pull only when the server can also ask the client to pull again: otherwise a
+            // settings or configuration change could never reach it (Neovim 0.11 pulls but has
+            // no refresh support). Such clients get pushed diagnostics.
+            pull_diagnostics: diagnostic_refresh
+                && caps
+                    .text_document
+                    .as_ref()
+                    .is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh,
             work_done_progress: caps
                 .window
                 .as_ref()
