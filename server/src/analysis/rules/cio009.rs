@@ -25,6 +25,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         || is_run_once_at_top_level(function, source)
         || is_lazy_singleton(new, function, source)
         || is_cached_per_key(new, function, source)
+        || is_managed_by_container(new, function, source)
     {
         return;
     }
@@ -130,6 +131,36 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
         });
     }
     guarded_around || guarded_before
+}
+
+/// A client made for a dependency-injection container or a server instance, which keeps it:
+/// a NestJS provider's `useFactory` (singleton by default), Fastify's `decorate("cio", new …)`.
+fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
+    let is_use_factory = match function.kind() {
+        // `useFactory(config) { return new … }`
+        "method_definition" => function
+            .child_by_field_name("name")
+            .is_some_and(|name| text(name, source) == "useFactory"),
+        // `useFactory: () => new …`
+        _ => syntax::value_parent(function).is_some_and(|pair| {
+            pair.kind() == "pair"
+                && pair
+                    .child_by_field_name("key")
+                    .is_some_and(|key| text(key, source) == "useFactory")
+        }),
+    };
+    if is_use_factory {
+        return true;
+    }
+    let value = syntax::outer_expression(new);
+    value
+        .parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|arguments| arguments.parent())
+        .is_some_and(|call| {
+            syntax::called_method(call, source) == Some("decorate")
+                && syntax::arguments(call).get(1) == Some(&value)
+        })
 }
 
 /// A memoising cache keyed per tenant: `cache.set(key, new …)`, or a local that the function
