@@ -22,6 +22,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return; // Module top level (and class fields) make one client.
     };
     if is_class_constructor(function, source)
+        || is_constructor_function(new, function, source)
         || is_run_once_at_top_level(function, source)
         || is_lazy_singleton(new, function, source)
         || is_cached_per_key(new, function, source)
@@ -48,6 +49,36 @@ fn is_class_constructor(function: Node, source: &str) -> bool {
         && function
             .child_by_field_name("name")
             .is_some_and(|name| text(name, source) == "constructor")
+}
+
+/// An ES5 constructor function storing the client on `this` (`function Tracker() { this.cio =
+/// new TrackClient(…) }`, used as `new Tracker()` or given `Tracker.prototype` methods): like a
+/// class constructor, the caller decides how many instances exist.
+fn is_constructor_function(new: Node, function: Node, source: &str) -> bool {
+    if !matches!(
+        function.kind(),
+        "function_declaration" | "function_expression" | "function"
+    ) {
+        return false;
+    }
+    let stored_on_this = syntax::outer_expression(new)
+        .parent()
+        .filter(|p| p.kind() == "assignment_expression")
+        .and_then(|assignment| assignment.child_by_field_name("left"))
+        .and_then(|left| left.child_by_field_name("object"))
+        .is_some_and(|object| object.kind() == "this");
+    let Some(name) = function_name(function, source) else {
+        return false;
+    };
+    stored_on_this
+        && word_occurrences(source, name).any(|offset| {
+            let after = &source[offset + name.len()..];
+            let before = source[..offset].trim_end();
+            let after_new_keyword = before.strip_suffix("new").is_some_and(|rest| {
+                !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+            });
+            after.starts_with(".prototype") || after_new_keyword
+        })
 }
 
 /// A factory that only ever runs at module load: an IIFE at top level, or a named function
