@@ -15,6 +15,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
+use super::scopes::{self, NearestDeclaration};
 use super::syntax::{self, text, unwrap_expression};
 use super::workspace::AwaitingHelper;
 
@@ -196,6 +197,15 @@ pub struct ClientBinding {
     pub construction: Option<Range<usize>>,
 }
 
+/// A client stored in `this.x`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MemberBinding {
+    sdk: Sdk,
+    /// The class whose instances hold it; `None` for a `this` outside any class (an old-style
+    /// constructor function), which only uses outside classes see.
+    class: Option<Range<usize>>,
+}
+
 /// Answers questions about other files of the workspace.
 pub trait ExportLookup {
     /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
@@ -220,8 +230,13 @@ impl ExportLookup for NoWorkspace {
 /// The client facts of one file.
 #[derive(Debug, Default, Clone)]
 pub struct Bindings {
-    /// Binding name (`cio`, `this.cio`) → client.
+    /// Binding name (`cio`) → client.
     clients: HashMap<String, ClientBinding>,
+    /// `this.x` → the clients stored there, each with the class that stores it.
+    members: HashMap<String, Vec<MemberBinding>>,
+    /// Names of parameters typed as a client (`function send(cio: TrackClient)`): resolved at
+    /// each use from the parameter's type, listed here for the range selection.
+    typed_parameters: Vec<String>,
     constructors: HashMap<String, Constructs>,
     /// Every `new`/factory site that makes a client, with its SDK.
     pub constructions: Vec<(Range<usize>, Sdk)>,
@@ -343,9 +358,16 @@ impl Bindings {
         match receiver.kind() {
             "identifier" => {
                 let name = text(receiver, source);
+                match scopes::nearest_binding_declaration(receiver, name, source) {
+                    // A parameter is a client only when its type says so.
+                    Some(NearestDeclaration::Parameter { type_annotation }) => {
+                        return type_annotation.and_then(|t| self.annotated_sdk(t, source));
+                    }
+                    Some(NearestDeclaration::Other) => return None,
+                    None => {}
+                }
                 if let Some(binding) = self.clients.get(name) {
-                    let shadowed = is_shadowed_parameter(receiver, name, source)
-                        || is_shadowed_local(receiver, name, binding, source);
+                    let shadowed = is_shadowed_local(receiver, name, binding, source);
                     return (!shadowed).then_some(binding.sdk);
                 }
                 self.extra_clients
@@ -361,9 +383,7 @@ impl Bindings {
                         let name = format!("this.{property}");
                         // A configured `this.x` client (cio-lsp.toml `[clients] names`) when the
                         // file itself does not assign one.
-                        self.clients
-                            .get(&name)
-                            .map(|b| b.sdk)
+                        self.member_sdk(&name, object, source)
                             .or_else(|| self.extra_clients.get(&name).copied())
                     }
                     "identifier"
@@ -452,6 +472,8 @@ impl Bindings {
     pub fn client_names(&self) -> impl Iterator<Item = &str> {
         self.clients
             .keys()
+            .chain(self.members.keys())
+            .chain(self.typed_parameters.iter())
             .map(|name| name.strip_prefix("this.").unwrap_or(name))
             .chain(self.extra_clients.keys().map(String::as_str))
     }
@@ -481,7 +503,10 @@ impl Bindings {
 
     /// Whether the file mentions any client at all.
     pub fn is_empty(&self) -> bool {
-        self.clients.is_empty() && self.constructors.is_empty() && self.extra_clients.is_empty()
+        self.clients.is_empty()
+            && self.members.is_empty()
+            && self.constructors.is_empty()
+            && self.extra_clients.is_empty()
     }
 
     pub fn binding(&self, name: &str) -> Option<&ClientBinding> {
@@ -903,8 +928,14 @@ impl Bindings {
         let Some(identifier) = root.descendant_for_byte_range(offset, offset + name.len()) else {
             return;
         };
-        if identifier.kind() != "identifier" {
-            return;
+        // A type annotation (`cio: TrackClient`, `cio: sdk.TrackClient`) declares a client too.
+        match (identifier.kind(), identifier.parent()) {
+            ("type_identifier", _) => return self.typed_declaration(identifier, source),
+            ("identifier", Some(parent)) if parent.kind() == "nested_type_identifier" => {
+                return self.typed_declaration(parent, source);
+            }
+            ("identifier", _) => {}
+            _ => return,
         }
         // The constructing expression: `new Name(...)`, `new Name.TrackClient(...)`,
         // `Name.load(...)`, `name(...)`.
@@ -974,7 +1005,7 @@ impl Bindings {
                         if let (Some(object), Some(property)) = (object, property) {
                             if object.kind() == "this" {
                                 let key = format!("this.{}", text(property, source));
-                                self.bind(&key, sdk, range);
+                                self.bind_member(key, sdk, scopes::enclosing_class(object));
                             }
                         }
                         if let Some(export) = commonjs_export_target(left, source) {
@@ -990,7 +1021,7 @@ impl Bindings {
                     .or_else(|| parent.child_by_field_name("property"));
                 if let Some(name) = name {
                     let key = format!("this.{}", text(name, source));
-                    self.bind(&key, sdk, range);
+                    self.bind_member(key, sdk, scopes::enclosing_class(parent));
                 }
             }
             "export_statement" => self.exports.push((ExportName::Default, sdk)),
@@ -1001,6 +1032,143 @@ impl Bindings {
                     self.constructors
                         .entry(factory.to_string())
                         .or_insert(Constructs::Factory(sdk));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_member(&mut self, name: String, sdk: Sdk, class: Option<Node>) {
+        let class = class.map(|c| c.byte_range());
+        let members = self.members.entry(name).or_default();
+        if !members.iter().any(|m| m.class == class) {
+            members.push(MemberBinding { sdk, class });
+        }
+    }
+
+    /// The client in `this.x` (`name`) as seen from `this_node`: one stored by the class around
+    /// it or a class it extends (in this file), or one stored outside any class when the use is
+    /// outside any class too.
+    fn member_sdk(&self, name: &str, this_node: Node, source: &str) -> Option<Sdk> {
+        let members = self.members.get(name)?;
+        let Some(class) = scopes::enclosing_class(this_node) else {
+            return members.iter().find(|m| m.class.is_none()).map(|m| m.sdk);
+        };
+        std::iter::once(class)
+            .chain(scopes::superclasses(class, source))
+            .find_map(|class| {
+                let range = class.byte_range();
+                members
+                    .iter()
+                    .find(|m| m.class.as_ref() == Some(&range))
+                    .map(|m| m.sdk)
+            })
+    }
+
+    /// The SDK of a client type (`TrackClient`, `TrackClient | undefined`, `cio.APIClient`,
+    /// `AnalyticsBrowser`), given a `type_annotation` or a type node.
+    fn annotated_sdk(&self, annotation: Node, source: &str) -> Option<Sdk> {
+        match annotation.kind() {
+            "type_annotation" | "parenthesized_type" => {
+                self.annotated_sdk(annotation.named_child(0)?, source)
+            }
+            // `TrackClient | undefined`: any client member decides.
+            "union_type" => {
+                let mut cursor = annotation.walk();
+                let found = annotation
+                    .named_children(&mut cursor)
+                    .find_map(|member| self.annotated_sdk(member, source));
+                found
+            }
+            "type_identifier" => match self.constructors.get(text(annotation, source))? {
+                Constructs::Class(sdk) | Constructs::Loader(sdk) => Some(*sdk),
+                Constructs::Factory(_) | Constructs::Namespace => None,
+            },
+            "nested_type_identifier" => {
+                let module = annotation.child_by_field_name("module")?;
+                let name = annotation.child_by_field_name("name")?;
+                if self.constructors.get(text(module, source)) != Some(&Constructs::Namespace) {
+                    return None;
+                }
+                match named_export("customerio-node", text(name, source))? {
+                    Constructs::Class(sdk) => Some(sdk),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Records what a client type annotation found at `type_node` declares: `this.x` for a
+    /// class field or a constructor parameter property, a typed parameter, or a module-level
+    /// variable.
+    fn typed_declaration(&mut self, type_node: Node, source: &str) {
+        let mut annotation = type_node;
+        while let Some(parent) = annotation.parent() {
+            match parent.kind() {
+                "union_type" | "parenthesized_type" => annotation = parent,
+                "type_annotation" => {
+                    annotation = parent;
+                    break;
+                }
+                _ => return,
+            }
+        }
+        if annotation.kind() != "type_annotation" {
+            return;
+        }
+        let Some(sdk) = self.annotated_sdk(annotation, source) else {
+            return;
+        };
+        let Some(declaration) = annotation.parent() else {
+            return;
+        };
+        match declaration.kind() {
+            "required_parameter" | "optional_parameter" => {
+                let Some(pattern) = declaration
+                    .child_by_field_name("pattern")
+                    .filter(|p| p.kind() == "identifier")
+                else {
+                    return;
+                };
+                let name = text(pattern, source);
+                self.typed_parameters.push(name.to_string());
+                let in_constructor = syntax::enclosing_function(declaration).is_some_and(|f| {
+                    f.kind() == "method_definition"
+                        && f.child_by_field_name("name")
+                            .is_some_and(|n| text(n, source) == "constructor")
+                });
+                if in_constructor && scopes::is_parameter_property(declaration) {
+                    let class = scopes::enclosing_class(declaration);
+                    self.bind_member(format!("this.{name}"), sdk, class);
+                }
+            }
+            // `private cio: TrackClient;` (set by the constructor or by dependency injection)
+            "public_field_definition" | "field_definition" => {
+                if let Some(name) = declaration.child_by_field_name("name") {
+                    let class = scopes::enclosing_class(declaration);
+                    self.bind_member(format!("this.{}", text(name, source)), sdk, class);
+                }
+            }
+            // `let cio: TrackClient;` at module level; a local one is left alone (its scope is
+            // one block, which the file-wide name table cannot express).
+            "variable_declarator" => {
+                let Some(name) = declaration
+                    .child_by_field_name("name")
+                    .filter(|n| n.kind() == "identifier")
+                else {
+                    return;
+                };
+                let module_level = declaration
+                    .parent()
+                    .and_then(|d| d.parent())
+                    .is_some_and(|p| {
+                        p.kind() == "program"
+                            || (p.kind() == "export_statement"
+                                && p.parent().is_some_and(|r| r.kind() == "program"))
+                    });
+                if module_level {
+                    self.bind(text(name, source), sdk, None);
                 }
             }
             _ => {}
@@ -1096,19 +1264,6 @@ fn global_sdk(name: &str) -> Option<Sdk> {
     }
 }
 
-/// Whether `name` at `use_site` refers to a parameter of an enclosing function rather than the
-/// module-level client of the same name (`function log(cio) { cio.track() }`).
-fn is_shadowed_parameter(use_site: Node, name: &str, source: &str) -> bool {
-    syntax::ancestors(use_site)
-        .filter(|n| syntax::is_function(*n))
-        .any(|function| {
-            let parameters = function
-                .child_by_field_name("parameters")
-                .or_else(|| function.child_by_field_name("parameter"));
-            parameters.is_some_and(|params| declares_parameter(params, name, source))
-        })
-}
-
 /// Whether `name` at `use_site` refers to a variable declared in an enclosing function, in a
 /// block around the use, that is not the client itself (`const cio = { track() {} }` inside a
 /// handler of a file whose module-level `cio` is a client).
@@ -1134,11 +1289,8 @@ fn is_shadowed_local(use_site: Node, name: &str, binding: &ClientBinding, source
 /// Whether identifier `declared` is the name of a variable declarator whose scope holds
 /// `use_site` and whose value is not the client's construction.
 fn declares_other_value(declared: Node, use_site: Node, binding: &ClientBinding, _: &str) -> bool {
-    let Some(declarator) = declared
-        .parent()
-        .filter(|d| d.kind() == "variable_declarator")
-        .filter(|d| d.child_by_field_name("name") == Some(declared))
-    else {
+    // `const cio = …`, also destructured: `const { cio } = deps`.
+    let Some(declarator) = scopes::declarator_of(declared) else {
         return false;
     };
     let scope =
@@ -1156,28 +1308,6 @@ fn declares_other_value(declared: Node, use_site: Node, binding: &ClientBinding,
         _ => false,
     };
     in_scope && !is_the_client
-}
-
-fn declares_parameter(parameters: Node, name: &str, source: &str) -> bool {
-    if parameters.kind() == "identifier" {
-        return text(parameters, source) == name;
-    }
-    let mut cursor = parameters.walk();
-    let found = parameters.named_children(&mut cursor).any(|param| {
-        let pattern = param.child_by_field_name("pattern").unwrap_or(param);
-        if pattern.kind() == "identifier" && text(pattern, source) == name {
-            // A parameter typed as a Customer.io client is still a client.
-            let typed_as_client = param.child_by_field_name("type").is_some_and(|t| {
-                let t = text(t, source);
-                ["TrackClient", "APIClient", "PipelinesClient", "Analytics"]
-                    .iter()
-                    .any(|c| t.contains(c))
-            });
-            return !typed_as_client;
-        }
-        false
-    });
-    found
 }
 
 /// Byte offsets where `word` occurs as a whole identifier.

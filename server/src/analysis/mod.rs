@@ -10,6 +10,7 @@ pub mod position;
 pub mod project;
 pub mod query;
 pub mod rules;
+pub mod scopes;
 pub mod sdk;
 pub mod suppress;
 pub mod syntax;

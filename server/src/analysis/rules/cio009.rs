@@ -22,9 +22,11 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return; // Module top level (and class fields) make one client.
     };
     if is_class_constructor(function, source)
+        || is_constructor_function(new, function, source)
         || is_run_once_at_top_level(function, source)
         || is_lazy_singleton(new, function, source)
         || is_cached_per_key(new, function, source)
+        || is_managed_by_container(new, function, source)
     {
         return;
     }
@@ -47,6 +49,36 @@ fn is_class_constructor(function: Node, source: &str) -> bool {
         && function
             .child_by_field_name("name")
             .is_some_and(|name| text(name, source) == "constructor")
+}
+
+/// An ES5 constructor function storing the client on `this` (`function Tracker() { this.cio =
+/// new TrackClient(…) }`, used as `new Tracker()` or given `Tracker.prototype` methods): like a
+/// class constructor, the caller decides how many instances exist.
+fn is_constructor_function(new: Node, function: Node, source: &str) -> bool {
+    if !matches!(
+        function.kind(),
+        "function_declaration" | "function_expression" | "function"
+    ) {
+        return false;
+    }
+    let stored_on_this = syntax::outer_expression(new)
+        .parent()
+        .filter(|p| p.kind() == "assignment_expression")
+        .and_then(|assignment| assignment.child_by_field_name("left"))
+        .and_then(|left| left.child_by_field_name("object"))
+        .is_some_and(|object| object.kind() == "this");
+    let Some(name) = function_name(function, source) else {
+        return false;
+    };
+    stored_on_this
+        && word_occurrences(source, name).any(|offset| {
+            let after = &source[offset + name.len()..];
+            let before = source[..offset].trim_end();
+            let after_new_keyword = before.strip_suffix("new").is_some_and(|rest| {
+                !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+            });
+            after.starts_with(".prototype") || after_new_keyword
+        })
 }
 
 /// A factory that only ever runs at module load: an IIFE at top level, or a named function
@@ -130,6 +162,36 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
         });
     }
     guarded_around || guarded_before
+}
+
+/// A client made for a dependency-injection container or a server instance, which keeps it:
+/// a NestJS provider's `useFactory` (singleton by default), Fastify's `decorate("cio", new …)`.
+fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
+    let is_use_factory = match function.kind() {
+        // `useFactory(config) { return new … }`
+        "method_definition" => function
+            .child_by_field_name("name")
+            .is_some_and(|name| text(name, source) == "useFactory"),
+        // `useFactory: () => new …`
+        _ => syntax::value_parent(function).is_some_and(|pair| {
+            pair.kind() == "pair"
+                && pair
+                    .child_by_field_name("key")
+                    .is_some_and(|key| text(key, source) == "useFactory")
+        }),
+    };
+    if is_use_factory {
+        return true;
+    }
+    let value = syntax::outer_expression(new);
+    value
+        .parent()
+        .filter(|p| p.kind() == "arguments")
+        .and_then(|arguments| arguments.parent())
+        .is_some_and(|call| {
+            syntax::called_method(call, source) == Some("decorate")
+                && syntax::arguments(call).get(1) == Some(&value)
+        })
 }
 
 /// A memoising cache keyed per tenant: `cache.set(key, new …)`, or a local that the function

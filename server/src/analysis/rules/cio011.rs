@@ -116,8 +116,12 @@ fn waits_between(looped: Node, source: &str) -> bool {
         if found || node.kind() != "await_expression" {
             return;
         }
-        let callee = node
-            .named_child(0)
+        let awaited = node.named_child(0).map(syntax::unwrap_expression);
+        if awaited.is_some_and(|awaited| is_inline_pause(awaited, source)) {
+            found = true;
+            return;
+        }
+        let callee = awaited
             .filter(|awaited| awaited.kind() == "call_expression")
             .and_then(|awaited| awaited.child_by_field_name("function"));
         found = callee.is_some_and(|callee| {
@@ -130,4 +134,15 @@ fn waits_between(looped: Node, source: &str) -> bool {
         });
     });
     found
+}
+
+/// `new Promise((resolve) => setTimeout(resolve, ms))`: a sleep written inline.
+fn is_inline_pause(awaited: Node, source: &str) -> bool {
+    awaited.kind() == "new_expression"
+        && awaited
+            .child_by_field_name("constructor")
+            .is_some_and(|c| text(c, source) == "Promise")
+        && awaited
+            .child_by_field_name("arguments")
+            .is_some_and(|args| text(args, source).contains("setTimeout"))
 }
