@@ -264,8 +264,9 @@ impl Document {
     }
 
     /// Re-analysis after edits: when the file's client bindings are unchanged and every edit
-    /// lies inside a function, only the top-level statements holding the edited functions are
-    /// queried again; the other findings are kept, shifted. Anything else (an edit at module
+    /// lies inside a function, function-scoped rules run only over the top-level statements
+    /// holding the edited functions (their other findings are kept, shifted) and file-scoped
+    /// rules run over the whole file (see `analysis::analyze_in_ranges`). Anything else (an edit at module
     /// level, where rules see ordering across statements, or a change of which names are
     /// clients) re-analyses the whole file.
     pub fn reanalyze(&mut self, settings: &Settings, workspace: &dyn WorkspaceView) {
@@ -291,6 +292,8 @@ impl Document {
         let edits = std::mem::take(&mut self.pending);
         let touched = |range: &Range<usize>| within.iter().any(|w| overlaps(range, w));
         let mut local = std::mem::take(&mut self.local);
+        // File-scoped rules were re-run over the whole file: all their findings are fresh.
+        local.retain(|f| !analysis::rules::is_file_scoped(&f.rule));
         let mut dropped = shift_findings(&mut local, &edits);
         dropped.extend(shift_findings(&mut self.workspace, &edits));
         if !dropped.iter().all(touched) {
