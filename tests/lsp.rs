@@ -1170,7 +1170,14 @@ export async function b(user: User) {\n  \
   const t = Date.now();\n  \
   await cio.track(user.id, { name: \"x\", data: { sent_at: t } });\n\
 }\n\
-cio.identify(\"1\", { updated_at: +new Date() });\n";
+cio.identify(\"1\", { updated_at: +new Date() });\n\
+async function record(id: string) {\n  \
+  await cio.track(id, { name: \"signed_up\" });\n\
+}\n\
+app.post(\"/s\", async (req, res) => {\n  \
+  await record(req.body.id);\n  \
+  res.end();\n\
+});\n";
 
 /// Fragments that make or break findings, statements and functions when inserted.
 const FRAGMENTS: &[&str] = &[
@@ -1190,6 +1197,8 @@ const FRAGMENTS: &[&str] = &[
     "\"",
     "cio.",
     "const cio = 1;\n",
+    "await ",
+    "await record(id);\n",
 ];
 
 fn fresh_findings(text: &str) -> (String, Vec<cio_lsp::analysis::Finding>) {
@@ -1261,4 +1270,65 @@ fn a_keystroke_inside_a_function_reanalyses_only_that_function() {
     );
     assert_eq!(doc.findings().len(), before);
     assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
+}
+
+/// A route handler awaiting a same-file helper that awaits Customer.io (CIO007 reports the
+/// handler's await, a statement the helper's edits never touch).
+const HANDLER_AND_HELPER: &str = "import { TrackClient } from \"customerio-node\";\n\
+const cio = new TrackClient(process.env.SITE_ID!, process.env.TRACK_KEY!);\n\
+async function recordSignup(id: string) {\n  \
+  await cio.track(id, { name: \"signed_up\" });\n\
+}\n\
+app.post(\"/signup\", async (req, res) => {\n  \
+  await recordSignup(req.body.id);\n  \
+  res.end();\n\
+});\n";
+
+fn cio007_ranges(doc: &Document) -> Vec<String> {
+    doc.findings()
+        .iter()
+        .filter(|f| f.rule == "CIO007")
+        .map(|f| doc.text()[f.range.clone()].to_string())
+        .collect()
+}
+
+#[test]
+fn an_edit_in_a_helper_updates_its_callers_cio007_finding() {
+    let settings = Settings::default();
+    let mut doc = Document::new(
+        "a.ts".into(),
+        cio_lsp::analysis::Lang::TypeScript,
+        0,
+        HANDLER_AND_HELPER,
+    );
+    doc.analyze_whole(&settings, &NoWorkspaceView);
+    assert_eq!(cio007_ranges(&doc), ["await recordSignup(req.body.id)"]);
+    let helper_await = LineCol { line: 3, col: 2 };
+    let replace_await = |doc: &mut Document, version, old_len: u32, new_text: &str| {
+        let end = LineCol {
+            line: 3,
+            col: 2 + old_len,
+        };
+        doc.apply_changes(
+            version,
+            &[Change {
+                range: Some((helper_await, end)),
+                text: new_text.into(),
+            }],
+            Encoding::Utf16,
+        );
+        doc.reanalyze(&settings, &NoWorkspaceView);
+        // The incremental path, not a whole-file fallback, is what is under test.
+        assert!(matches!(
+            doc.last_scope,
+            cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
+        ));
+        assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
+    };
+    // The helper stops waiting for Customer.io: the handler no longer waits either.
+    replace_await(&mut doc, 1, 5, "void");
+    assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
+    // And waits again.
+    replace_await(&mut doc, 2, 4, "await");
+    assert_eq!(cio007_ranges(&doc), ["await recordSignup(req.body.id)"]);
 }

@@ -151,20 +151,104 @@ pub fn analyze(
     analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
 }
 
-/// Like [`analyze`] but the rule query runs only over the client statements inside `within`.
-/// For the language server's keystrokes: it passes the functions an edit touched and keeps
-/// its other findings. `bindings` must be this tree's (the server compares them with the
-/// previous ones to decide whether a whole-file analysis is needed). The returned facts cover
-/// `within` only.
+/// Like [`analyze`] but function-scoped rules ([`rules::Scope::Function`]) and user rules only
+/// check the client statements inside `within`, while file-scoped rules check the whole file
+/// when `file_scoped_everywhere` (pass [`linked_by_name`]: `within` is linked to the rest of the
+/// file), else `within` too.
+/// For the language server's keystrokes: it passes the functions an edit touched, keeps its
+/// other function-scoped findings and replaces every file-scoped one (a helper's edit changes
+/// its caller's CIO007 finding). `bindings` must be this tree's (the server compares them with
+/// the previous ones to decide whether a whole-file analysis is needed). The returned facts
+/// are incomplete.
 pub fn analyze_in_ranges(
     file: &SourceFile,
     settings: &Settings,
     workspace: &dyn WorkspaceView,
     bindings: &Bindings,
     within: &[Range<usize>],
+    file_scoped_everywhere: bool,
 ) -> FileAnalysis {
-    let ranges = client_ranges_in(file.tree, file.text, bindings, Some(within));
-    analyze_ranges(file, settings, workspace, bindings, Some(&ranges))
+    let local = client_ranges_in(file.tree, file.text, bindings, Some(within));
+    let everywhere = if file_scoped_everywhere {
+        client_ranges(file.tree, file.text, bindings)
+    } else {
+        local.clone()
+    };
+    let ranges = RuleRanges {
+        file_scoped: &everywhere,
+        function_scoped: &local,
+    };
+    analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
+}
+
+/// Whether the top-level statements in `within` are linked by name to other top-level
+/// statements of the file: a function declared in `within` is named outside it, or `within`
+/// names a function declared outside it. File-scoped rules follow exactly such links (CIO007
+/// from a handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
+/// without them leaves their findings elsewhere unchanged.
+pub fn linked_by_name(tree: &Tree, source: &str, within: &[Range<usize>]) -> bool {
+    let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let mut declared_outside = std::collections::HashSet::new();
+    for statement in root.named_children(&mut cursor) {
+        let Some(name) = declared_function(statement, source) else {
+            continue;
+        };
+        if !inside(statement.start_byte()) {
+            declared_outside.insert(name);
+        } else if clients::word_occurrences(source, name).any(|o| !inside(o)) {
+            return true;
+        }
+    }
+    within.iter().any(|range| {
+        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else {
+            return true;
+        };
+        names_any(node, source, &declared_outside)
+    })
+}
+
+/// The name of the function a top-level statement declares (`function f`, `export function f`,
+/// `const f = () => …`).
+fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Option<&'s str> {
+    let declaration = match statement.kind() {
+        "export_statement" => statement.child_by_field_name("declaration")?,
+        _ => statement,
+    };
+    let function = if syntax::is_function(declaration) {
+        declaration
+    } else if declaration.kind() == "lexical_declaration" {
+        let declarator = declaration.named_child(0)?;
+        declarator
+            .child_by_field_name("value")
+            .filter(|v| syntax::is_function(*v))?
+    } else {
+        return None;
+    };
+    clients::function_name(function, source)
+}
+
+fn names_any(
+    node: tree_sitter::Node,
+    source: &str,
+    names: &std::collections::HashSet<&str>,
+) -> bool {
+    if node.kind() == "identifier" && names.contains(&source[node.byte_range()]) {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .any(|child| names_any(child, source, names));
+    found
+}
+
+/// Where each kind of rule is checked.
+#[derive(Clone, Copy)]
+struct RuleRanges<'r> {
+    file_scoped: &'r [Range<usize>],
+    function_scoped: &'r [Range<usize>],
 }
 
 /// Like [`analyze`] but over the whole tree, for tests that check that range selection loses
@@ -199,6 +283,24 @@ fn analyze_ranges(
     bindings: &Bindings,
     ranges: Option<&[Range<usize>]>,
 ) -> FileAnalysis {
+    let ranges = ranges.map(|ranges| RuleRanges {
+        file_scoped: ranges,
+        function_scoped: ranges,
+    });
+    analyze_rule_ranges(file, settings, workspace, bindings, ranges)
+}
+
+fn analyze_rule_ranges(
+    file: &SourceFile,
+    settings: &Settings,
+    workspace: &dyn WorkspaceView,
+    bindings: &Bindings,
+    rule_ranges: Option<RuleRanges>,
+) -> FileAnalysis {
+    // The query runs over the wider ranges; matches of function-scoped rules outside theirs
+    // are skipped.
+    let ranges = rule_ranges.map(|r| r.file_scoped);
+    let function_scoped = rule_ranges.map(|r| r.function_scoped);
     let mut analysis = FileAnalysis {
         facts: FileFacts {
             exports: bindings.exports.clone(),
@@ -222,6 +324,11 @@ fn analyze_ranges(
     query.for_each_match(file.tree, file.text, bindings, ranges, |rule_index, hit| {
         let rule = &RULES[rule_index];
         if panicked.contains(&rule.id) {
+            return;
+        }
+        if rule.scope == rules::Scope::Function
+            && function_scoped.is_some_and(|ranges| !hit_within(&hit, ranges))
+        {
             return;
         }
         // A disabled rule still records facts (event names, regions) for the workspace.
@@ -254,13 +361,22 @@ fn analyze_ranges(
         analysis.internal_errors.push(message);
     }
     // User rules (config `rule_dirs`) see the same statements as the built-in ones.
-    user_rules::run(file, settings, bindings, ranges, &mut findings);
+    user_rules::run(file, settings, bindings, function_scoped, &mut findings);
     findings
         .retain(|f| rules::find(&f.rule).is_none_or(|rule| settings.severity_of(rule).is_some()));
     apply_supersedes(&mut findings);
     sort_findings(&mut findings);
     analysis.findings = findings;
     analysis
+}
+
+/// Whether a match lies inside one of `ranges` (by its first capture: every capture of a match
+/// is inside the statement the query was run over).
+fn hit_within(hit: &query::Hit, ranges: &[Range<usize>]) -> bool {
+    hit.captures.first().is_some_and(|(_, node)| {
+        let start = node.start_byte();
+        ranges.iter().any(|r| r.start <= start && start < r.end)
+    })
 }
 
 /// Findings that workspace rules (CIO008, CIO016) add to a file, and the related locations

@@ -74,6 +74,9 @@ pub struct Document {
     /// Edits since the last analysis, and the tree as it was before them (edited to match).
     pending: Vec<AppliedEdit>,
     old_tree: Option<Tree>,
+    /// The tree and text of the last analysis, unedited: what the edited functions said
+    /// before the edits (a renamed helper, a removed call).
+    analysed: Option<(Tree, Arc<str>)>,
     /// The findings of the file's own analysis for the current text.
     local: Vec<Finding>,
     /// Facts and workspace findings from the last whole-file analysis (shifted since).
@@ -100,6 +103,7 @@ impl Document {
             index: LineIndex::new(text),
             pending: Vec::new(),
             old_tree: None,
+            analysed: None,
             local: Vec::new(),
             facts: FileFacts::default(),
             workspace: Vec::new(),
@@ -256,6 +260,7 @@ impl Document {
         self.internal_errors = internal_errors;
         self.pending.clear();
         self.old_tree = None;
+        self.analysed = Some((self.tree.clone(), self.text.clone()));
         self.last_scope = AnalysisScope::WholeFile;
     }
 
@@ -264,8 +269,11 @@ impl Document {
     }
 
     /// Re-analysis after edits: when the file's client bindings are unchanged and every edit
-    /// lies inside a function, only the top-level statements holding the edited functions are
-    /// queried again; the other findings are kept, shifted. Anything else (an edit at module
+    /// lies inside a function, function-scoped rules run only over the top-level statements
+    /// holding the edited functions (their other findings are kept, shifted), and so do
+    /// file-scoped rules unless the edited functions are linked by name to others of the file
+    /// (a helper and its callers): then they run over the whole file (see
+    /// `analysis::linked_by_name`). Anything else (an edit at module
     /// level, where rules see ordering across statements, or a change of which names are
     /// clients) re-analyses the whole file.
     pub fn reanalyze(&mut self, settings: &Settings, workspace: &dyn WorkspaceView) {
@@ -286,13 +294,33 @@ impl Document {
             return self.analyze_whole(settings, workspace);
         };
         let within = merge_ranges(within);
-        let fresh =
-            analysis::analyze_in_ranges(&self.source(), settings, workspace, &bindings, &within);
+        // Rules that follow calls between functions re-check the whole file when the edited
+        // functions call, or are called by, other functions of the file.
+        let linked = analysis::linked_by_name(&self.tree, &self.text, &within)
+            || self.analysed.as_ref().is_none_or(|(tree, text)| {
+                let before: Vec<Range<usize>> = within
+                    .iter()
+                    .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
+                    .collect();
+                analysis::linked_by_name(tree, text, &before)
+            });
+        let fresh = analysis::analyze_in_ranges(
+            &self.source(),
+            settings,
+            workspace,
+            &bindings,
+            &within,
+            linked,
+        );
         let edits = std::mem::take(&mut self.pending);
         let touched = |range: &Range<usize>| within.iter().any(|w| overlaps(range, w));
         let mut local = std::mem::take(&mut self.local);
-        let mut dropped = shift_findings(&mut local, &edits);
-        dropped.extend(shift_findings(&mut self.workspace, &edits));
+        if linked {
+            // File-scoped rules were re-run over the whole file: all their findings are fresh.
+            local.retain(|f| !analysis::rules::is_file_scoped(&f.rule));
+        }
+        let mut dropped = shift_findings(&mut local, &edits, &self.path);
+        dropped.extend(shift_findings(&mut self.workspace, &edits, &self.path));
         if !dropped.iter().all(touched) {
             // A finding outside the re-analysed statements lost its range or a fix edit (a fix
             // that edits far from its finding): only a whole-file analysis brings it back.
@@ -300,11 +328,27 @@ impl Document {
             return self.analyze_whole(settings, workspace);
         }
         local.retain(|f| !touched(&f.range));
+        // Related locations in this file moved with their ranges: recompute their positions.
+        for finding in local.iter_mut().chain(self.workspace.iter_mut()) {
+            for related in finding
+                .related
+                .iter_mut()
+                .filter(|r| r.location.path == self.path)
+            {
+                related.location = analysis::Location::new(
+                    self.path.clone(),
+                    &self.text,
+                    &self.index,
+                    related.location.range.clone(),
+                );
+            }
+        }
         local.extend(fresh.findings);
         analysis::sort_findings(&mut local);
         self.local = local;
         self.bindings = Some(bindings);
         self.old_tree = None;
+        self.analysed = Some((self.tree.clone(), self.text.clone()));
         self.internal_errors = fresh.internal_errors;
         // A keystroke may add or remove a suppression comment anywhere: rescanning is a text
         // search, cheap next to the analysis.
@@ -364,6 +408,19 @@ impl Document {
     }
 }
 
+/// The offset before `edits` (applied in order) of current offset `offset`; offsets inside an
+/// edit's new text map to its old span's edges.
+fn unshift(mut offset: usize, edits: &[AppliedEdit]) -> usize {
+    for edit in edits.iter().rev() {
+        if offset >= edit.new_end {
+            offset = offset + edit.old_end - edit.new_end;
+        } else if offset > edit.start {
+            offset = edit.old_end.min(edit.start + (offset - edit.start));
+        }
+    }
+    offset
+}
+
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end || a.start == b.start
 }
@@ -407,7 +464,11 @@ fn grow_range(range: Range<usize>, edit: &AppliedEdit) -> Range<usize> {
 /// Moves findings past the edits. A finding that an edit touched (its range or one of its
 /// fix edits) is dropped and its range (before the drop, in current offsets as far as known)
 /// returned: the caller makes sure that it is re-analysed.
-fn shift_findings(findings: &mut Vec<Finding>, edits: &[AppliedEdit]) -> Vec<Range<usize>> {
+fn shift_findings(
+    findings: &mut Vec<Finding>,
+    edits: &[AppliedEdit],
+    path: &std::path::Path,
+) -> Vec<Range<usize>> {
     let mut dropped = Vec::new();
     findings.retain_mut(|finding| {
         for edit in edits {
@@ -416,6 +477,19 @@ fn shift_findings(findings: &mut Vec<Finding>, edits: &[AppliedEdit]) -> Vec<Ran
                 return false;
             };
             finding.range = range;
+            // A related location in this file that the edit touched may no longer hold what
+            // the finding says it does.
+            for related in finding
+                .related
+                .iter_mut()
+                .filter(|r| r.location.path == path)
+            {
+                let Some(range) = shift_range(related.location.range.clone(), edit) else {
+                    dropped.push(finding.range.clone());
+                    return false;
+                };
+                related.location.range = range;
+            }
             for text_edit in finding
                 .fixes
                 .iter_mut()

@@ -39,6 +39,19 @@ pub mod event_names;
 pub mod fixes;
 pub mod timestamps;
 
+/// How far a rule's check looks from the match it is given: what the language server must
+/// re-run after an edit (see `analysis::analyze_in_ranges`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The check reads only the matched statement and its enclosing function: re-running it
+    /// on the edited functions is enough.
+    Function,
+    /// The check reads other functions of the file (CIO007 follows same-file helpers, CIO009
+    /// looks at callers, CIO001/CIO015 build fixes from every use of a name): after any edit
+    /// it runs over the whole file again.
+    File,
+}
+
 /// A built-in rule.
 pub struct Rule {
     pub id: &'static str,
@@ -56,6 +69,7 @@ pub struct Rule {
     pub workspace_check: Option<fn(&WorkspaceContext) -> Vec<Finding>>,
     /// Rules whose finding on the same range this rule's finding replaces.
     pub supersedes: &'static [&'static str],
+    pub scope: Scope,
 }
 
 macro_rules! rule {
@@ -98,8 +112,44 @@ macro_rules! rule {
             check: $module::check,
             workspace_check: $workspace,
             supersedes: $supersedes,
+            scope: file_scoped($id),
         }
     };
+}
+
+/// The rules whose checks read beyond the function of their match (see [`Scope::File`]).
+const FILE_SCOPED: &[&str] = &["CIO001", "CIO007", "CIO009", "CIO015"];
+
+const fn file_scoped(id: &str) -> Scope {
+    let mut i = 0;
+    while i < FILE_SCOPED.len() {
+        if const_str_eq(FILE_SCOPED[i], id) {
+            return Scope::File;
+        }
+        i += 1;
+    }
+    Scope::Function
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether rule `id`'s findings must be recomputed over the whole file after an edit: a
+/// file-scoped built-in rule. (User rules report at their own match: function scope.)
+pub fn is_file_scoped(id: &str) -> bool {
+    find(id).is_some_and(|rule| rule.scope == Scope::File)
 }
 
 /// Every built-in rule, in id order.
