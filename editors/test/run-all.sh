@@ -236,12 +236,18 @@ setup_nvim011() {
 # --------------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------------
-fresh_workspace() { # fresh_workspace NAME -> prints the path of a scratch copy of the fixture
+# Every editor opens the repository's example project, examples/, and in it this file, whose
+# findings (`cio-lsp check examples/`) are the rules below; CIO002 on `created_at: Date.now()` is
+# the one the tests fix. The tests work on a scratch copy: the committed examples stay as they are.
+EXAMPLE_FILE="express-app/src/server.ts"
+EXAMPLE_RULES="CIO002 CIO004 CIO007 CIO014"
+
+fresh_workspace() { # fresh_workspace NAME -> prints the path of a scratch copy of examples/
   local dir="$ART/work/$1"
   rm -rf "$dir"
   mkdir -p "$dir"
-  cp -r "$TEST_DIR/fixtures/workspace" "$dir/workspace"
-  echo "$dir/workspace"
+  cp -r "$ROOT/examples" "$dir/examples"
+  echo "$dir/examples"
 }
 
 # Summarise a test log: the count line the test printed, else the last "not ok" line.
@@ -304,7 +310,8 @@ test_vscode_e2e() {
   ws="$(fresh_workspace "$name")"
   mkdir -p "$ART/$name"
   run_logged "$name" 900 env PATH="$NODE24_HOME/bin:$PATH" \
-    CIO_VSIX="$VSIX" CIO_WORKSPACE="$ws" CIO_ARTIFACTS="$ART/$name" \
+    CIO_VSIX="$VSIX" CIO_WORKSPACE="$ws" CIO_FILE="$EXAMPLE_FILE" CIO_EXPECT_RULES="$EXAMPLE_RULES" \
+    CIO_ARTIFACTS="$ART/$name" \
     CIO_TIMEOUT_MS="${CIO_TIMEOUT_MS:-90000}" \
     "$NODE24_HOME/bin/node" "$TEST_DIR/vscode-e2e/e2e.mjs"
   finish_test "$name" "$?"
@@ -314,7 +321,7 @@ run_nvim() { # run_nvim NAME NVIM MODE
   local name="$1" nvim="$2" mode="$3" ws
   ws="$(fresh_workspace "$name")"
   run_logged "$name" 180 env CIO_LSP_BIN="$SERVER_BIN" CIO_NVIM_DIR="$EDITORS_DIR/neovim" \
-    CIO_FILE="$ws/src/signup.ts" CIO_MODE="$mode" CIO_TIMEOUT_MS="${CIO_TIMEOUT_MS:-30000}" \
+    CIO_FILE="$ws/$EXAMPLE_FILE" CIO_EXPECT_RULES="$EXAMPLE_RULES" CIO_MODE="$mode" CIO_TIMEOUT_MS="${CIO_TIMEOUT_MS:-30000}" \
     XDG_STATE_HOME="$ART/$name/state" XDG_DATA_HOME="$ART/$name/data" XDG_CONFIG_HOME="$ART/$name/config" \
     "$nvim" --headless --clean -u NONE -c "luafile $TEST_DIR/neovim/e2e.lua"
   finish_test "$name" "$?"
@@ -341,7 +348,8 @@ test_emacs() {
   local name=emacs-eglot ws
   blocked "$name" emacs server && return
   ws="$(fresh_workspace "$name")"
-  run_logged "$name" 180 env CIO_LSP_BIN="$SERVER_BIN" CIO_FILE="$ws/src/signup.ts" \
+  run_logged "$name" 180 env CIO_LSP_BIN="$SERVER_BIN" CIO_FILE="$ws/$EXAMPLE_FILE" \
+    CIO_EXPECT_RULES="$EXAMPLE_RULES" \
     CIO_TIMEOUT_MS="${CIO_TIMEOUT_MS:-30000}" HOME="$ART/$name/home" \
     emacs --batch -Q -L "$EDITORS_DIR/emacs" -l "$TEST_DIR/emacs/e2e.el"
   finish_test "$name" "$?"

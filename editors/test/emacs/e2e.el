@@ -2,7 +2,9 @@
 
 ;; Run by editors/test/emacs/run.sh as
 ;;   emacs --batch -Q -L editors/emacs -l e2e.el
-;; with CIO_LSP_BIN (server binary) and CIO_FILE (scratch copy of the fixture).
+;; with CIO_LSP_BIN (server binary), CIO_FILE (the example file to open, in a
+;; scratch copy of examples/) and CIO_EXPECT_RULES (the rule ids `cio-lsp check'
+;; reports for that file, space-separated).
 ;; Waits on conditions with timeouts; prints ok / not ok per check and exits
 ;; non-zero when a check failed.
 
@@ -54,9 +56,18 @@
   (cl-remove-if-not (lambda (d) (equal (e2e-lsp-code d) "CIO002"))
                     (flymake-diagnostics)))
 
+(defun e2e-rule-ids ()
+  "The distinct rule ids of the buffer's flymake diagnostics, sorted."
+  (sort (delete-dups (delq nil (mapcar #'e2e-lsp-code (flymake-diagnostics)))) #'string<))
+
+(defun e2e-count (needle)
+  "How often the literal NEEDLE occurs in the buffer."
+  (how-many (regexp-quote needle) (point-min) (point-max)))
+
 (defun e2e-run ()
   (let* ((bin (e2e-env "CIO_LSP_BIN"))
          (file (e2e-env "CIO_FILE"))
+         (expected (sort (split-string (e2e-env "CIO_EXPECT_RULES")) #'string<))
          ;; No tree-sitter grammar is needed: the mode only has to exist.
          (warning-minimum-level :error)
          (warning-minimum-log-level :error))
@@ -73,7 +84,7 @@
     ;; As recommended in editors/emacs/README.md: project roots like Neovim's.
     (setq project-vc-extra-root-markers '("cio-lsp.toml" "package.json"))
     (find-file file)
-    (e2e-check (eq major-mode 'typescript-ts-mode) "fixture opens in typescript-ts-mode"
+    (e2e-check (eq major-mode 'typescript-ts-mode) "example file opens in typescript-ts-mode"
                (symbol-name major-mode))
     (let* ((contact (eglot--guess-contact))
            (server (condition-case err
@@ -93,6 +104,10 @@
         (unless (e2e-check diags "CIO002 diagnostic reported through flymake"
                            (format "%S" (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
           (e2e-finish))
+        (e2e-check (e2e-wait (lambda () (flymake-start) (equal (e2e-rule-ids) expected)))
+                   (format "flymake lists exactly the rules cio-lsp check reports: %s"
+                           (string-join expected " "))
+                   (format "%S" (e2e-rule-ids)))
         (let* ((d (car diags))
                (beg (flymake-diagnostic-beg d))
                (end (flymake-diagnostic-end d)))
@@ -135,9 +150,14 @@
               (e2e-finish))
             (e2e-log "# code actions: %s"
                      (mapconcat (lambda (a) (plist-get a :title)) actions " | "))
-            ;; The rewrite, not "Disable CIO002 for this line".
-            (let* ((fixes (cl-remove-if (lambda (a) (string-prefix-p "Disable" (plist-get a :title)))
-                                        actions))
+            ;; CIO002's rewrite: not "Disable CIO002 for this line", nor the fix of another
+            ;; finding whose range covers point (CIO007 spans the whole identify call).
+            (let* ((fixes (cl-remove-if-not
+                           (lambda (a)
+                             (and (not (string-prefix-p "Disable" (plist-get a :title)))
+                                  (cl-some (lambda (ad) (equal (plist-get ad :code) "CIO002"))
+                                           (plist-get a :diagnostics))))
+                           actions))
                    (action (or (cl-find-if (lambda (a) (plist-get a :isPreferred)) fixes)
                                (car fixes))))
               (e2e-check action "a quickfix that rewrites the code is offered")
@@ -148,11 +168,11 @@
         (e2e-check (e2e-wait (lambda ()
                                (save-excursion
                                  (goto-char (point-min))
-                                 (search-forward "Math.floor(Date.now() / 1000)" nil t))))
-                   "quick fix rewrote Date.now() to Math.floor(Date.now() / 1000)"
+                                 (search-forward "created_at: Math.floor(Date.now() / 1000)" nil t))))
+                   "quick fix rewrote created_at: Date.now() to Math.floor(Date.now() / 1000)"
                    (buffer-string))
-        (e2e-check (= 1 (how-many "Date\\.now()" (point-min) (point-max)))
-                   "exactly one Date.now() remains")
+        (e2e-check (= (e2e-count "Date.now()") (e2e-count "Math.floor(Date.now() / 1000)"))
+                   "every Date.now() in the file is now in seconds")
         ;; Batch Emacs never goes idle, so do what eglot's and flymake's idle
         ;; timers would: send the change, then ask flymake for a fresh report.
         (eglot--signal-textDocument/didChange)

@@ -5,7 +5,8 @@
 -- with the environment:
 --   CIO_LSP_BIN   the cio-lsp binary
 --   CIO_NVIM_DIR  editors/neovim (added to 'runtimepath')
---   CIO_FILE      a scratch copy of the fixture file to open
+--   CIO_FILE      the example file to open, in a scratch copy of examples/
+--   CIO_EXPECT_RULES  space-separated rule ids `cio-lsp check` reports for that file
 --   CIO_MODE      'native' (0.11+: vim.lsp.config/vim.lsp.enable with lsp/cio_lsp.lua)
 --                 or 'legacy' (0.7+: require('cio_lsp').setup -> vim.lsp.start_client)
 -- Every wait is on a condition with a timeout; each check prints `ok`/`not ok`.
@@ -73,15 +74,36 @@ local function cio_clients(bufnr)
   end, out)
 end
 
+local function diag_code(d)
+  return d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+end
+
 local function cio002(bufnr)
   local found = {}
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
-    if code == 'CIO002' then
+    if diag_code(d) == 'CIO002' then
       table.insert(found, d)
     end
   end
   return found
+end
+
+-- The distinct rule ids of the buffer's diagnostics, sorted and space-separated.
+local function rule_ids(bufnr)
+  local seen, ids = {}, {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    local code = diag_code(d)
+    if code and not seen[code] then
+      seen[code] = true
+      table.insert(ids, code)
+    end
+  end
+  table.sort(ids)
+  return table.concat(ids, ' ')
+end
+
+local function count(haystack, needle)
+  return select(2, haystack:gsub(vim.pesc(needle), ''))
 end
 
 -- Build the LSP form of a vim.diagnostic entry for codeAction's context.
@@ -113,6 +135,9 @@ local function run()
   local dir = env('CIO_NVIM_DIR')
   local file = env('CIO_FILE')
   local mode = env('CIO_MODE')
+  local expected = vim.split(vim.trim(env('CIO_EXPECT_RULES')), '%s+')
+  table.sort(expected)
+  expected = table.concat(expected, ' ')
   vim.opt.runtimepath:prepend(dir)
   vim.cmd('filetype on')
 
@@ -133,7 +158,7 @@ local function run()
 
   vim.cmd('edit ' .. vim.fn.fnameescape(file))
   local bufnr = vim.api.nvim_get_current_buf()
-  check(vim.bo[bufnr].filetype == 'typescript', 'fixture opens as typescript', vim.bo[bufnr].filetype)
+  check(vim.bo[bufnr].filetype == 'typescript', 'example file opens as typescript', vim.bo[bufnr].filetype)
 
   local attached = vim.wait(TIMEOUT, function()
     return #cio_clients(bufnr) > 0
@@ -154,6 +179,10 @@ local function run()
   if not check(got, 'CIO002 diagnostic published', vim.inspect(vim.diagnostic.get(bufnr))) then
     return finish()
   end
+  -- The same rules as `cio-lsp check` for this file (they arrive in one publish).
+  check(vim.wait(TIMEOUT, function()
+    return rule_ids(bufnr) == expected
+  end, 50), 'diagnostics cover exactly the rules cio-lsp check reports: ' .. expected, rule_ids(bufnr))
   local d = cio002(bufnr)[1]
   local line = vim.api.nvim_buf_get_lines(bufnr, d.lnum, d.lnum + 1, false)[1] or ''
   local flagged = line:sub(d.col + 1, (d.end_col or d.col))
@@ -239,8 +268,13 @@ local function run()
   for _, r in pairs(cres) do
     for _, a in ipairs(r.result or {}) do
       table.insert(titles, a.title)
-      -- The rewrite, not "Disable CIO002 for this line": preferred first, else by title.
-      local is_fix = (a.kind == nil or a.kind:find('^quickfix') ~= nil) and not a.title:find('^Disable')
+      -- CIO002's rewrite: not "Disable CIO002 for this line", nor the fix of another finding
+      -- whose range covers the cursor (CIO007 spans the whole identify call). Preferred first.
+      local for_cio002 = false
+      for _, ad in ipairs(a.diagnostics or {}) do
+        for_cio002 = for_cio002 or ad.code == 'CIO002'
+      end
+      local is_fix = (a.kind == nil or a.kind:find('^quickfix') ~= nil) and not a.title:find('^Disable') and for_cio002
       if is_fix and (action == nil or (a.isPreferred and not action.isPreferred)) then
         action = a
       end
@@ -269,10 +303,12 @@ local function run()
   end
 
   local fixed = vim.wait(TIMEOUT, function()
-    return buf_text(bufnr):find('Math.floor(Date.now() / 1000)', 1, true) ~= nil
+    return buf_text(bufnr):find('created_at: Math.floor(Date.now() / 1000)', 1, true) ~= nil
   end, 50)
-  check(fixed, 'quick fix rewrote Date.now() to Math.floor(Date.now() / 1000)', buf_text(bufnr))
-  check(select(2, buf_text(bufnr):gsub('Date%.now%(%)', '')) == 1, 'exactly one Date.now() remains')
+  check(fixed, 'quick fix rewrote created_at: Date.now() to Math.floor(Date.now() / 1000)', buf_text(bufnr))
+  local text = buf_text(bufnr)
+  check(count(text, 'Date.now()') == count(text, 'Math.floor(Date.now() / 1000)'),
+    'every Date.now() in the file is now in seconds', text)
 
   local cleared = vim.wait(TIMEOUT, function()
     return #cio002(bufnr) == 0

@@ -3,7 +3,9 @@
 //
 // Run by editors/test/vscode-e2e/run.sh with Node 24 on PATH and:
 //   CIO_VSIX        the packaged extension
-//   CIO_WORKSPACE   a scratch copy of editors/test/fixtures/workspace
+//   CIO_WORKSPACE   a scratch copy of the repository's examples/ project (opened as the workspace)
+//   CIO_FILE        the example file to open, relative to the workspace (express-app/src/server.ts)
+//   CIO_EXPECT_RULES  space-separated rule ids `cio-lsp check` reports for that file
 //   CIO_ARTIFACTS   where profiles, logs and screenshots go
 //   CIO_TIMEOUT_MS  per-condition timeout (default 90000)
 //
@@ -21,6 +23,12 @@ const TIMEOUT = Number(process.env.CIO_TIMEOUT_MS || 90000);
 const vsix = requireEnv("CIO_VSIX");
 const workspace = requireEnv("CIO_WORKSPACE");
 const artifacts = requireEnv("CIO_ARTIFACTS");
+const relFile = requireEnv("CIO_FILE", false);
+const fileName = path.basename(relFile);
+const expectedRules = requireEnv("CIO_EXPECT_RULES", false).split(/\s+/).sort();
+// The CIO002 finding the quick fix rewrites, and what it must read afterwards.
+const MS_TIMESTAMP = "created_at: Date.now()";
+const FIXED_TIMESTAMP = "created_at: Math.floor(Date.now() / 1000)";
 const codeServerBin = path.join(here, "node_modules", "code-server", "out", "node", "entry.js");
 const chromiumPath = process.env.CIO_CHROMIUM || "/usr/bin/chromium";
 
@@ -29,13 +37,13 @@ let failures = 0;
 let codeServer;
 let browser;
 
-function requireEnv(name) {
-  const v = process.env[name];
+function requireEnv(name, isPath = true) {
+  const v = process.env[name]?.trim();
   if (!v) {
     console.log(`not ok - environment variable ${name} is not set`);
     process.exit(1);
   }
-  return path.resolve(v);
+  return isPath ? path.resolve(v) : v;
 }
 
 function check(ok, what, detail) {
@@ -75,13 +83,17 @@ async function finish() {
   process.exit(failures > 0 || checks === 0 ? 1 : 0);
 }
 
+// The last error a waitFor condition threw, for the failure message.
+let lastWaitError;
+
 async function waitFor(cond, timeout = TIMEOUT, interval = 100) {
   const deadline = Date.now() + timeout;
   for (;;) {
     let v;
     try {
       v = await cond();
-    } catch {
+    } catch (err) {
+      lastWaitError = err;
       v = undefined;
     }
     if (v) return v;
@@ -144,7 +156,7 @@ async function runCommand(page, title) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible", timeout: 10000 });
-  await input.fill(`>${title}`);
+  await input.fill(`>${title}`, { timeout: 10000 });
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
   await row.waitFor({ state: "visible", timeout: 10000 });
   await page.keyboard.press("Enter");
@@ -267,29 +279,38 @@ async function main() {
   }
   await waitFor(() => page.locator(".explorer-folders-view, .explorer-viewlet").first().isVisible(), 30000);
 
-  // Open the fixture file with Quick Open.
+  // Open the example file with Quick Open.
   const opened = await waitFor(async () => {
     await page.keyboard.press("Control+P");
     const input = page.locator(".quick-input-widget input");
     await input.waitFor({ state: "visible", timeout: 5000 });
-    await input.fill("signup.ts");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "signup.ts" }).first().waitFor({ timeout: 5000 });
+    // Short timeouts: while the workbench is still restoring, Quick Open can close under us,
+    // and then the next attempt starts over.
+    await input.fill(relFile, { timeout: 5000 });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: fileName }).first().waitFor({ timeout: 5000 });
     await page.keyboard.press("Enter");
-    await page.locator(".tab", { hasText: "signup.ts" }).first().waitFor({ timeout: 5000 });
-    return (await editorText(page)).includes("created_at: Date.now()");
+    await page.locator(".tab", { hasText: fileName }).first().waitFor({ timeout: 5000 });
+    return (await editorText(page)).includes(MS_TIMESTAMP);
   }, 60000, 500);
-  if (!check(opened, "src/signup.ts opens in the editor")) {
+  if (!check(opened, `examples/${relFile} opens in the editor`, `${lastWaitError}`)) {
     await screenshot(page, "vscode-open-failed.png");
     return finish();
   }
 
-  // Problems panel lists the CIO002 finding from cio-lsp.
+  // The Problems panel lists this file's findings from cio-lsp: the same rules as
+  // `cio-lsp check`. (Only open files are linted, so every row belongs to this file.)
   await page.keyboard.press("Control+Shift+M");
   const problemRow = page.locator(".markers-panel .monaco-list-row", { hasText: "CIO002" }).first();
-  const listed = await waitFor(() => problemRow.isVisible(), TIMEOUT, 250);
+  const panelRules = async () => {
+    const rows = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+    return [...new Set(rows.join("\n").match(/CIO\d{3}/g) || [])].sort();
+  };
+  const listed = await waitFor(async () => (await panelRules()).join(" ") === expectedRules.join(" "), TIMEOUT, 250);
   const panelText = await page.locator(".markers-panel").first().innerText().catch(() => "");
-  check(listed, "Problems panel lists the CIO002 finding", panelText);
-  check(/cio-lsp/.test(panelText), "the finding's source is cio-lsp", panelText);
+  check(listed, `Problems panel lists exactly the rules cio-lsp check reports for ${relFile}: ${expectedRules.join(", ")}`,
+    `listed: ${(await panelRules().catch(() => [])).join(", ")}\n${panelText}`);
+  check(/cio-lsp/.test(panelText), "the findings' source is cio-lsp", panelText);
+  check(panelText.includes(fileName), `the findings are filed under ${fileName}`, panelText);
   await screenshot(page, "vscode-problems.png");
   if (!listed) {
     const toasts = await page.locator(".notifications-toasts").first().innerText().catch(() => "");
@@ -311,8 +332,9 @@ async function main() {
 
   // Quick fix through the UI: cursor on Date.now(), Ctrl+. , pick the cio-lsp fix.
   let fixedVia;
-  const lines = (await editorText(page)).split("\n");
-  const lineIdx = lines.findIndex((l) => l.includes("Date.now()"));
+  // Line and column from the file on disk: the editor only renders the lines in view.
+  const lines = fs.readFileSync(path.join(workspace, relFile), "utf8").split("\n");
+  const lineIdx = lines.findIndex((l) => l.includes(MS_TIMESTAMP));
   const col = lines[lineIdx].indexOf("Date.now()") + 3;
   await page.locator(".editor-instance .view-lines").first().click();
   await page.keyboard.press("Control+G");
@@ -351,10 +373,10 @@ async function main() {
     await runCommand(page, "cio-lsp: Fix All Customer.io Pitfalls in This File");
     fixedVia = "the Fix All command";
   }
-  const fixed = await waitFor(async () => (await editorText(page)).includes("Math.floor(Date.now() / 1000)"), 30000);
-  check(fixed, `editor text becomes Math.floor(Date.now() / 1000) (via ${fixedVia})`, await editorText(page).catch(String));
+  const fixed = await waitFor(async () => (await editorText(page)).includes(FIXED_TIMESTAMP), 30000);
+  check(fixed, `editor text becomes ${FIXED_TIMESTAMP} (via ${fixedVia})`, await editorText(page).catch(String));
   const text = await editorText(page).catch(() => "");
-  check((text.match(/Date\.now\(\)/g) || []).length === 1, "exactly one Date.now() remains", text);
+  check(!text.includes(MS_TIMESTAMP), `no ${MS_TIMESTAMP} remains`, text);
   const cleared = await waitFor(async () => !(await problemRow.isVisible()), 30000, 250);
   check(cleared, "CIO002 leaves the Problems panel after the fix");
   await screenshot(page, "vscode-after-fix.png");
@@ -362,12 +384,12 @@ async function main() {
   // Undo, then the extension's own command applies source.fixAll.cio-lsp.
   await page.locator(".editor-instance .view-lines").first().click();
   await page.keyboard.press("Control+Z");
-  const undone = await waitFor(async () => (await editorText(page)).includes("created_at: Date.now()"), 20000);
+  const undone = await waitFor(async () => (await editorText(page)).includes(MS_TIMESTAMP), 20000);
   check(undone, "Ctrl+Z restores Date.now()");
   const again = await waitFor(() => problemRow.isVisible(), 30000, 250);
   check(again, "CIO002 is listed again after the undo");
   await runCommand(page, "cio-lsp: Fix All Customer.io Pitfalls in This File");
-  const fixedAll = await waitFor(async () => (await editorText(page)).includes("Math.floor(Date.now() / 1000)"), 30000);
+  const fixedAll = await waitFor(async () => (await editorText(page)).includes(FIXED_TIMESTAMP), 30000);
   check(fixedAll, "cio-lsp: Fix All Customer.io Pitfalls in This File rewrites it too", await editorText(page).catch(String));
   const clearedAll = await waitFor(async () => !(await problemRow.isVisible()), 30000, 250);
   check(clearedAll, "CIO002 leaves the Problems panel after Fix All");
