@@ -153,10 +153,12 @@ pub struct ProjectReport {
     pub internal_errors: Vec<String>,
 }
 
-struct Loaded {
-    path: PathBuf,
-    lang: Lang,
-    text: String,
+/// A source file read into memory, ready for [`analyze_sources`].
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub text: String,
 }
 
 /// Analyses `sources` as one workspace rooted at `root`. `on_progress` is called once per
@@ -167,25 +169,20 @@ pub fn analyze_project(
     settings: &Settings,
     on_progress: &(dyn Fn() + Sync),
 ) -> ProjectReport {
-    let mut report = ProjectReport {
-        skipped: discovered.skipped.clone(),
-        ..Default::default()
-    };
-    let mut index = WorkspaceIndex::new(root);
-    for package in &discovered.package_jsons {
-        if let Ok(text) = std::fs::read_to_string(package) {
-            index.set_package_json(package, &text);
-        }
-    }
+    let package_jsons: Vec<(PathBuf, String)> = discovered
+        .package_jsons
+        .iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
+        .collect();
 
     // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
-    let loaded: Vec<Result<Loaded, crate::analysis::project::Skipped>> = discovered
+    let loaded: Vec<Result<LoadedSource, Skipped>> = discovered
         .sources
         .par_iter()
         .with_max_len(4)
         .map(|path| {
             let result = read_source(path)
-                .map(|text| Loaded {
+                .map(|text| LoadedSource {
                     lang: Lang::from_path(path).unwrap_or(Lang::TypeScript),
                     path: path.clone(),
                     text,
@@ -199,13 +196,35 @@ pub fn analyze_project(
         })
         .collect();
     let mut files = Vec::with_capacity(loaded.len());
+    let mut skipped = discovered.skipped.clone();
     for item in loaded {
         match item {
             Ok(file) => files.push(file),
-            Err(skipped) => report.skipped.push(skipped),
+            Err(reason) => skipped.push(reason),
         }
     }
-    report.files_checked = files.len();
+    let mut report = analyze_sources(root, &package_jsons, &files, settings);
+    report.skipped.extend(skipped);
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    report
+}
+
+/// Analyses files already in memory as one workspace rooted at `root`: the prefilter, parsing,
+/// the per-file rules and the workspace rules. `package_jsons` are (path, text) pairs.
+pub fn analyze_sources(
+    root: &Path,
+    package_jsons: &[(PathBuf, String)],
+    files: &[LoadedSource],
+    settings: &Settings,
+) -> ProjectReport {
+    let mut report = ProjectReport {
+        files_checked: files.len(),
+        ..Default::default()
+    };
+    let mut index = WorkspaceIndex::new(root);
+    for (path, text) in package_jsons {
+        index.set_package_json(path, text);
+    }
 
     // Pass 1: files that name a Customer.io package or global; what they export.
     let direct: Vec<bool> = files
@@ -285,6 +304,5 @@ pub fn analyze_project(
         }
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
-    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     report
 }
