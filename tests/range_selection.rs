@@ -6,11 +6,13 @@
 #[path = "../server/benches/corpus/mod.rs"]
 mod corpus;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use cio_lsp::analysis::project::{analyze_sources, LoadedSource};
 use cio_lsp::analysis::{
-    analyze, analyze_whole_tree, parse, Bindings, FileFacts, Lang, NoWorkspaceView, Settings,
-    SourceFile, WorkspaceIndex,
+    analyze, analyze_whole_tree, mentions_customerio, merge_workspace_findings, parse,
+    workspace_findings, Bindings, FileFacts, Finding, Lang, NoWorkspaceView, Settings, SourceFile,
+    WorkspaceIndex,
 };
 use corpus::{generate, Density};
 
@@ -85,4 +87,90 @@ fn the_corpus_is_deterministic_and_dense_means_every_file() {
     let realistic = generate(Density::Realistic, 2 * 1024 * 1024, 1);
     let share = realistic.customerio_files() as f64 / realistic.files.len() as f64;
     assert!((0.01..0.08).contains(&share), "share {share}");
+}
+
+/// The plain two-pass pipeline, without the fast paths of `analyze_sources`: parse every file
+/// the prefilter lets through, index exports, analyse every file over its whole tree against
+/// the complete index, then the workspace rules.
+fn reference_pipeline(
+    root: &Path,
+    files: &[LoadedSource],
+    package_json: &str,
+) -> Vec<(PathBuf, Vec<Finding>)> {
+    let settings = Settings::default();
+    let mut index = WorkspaceIndex::new(root);
+    index.set_package_json(&root.join("package.json"), package_json);
+    let trees: Vec<_> = files.iter().map(|f| parse(f.lang, &f.text, None)).collect();
+    for (file, tree) in files.iter().zip(&trees) {
+        let bindings = Bindings::collect(tree, &file.text, &NoWorkspaceView, &Default::default());
+        if !bindings.exports.is_empty() {
+            let facts = FileFacts {
+                exports: bindings.exports.clone(),
+                ..Default::default()
+            };
+            index.set_file(&file.path, facts);
+        }
+    }
+    let stems = index.exporting_stems();
+    let analyses: Vec<_> = files
+        .iter()
+        .zip(&trees)
+        .filter(|(f, _)| mentions_customerio(&f.text, &settings, &stems))
+        .map(|(file, tree)| {
+            let source = SourceFile {
+                path: &file.path,
+                lang: file.lang,
+                text: &file.text,
+                tree,
+            };
+            (
+                file,
+                analyze_whole_tree(&source, &settings, &index.view(&file.path)),
+            )
+        })
+        .collect();
+    for (file, analysis) in &analyses {
+        index.set_file(&file.path, analysis.facts.clone());
+    }
+    let mut all = Vec::new();
+    for (file, analysis) in analyses {
+        let mut findings = analysis.findings;
+        let extra = workspace_findings(&file.path, &analysis.facts, &index, &settings);
+        merge_workspace_findings(&mut findings, extra);
+        if !findings.is_empty() {
+            all.push((file.path.clone(), findings));
+        }
+    }
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all
+}
+
+#[test]
+fn the_project_pipeline_equals_the_plain_two_pass_pipeline() {
+    for density in [Density::Dense, Density::Realistic] {
+        let corpus = generate(density, 300 * 1024, 11);
+        let root = Path::new("/project");
+        let files: Vec<LoadedSource> = corpus
+            .files
+            .iter()
+            .map(|f| LoadedSource {
+                path: root.join(&f.path),
+                lang: Lang::from_path(&f.path).unwrap(),
+                text: f.text.clone(),
+            })
+            .collect();
+        let package_jsons = vec![(root.join("package.json"), corpus.package_json.clone())];
+        let report = analyze_sources(root, &package_jsons, &files, &Settings::default());
+        let actual: Vec<(PathBuf, Vec<Finding>)> = report
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.findings))
+            .collect();
+        let expected = reference_pipeline(root, &files, &corpus.package_json);
+        assert!(
+            !expected.is_empty(),
+            "{density:?} corpus produced no findings"
+        );
+        assert_eq!(actual, expected, "{density:?}");
+    }
 }

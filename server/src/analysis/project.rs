@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use super::clients::ExportName;
 use super::{
-    analyze, mentions_customerio, merge_workspace_findings, parse, workspace_findings, Bindings,
-    Finding, Lang, NoWorkspaceView, Settings, SourceFile, WorkspaceIndex,
+    analyze, analyze_with_bindings, merge_workspace_findings, parse, workspace_findings, Bindings,
+    Finding, Lang, NoWorkspaceView, Prefilter, Sdk, Settings, SourceFile, WorkspaceIndex,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -153,6 +154,16 @@ pub struct ProjectReport {
     pub internal_errors: Vec<String>,
 }
 
+/// The clients a file exports.
+type Exports = Vec<(ExportName, Sdk)>;
+
+/// What pass 1 of [`analyze_sources`] did with a file.
+enum FirstPass {
+    Analysed(super::FileAnalysis),
+    /// The file imports workspace modules: analysed once every module's exports are known.
+    Deferred(tree_sitter::Tree),
+}
+
 /// A source file read into memory, ready for [`analyze_sources`].
 #[derive(Debug, Clone)]
 pub struct LoadedSource {
@@ -226,50 +237,77 @@ pub fn analyze_sources(
         index.set_package_json(path, text);
     }
 
-    // Pass 1: files that name a Customer.io package or global; what they export.
+    // Pass 1: files that name a Customer.io package or global; what they export. A file that
+    // imports no workspace module cannot depend on the export index, so it is analysed right
+    // away, while its tree is still in cache, and the tree is dropped; only files that import
+    // workspace modules keep their tree until the index is complete. This also avoids
+    // collecting those files' bindings twice, and keeps memory bounded on large workspaces.
+    let prefilter = Prefilter::new(settings, &[]);
     let direct: Vec<bool> = files
         .par_iter()
-        .map(|f| mentions_customerio(&f.text, settings, &[]))
+        .map(|f| prefilter.matches(&f.text))
         .collect();
-    let parsed_direct: Vec<(usize, tree_sitter::Tree)> = files
+    let pass_one: Vec<(usize, Exports, FirstPass)> = files
         .par_iter()
         .enumerate()
         .with_max_len(4)
         .filter(|(i, _)| direct[*i])
-        .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
+        .map(|(i, file)| {
+            let tree = parse(file.lang, &file.text, None);
+            let bindings =
+                Bindings::collect(&tree, &file.text, &NoWorkspaceView, &settings.extra_clients);
+            let exports = bindings.exports.clone();
+            if !bindings.module_imports.is_empty() {
+                return (i, exports, FirstPass::Deferred(tree));
+            }
+            let source = SourceFile {
+                path: &file.path,
+                lang: file.lang,
+                text: &file.text,
+                tree: &tree,
+            };
+            let view = index.view(&file.path);
+            let analysis = analyze_with_bindings(&source, settings, &view, &bindings);
+            (i, exports, FirstPass::Analysed(analysis))
+        })
         .collect();
-    for (i, tree) in &parsed_direct {
-        let file = &files[*i];
-        let bindings =
-            Bindings::collect(tree, &file.text, &NoWorkspaceView, &settings.extra_clients);
-        if !bindings.exports.is_empty() {
+    let mut analysed: Vec<(usize, super::FileAnalysis)> = Vec::with_capacity(pass_one.len());
+    let mut deferred: Vec<(usize, tree_sitter::Tree)> = Vec::new();
+    for (i, exports, outcome) in pass_one {
+        if !exports.is_empty() {
             let facts = super::FileFacts {
-                exports: bindings.exports.clone(),
+                exports,
                 ..Default::default()
             };
-            index.set_file(&file.path, facts);
+            index.set_file(&files[i].path, facts);
+        }
+        match outcome {
+            FirstPass::Analysed(analysis) => analysed.push((i, analysis)),
+            FirstPass::Deferred(tree) => deferred.push((i, tree)),
         }
     }
+    let direct_count = analysed.len() + deferred.len();
 
-    // Pass 2: files that may import a client from a workspace module.
+    // Pass 2: files that may import a client from a workspace module. Pass 1's prefilter
+    // already rejected them, so only the exporting modules' stems are searched for.
     let stems = index.exporting_stems();
     let parsed_indirect: Vec<(usize, tree_sitter::Tree)> = if stems.is_empty() {
         Vec::new()
     } else {
+        let prefilter = Prefilter::from_needles(&stems);
         files
             .par_iter()
             .enumerate()
             .with_max_len(4)
-            .filter(|(i, f)| !direct[*i] && mentions_customerio(&f.text, settings, &stems))
+            .filter(|(i, f)| !direct[*i] && prefilter.matches(&f.text))
             .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
             .collect()
     };
-    let parsed: Vec<(usize, tree_sitter::Tree)> =
-        parsed_direct.into_iter().chain(parsed_indirect).collect();
-    report.files_parsed = parsed.len();
+    report.files_parsed = direct_count + parsed_indirect.len();
 
-    // Analyse every parsed file against the export index.
-    let analysed: Vec<(usize, super::FileAnalysis)> = parsed
+    // Analyse the files that import workspace modules against the complete export index.
+    deferred.extend(parsed_indirect);
+    let late: Vec<(usize, super::FileAnalysis)> = deferred
         .par_iter()
         .with_max_len(4)
         .map(|(i, tree)| {
@@ -283,7 +321,10 @@ pub fn analyze_sources(
             (*i, analyze(&source, settings, &index.view(&file.path)))
         })
         .collect();
-    drop(parsed);
+    drop(deferred);
+    // Direct files first, then the others, each in file order (as the report always had it).
+    analysed.extend(late);
+    analysed.sort_by_key(|(i, _)| (!direct[*i], *i));
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
     }
