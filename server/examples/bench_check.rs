@@ -29,11 +29,19 @@ fn main() {
         let workload = Workload::new(density, corpus_bytes());
         eprintln!("{}", describe(&workload));
         results.add_corpus(&workload);
-        for (threads, pool) in &pools {
-            for task in Task::ALL.into_iter().filter(|t| t.applies_to(density)) {
-                time_once(&workload, pool, task); // warm-up
-                for _ in 0..runs {
-                    results.record(density, *threads, task, time_once(&workload, pool, task));
+        let tasks: Vec<Task> = Task::ALL
+            .into_iter()
+            .filter(|t| t.applies_to(density))
+            .collect();
+        // Round-robin over the workloads, so that a burst of load from other jobs on the
+        // machine hits every workload alike instead of skewing one ratio.
+        for round in 0..=runs {
+            for (threads, pool) in &pools {
+                for &task in &tasks {
+                    let sample = time_once(&workload, pool, task);
+                    if round > 0 {
+                        results.record(density, *threads, task, sample); // round 0 warms up
+                    }
                 }
             }
         }

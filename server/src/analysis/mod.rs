@@ -92,10 +92,13 @@ pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[S
     Prefilter::new(settings, exporting_stems).matches(text)
 }
 
-/// The text prefilter of [`mentions_customerio`], compiled once: all needles are searched in
-/// one pass over the text (a search per needle read a skipped file five times).
+/// The text prefilter of [`mentions_customerio`], compiled once for many files.
+///
+/// One SIMD substring search per needle beats a single Aho-Corasick pass here: the needles'
+/// first bytes (`c`, `_`, `C`) are everywhere in code, which defeats Aho-Corasick's
+/// start-byte prefilter (measured: 45 M vs 41 M instructions on an 8 MB corpus).
 pub struct Prefilter {
-    needles: aho_corasick::AhoCorasick,
+    needles: Vec<memchr::memmem::Finder<'static>>,
 }
 
 impl Prefilter {
@@ -120,13 +123,18 @@ impl Prefilter {
         I::Item: AsRef<[u8]>,
     {
         Prefilter {
-            needles: aho_corasick::AhoCorasick::new(needles)
-                .expect("a handful of literal needles always compiles"),
+            needles: needles
+                .into_iter()
+                .map(|needle| memchr::memmem::Finder::new(needle.as_ref()).into_owned())
+                .collect(),
         }
     }
 
     pub fn matches(&self, text: &str) -> bool {
-        self.needles.is_match(text)
+        let bytes = text.as_bytes();
+        self.needles
+            .iter()
+            .any(|finder| finder.find(bytes).is_some())
     }
 }
 
