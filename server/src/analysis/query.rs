@@ -233,55 +233,107 @@ fn pattern_root_kinds(query: &Query, source: &str, grammar: &Language) -> Option
     Some(roots)
 }
 
-/// The node kinds a pattern's text starts with: `(kind …` or `[(a …) @x (b …)]`; `None` for
-/// anything else.
+/// The node kinds a pattern's text starts with: `(kind …`, `[(a …) @x (b …)]`, or either
+/// wrapped in a group with its captures and predicates (`((kind …) @x (#eq? @x "…"))`, the
+/// usual way to attach predicates); `None` for anything else.
 fn root_names(pattern: &str) -> Option<Vec<&str>> {
     let pattern = pattern.trim_start();
-    if pattern.starts_with('(') {
-        return kind_after_paren(pattern).map(|name| vec![name]);
+    if let Some(inner) = pattern.strip_prefix('(') {
+        let inner = inner.trim_start();
+        if !inner.starts_with(['(', '[']) {
+            return kind_after_paren(pattern).map(|name| vec![name]);
+        }
+        // A group: exactly one node pattern, then only captures and predicates. (Two node
+        // patterns would be a sequence of siblings, which roots nothing.)
+        let end = balanced_end(inner)?;
+        let names = root_names(&inner[..end])?;
+        let mut rest = after_captures(&inner[end..])?;
+        while rest.starts_with("(#") {
+            rest = skip_trivia(&rest[balanced_end(rest)?..]);
+        }
+        return rest.starts_with(')').then_some(names);
     }
-    // An alternation: every branch must be a plain `(kind …)`; skip each branch's body by
-    // counting brackets (a string in a predicate may hold brackets: give up on quotes).
+    // An alternation: every branch must itself be a pattern with plain root kinds.
     let mut rest = pattern.strip_prefix('[')?;
     let mut names = Vec::new();
     loop {
-        rest = rest.trim_start();
+        rest = skip_trivia(rest);
         if rest.starts_with(']') {
             return (!names.is_empty()).then_some(names);
         }
-        names.push(kind_after_paren(rest)?);
-        let mut depth = 0usize;
-        let mut end = None;
-        for (i, c) in rest.char_indices() {
-            match c {
-                '(' | '[' => depth += 1,
-                ')' | ']' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        end = Some(i + 1);
+        if !rest.starts_with(['(', '[']) {
+            return None;
+        }
+        let end = balanced_end(rest)?;
+        names.extend(root_names(&rest[..end])?);
+        rest = after_captures(&rest[end..])?;
+    }
+}
+
+/// `text` after leading whitespace and `;` comments.
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        match text.strip_prefix(';') {
+            Some(comment) => text = comment.find('\n').map_or("", |eol| &comment[eol..]),
+            None => return text,
+        }
+    }
+}
+
+/// `text` after the captures that follow a node pattern (`(a) @x @y`), then trivia; `None`
+/// when a quantifier follows, which makes the pattern something else than one node.
+fn after_captures(mut text: &str) -> Option<&str> {
+    loop {
+        text = skip_trivia(text);
+        let Some(capture) = text.strip_prefix('@') else {
+            break;
+        };
+        let len = capture
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(capture.len());
+        text = &capture[len..];
+    }
+    (!text.starts_with(['*', '+', '?'])).then_some(text)
+}
+
+/// The byte just past the bracket that closes the `(` or `[` that `text` starts with, skipping
+/// string literals (with their escapes) and comments, which may hold brackets.
+fn balanced_end(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            '"' => loop {
+                match chars.next()?.1 {
+                    '\\' => {
+                        chars.next()?;
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            },
+            ';' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
                         break;
                     }
                 }
-                '"' | ';' => return None,
-                _ => {}
             }
+            _ => {}
         }
-        rest = &rest[end?..];
-        // Captures of the branch (`(a) @x`); a quantifier makes it something else.
-        loop {
-            rest = rest.trim_start();
-            let Some(capture) = rest.strip_prefix('@') else {
-                break;
-            };
-            let len = capture
-                .find(|c: char| c.is_whitespace() || c == ']' || c == '(')
-                .unwrap_or(capture.len());
-            rest = &capture[len..];
-        }
-        if rest.starts_with(['*', '+', '?']) {
+        if depth == 0 {
             return None;
         }
     }
+    None
 }
 
 /// `kind` in `(kind …`, if it is a plain named kind (not `_`, `ERROR` or `MISSING`).
@@ -422,7 +474,27 @@ mod tests {
         assert_eq!(root_names("((comment) . (identifier))"), None);
         assert_eq!(root_names("\"new\" @keyword"), None);
         assert_eq!(root_names("[(a) (b)*]"), None);
-        assert_eq!(root_names("[(a (#eq? @x \"]\"))]"), None);
+        assert_eq!(root_names("[(a (#eq? @x \"]\"))]"), Some(vec!["a"]));
+        assert_eq!(
+            root_names("((new_expression) @new (#match? @new \"(?i)\\\")[\")\n ; c)\n)"),
+            Some(vec!["new_expression"])
+        );
+        assert_eq!(
+            root_names("([(a) @x (b)] @y (#eq? @y \"z\"))"),
+            Some(vec!["a", "b"])
+        );
+        assert_eq!(root_names("((a) (b))"), None);
+        assert_eq!(root_names("((a) . (b) (#eq? @x \"\"))"), None);
+        assert_eq!(root_names("((a)* @x)"), None);
+    }
+
+    #[test]
+    fn the_builtin_queries_start_below_the_root() {
+        // A rule pattern whose root cannot be read would silently turn the start-node
+        // optimisation off for every file (docs/performance.md).
+        for lang in Lang::ALL {
+            assert!(builtin(lang).pattern_roots.is_some(), "{lang:?}");
+        }
     }
 
     #[test]
