@@ -118,16 +118,10 @@ pub fn docs_url(rule: &Rule) -> String {
 
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
 /// configured client, or (when `exporting_stems` is given) a workspace module that exports a
-/// client. Files that fail this are not parsed.
+/// client. Files that fail this are not parsed. (To test many files, build a [`Prefilter`]
+/// once.)
 pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[String]) -> bool {
-    let found = |needle: &str| mentions(text, needle);
-    clients::PREFILTER_TOKENS.iter().any(|t| found(t))
-        || settings
-            .extra_clients
-            .keys()
-            .any(|name| found(name.rsplit('.').next().unwrap_or(name)))
-        || settings.extra_packages.keys().any(|package| found(package))
-        || mentions_any(text, exporting_stems)
+    Prefilter::new(settings, exporting_stems).matches(text)
 }
 
 /// Whether `text` contains any of `needles` (a memchr search, no parse).
@@ -140,6 +134,53 @@ pub fn mentions(text: &str, needle: &str) -> bool {
     memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
+/// The text prefilter of [`mentions_customerio`], compiled once for many files.
+///
+/// One SIMD substring search per needle beats a single Aho-Corasick pass here: the needles'
+/// first bytes (`c`, `_`, `C`) are everywhere in code, which defeats Aho-Corasick's
+/// start-byte prefilter (measured: 45 M vs 41 M instructions on an 8 MB corpus).
+pub struct Prefilter {
+    needles: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl Prefilter {
+    pub fn new(settings: &Settings, exporting_stems: &[String]) -> Prefilter {
+        let needles = clients::PREFILTER_TOKENS
+            .iter()
+            .copied()
+            .chain(
+                settings
+                    .extra_clients
+                    .keys()
+                    .map(|name| name.rsplit('.').next().unwrap_or(name)),
+            )
+            .chain(settings.extra_packages.keys().map(String::as_str))
+            .chain(exporting_stems.iter().map(String::as_str));
+        Prefilter::from_needles(needles)
+    }
+
+    /// A prefilter that looks for exactly `needles`.
+    pub fn from_needles<I>(needles: I) -> Prefilter
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]>,
+    {
+        Prefilter {
+            needles: needles
+                .into_iter()
+                .map(|needle| memchr::memmem::Finder::new(needle.as_ref()).into_owned())
+                .collect(),
+        }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        self.needles
+            .iter()
+            .any(|finder| finder.find(bytes).is_some())
+    }
+}
+
 /// Analyses one parsed file: every rule's matches within the ranges that mention a client.
 pub fn analyze(
     file: &SourceFile,
@@ -147,8 +188,18 @@ pub fn analyze(
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
     let bindings = file_bindings(file, settings, workspace);
-    let ranges = client_ranges(file.tree, file.text, &bindings);
-    analyze_ranges(file, settings, workspace, &bindings, Some(&ranges))
+    analyze_with_bindings(file, settings, workspace, &bindings)
+}
+
+/// Like [`analyze`], with `bindings` already collected for this file against `workspace`.
+pub fn analyze_with_bindings(
+    file: &SourceFile,
+    settings: &Settings,
+    workspace: &dyn WorkspaceView,
+    bindings: &Bindings,
+) -> FileAnalysis {
+    let ranges = client_ranges(file.tree, file.text, bindings);
+    analyze_ranges(file, settings, workspace, bindings, Some(&ranges))
 }
 
 /// Like [`analyze`] but function-scoped rules ([`rules::Scope::Function`]) and user rules only
@@ -262,7 +313,8 @@ pub fn analyze_whole_tree(
     analyze_ranges(file, settings, workspace, &bindings, None)
 }
 
-fn file_bindings(
+/// The client bindings of `file` against `workspace`, with the configured clients and packages.
+pub fn file_bindings(
     file: &SourceFile,
     settings: &Settings,
     workspace: &dyn WorkspaceView,

@@ -12,9 +12,9 @@ use super::config::IgnoreGlobs;
 use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
 
 use super::{
-    analyze, mentions, mentions_any, mentions_customerio, merge_workspace_findings, parse,
-    workspace_findings, Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang, Settings,
-    SourceFile, WorkspaceIndex,
+    analyze, analyze_with_bindings, file_bindings, mentions, merge_workspace_findings, parse,
+    workspace_findings, Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang,
+    NoWorkspaceView, Prefilter, Settings, SourceFile, WorkspaceIndex,
 };
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -176,10 +176,23 @@ pub struct ProjectReport {
     pub internal_errors: Vec<String>,
 }
 
-struct Loaded {
-    path: PathBuf,
-    lang: Lang,
-    text: String,
+/// Where a file stands in [`analyze_sources`].
+enum Stage {
+    /// Not parsed (yet): no prefilter let it through.
+    Unparsed,
+    /// Parsed; the tree is kept until the file's (last) analysis.
+    Parsed(Tree),
+    /// Analysed in pass 1 and its tree dropped: it imports no workspace module, so nothing
+    /// learnt later about other files can change its analysis.
+    AnalysedEarly,
+}
+
+/// A source file read into memory, ready for [`analyze_sources`].
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub text: String,
 }
 
 /// The facts of a file that is not parsed (it never mentions Customer.io): only what a text
@@ -210,26 +223,20 @@ pub fn analyze_project_with_index(
     settings: &Settings,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
-    let mut report = ProjectReport {
-        skipped: discovered.skipped.clone(),
-        ..Default::default()
-    };
-    let mut index = WorkspaceIndex::new(root);
-    index.set_complete(discovered.covers_project);
-    for package in &discovered.package_jsons {
-        if let Ok(text) = std::fs::read_to_string(package) {
-            index.set_package_json(package, &text);
-        }
-    }
+    let package_jsons: Vec<(PathBuf, String)> = discovered
+        .package_jsons
+        .iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
+        .collect();
 
     // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
-    let loaded: Vec<Result<Loaded, crate::analysis::project::Skipped>> = discovered
+    let loaded: Vec<Result<LoadedSource, Skipped>> = discovered
         .sources
         .par_iter()
         .with_max_len(4)
         .map(|path| {
             let result = read_source(path)
-                .map(|text| Loaded {
+                .map(|text| LoadedSource {
                     lang: Lang::from_path(path).unwrap_or(Lang::TypeScript),
                     path: path.clone(),
                     text,
@@ -243,46 +250,94 @@ pub fn analyze_project_with_index(
         })
         .collect();
     let mut files = Vec::with_capacity(loaded.len());
+    let mut skipped = discovered.skipped.clone();
     for item in loaded {
         match item {
             Ok(file) => files.push(file),
-            Err(skipped) => report.skipped.push(skipped),
+            Err(reason) => skipped.push(reason),
         }
     }
-    report.files_checked = files.len();
+    let (mut report, index) = analyze_sources_with_index(
+        root,
+        &package_jsons,
+        &files,
+        settings,
+        discovered.covers_project,
+    );
+    report.skipped.extend(skipped);
+    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    (report, index)
+}
+
+/// Analyses files already in memory as one workspace rooted at `root`: the prefilter, parsing,
+/// the per-file rules and the workspace rules. `package_jsons` are (path, text) pairs; `files`
+/// are taken to be all of the project's sources (so CIO008 may conclude from absence).
+pub fn analyze_sources(
+    root: &Path,
+    package_jsons: &[(PathBuf, String)],
+    files: &[LoadedSource],
+    settings: &Settings,
+) -> ProjectReport {
+    analyze_sources_with_index(root, package_jsons, files, settings, true).0
+}
+
+/// [`analyze_sources`], also returning the index; `complete`: whether `files` are all of the
+/// project's sources (see [`WorkspaceIndex::set_complete`]).
+fn analyze_sources_with_index(
+    root: &Path,
+    package_jsons: &[(PathBuf, String)],
+    files: &[LoadedSource],
+    settings: &Settings,
+    complete: bool,
+) -> (ProjectReport, WorkspaceIndex) {
+    let mut report = ProjectReport {
+        files_checked: files.len(),
+        ..Default::default()
+    };
+    let mut index = WorkspaceIndex::new(root);
+    index.set_complete(complete);
+    for (path, text) in package_jsons {
+        index.set_package_json(path, text);
+    }
 
     // Pass 1: files that name a Customer.io package or global; what they export.
-    let mut trees: Vec<Option<Tree>> = files.iter().map(|_| None).collect();
-    let direct = parse_where(&files, &mut trees, |f| {
-        mentions_customerio(&f.text, settings, &[])
-    });
-    record_exports(&mut index, &files, &trees, &direct, settings);
+    let (mut stages, early) = first_pass(&mut index, files, settings);
+    // The kept files import workspace modules: what they export may be an imported client,
+    // known now that every pass-1 file's exports are in.
+    let importing: Vec<usize> = (0..files.len())
+        .filter(|i| matches!(stages[*i], Stage::Parsed(_)))
+        .collect();
+    record_exports(&mut index, files, &stages, &importing, settings);
     // Pass 2: files that may import a client from a workspace module.
-    parse_importers(&mut index, &files, &mut trees, settings);
-    report.files_parsed = trees.iter().flatten().count();
+    parse_importers(&mut index, files, &mut stages, settings);
+    report.files_parsed = parsed_count(&stages);
 
-    // Analyse every parsed file against the export index.
-    let parsed: Vec<usize> = (0..files.len()).filter(|i| trees[*i].is_some()).collect();
+    // Analyse the files that import workspace modules against the complete export index.
+    let deferred: Vec<usize> = (0..files.len())
+        .filter(|i| matches!(stages[*i], Stage::Parsed(_)))
+        .collect();
+    // Taken before any analysis' facts are in: only the analyses find awaiting helpers.
     let stems_before = index.exporting_stems();
-    let mut analysed: BTreeMap<usize, FileAnalysis> =
-        analyse_files(&files, &trees, &parsed, &index, settings)
-            .into_iter()
-            .collect();
+    let mut analysed: BTreeMap<usize, FileAnalysis> = early
+        .into_iter()
+        .chain(analyse_files(files, &stages, &deferred, &index, settings))
+        .collect();
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
     }
     // CIO007 across files: a request handler may await a helper imported from a module whose
     // export awaits a Customer.io call, without naming Customer.io itself. Those helpers are
-    // known only now: parse the files that name their modules, and (re-)analyse them.
-    let again = importers_of_new_exports(&mut index, &files, &mut trees, &stems_before, settings);
+    // known only now: parse the files that name their modules, and (re-)analyse them. (Files
+    // analysed in pass 1 import no workspace module: no helper can reach them.)
+    let again = importers_of_new_exports(&mut index, files, &mut stages, &stems_before, settings);
     if !again.is_empty() {
-        report.files_parsed = trees.iter().flatten().count();
-        for (i, analysis) in analyse_files(&files, &trees, &again, &index, settings) {
+        report.files_parsed = parsed_count(&stages);
+        for (i, analysis) in analyse_files(files, &stages, &again, &index, settings) {
             index.set_file(&files[i].path, analysis.facts.clone());
             analysed.insert(i, analysis);
         }
     }
-    drop(trees);
+    drop(stages);
     // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
     // it; record its bounce handling from a cheap text search of every file not analysed.
     let unparsed_facts: Vec<(usize, super::FileFacts)> = (0..files.len())
@@ -312,75 +367,136 @@ pub fn analyze_project_with_index(
         }
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
-    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (report, index)
+}
+
+/// Pass 1: parses the files that name a Customer.io package or global (or a configured client
+/// or package) and records what they export. A file that imports no workspace module cannot
+/// depend on other files' facts (a file's analysis reaches them only through its own workspace
+/// imports, see [`super::WorkspaceView`]), so it is analysed right away, while its tree is
+/// still in cache, and the tree is dropped; this also spares collecting its bindings twice and
+/// keeps memory bounded on large workspaces. Returns every file's stage and those analyses.
+fn first_pass(
+    index: &mut WorkspaceIndex,
+    files: &[LoadedSource],
+    settings: &Settings,
+) -> (Vec<Stage>, Vec<(usize, FileAnalysis)>) {
+    let prefilter = Prefilter::new(settings, &[]);
+    let view_of = |path: &Path| index.view(path);
+    let outcomes: Vec<(usize, FileFacts, Stage, Option<FileAnalysis>)> = files
+        .par_iter()
+        .enumerate()
+        .with_max_len(4)
+        .filter(|(_, file)| prefilter.matches(&file.text))
+        .map(|(i, file)| {
+            let tree = parse(file.lang, &file.text, None);
+            let source = SourceFile {
+                path: &file.path,
+                lang: file.lang,
+                text: &file.text,
+                tree: &tree,
+            };
+            let bindings = file_bindings(&source, settings, &NoWorkspaceView);
+            let exports = export_facts(&bindings);
+            if !bindings.module_imports.is_empty() {
+                return (i, exports, Stage::Parsed(tree), None);
+            }
+            let analysis =
+                analyze_with_bindings(&source, settings, &view_of(&file.path), &bindings);
+            (i, exports, Stage::AnalysedEarly, Some(analysis))
+        })
+        .collect();
+    let mut stages: Vec<Stage> = files.iter().map(|_| Stage::Unparsed).collect();
+    let mut early = Vec::new();
+    for (i, exports, stage, analysis) in outcomes {
+        if exports != FileFacts::default() {
+            index.set_file(&files[i].path, exports);
+        }
+        stages[i] = stage;
+        early.extend(analysis.map(|analysis| (i, analysis)));
+    }
+    (stages, early)
 }
 
 /// How many rounds of barrel files (`export { cio } from "./client"`) the prefilter looks for:
 /// a barrel of barrels is as deep as workspaces go.
 const BARREL_ROUNDS: usize = 2;
 
+/// How many files were parsed, whether or not their tree is still kept.
+fn parsed_count(stages: &[Stage]) -> usize {
+    stages
+        .iter()
+        .filter(|stage| !matches!(stage, Stage::Unparsed))
+        .count()
+}
+
+/// What a file exports (clients, re-exports), as facts for the index before it is analysed.
+fn export_facts(bindings: &Bindings) -> FileFacts {
+    FileFacts {
+        exports: bindings.exports.clone(),
+        reexports: bindings.reexports.clone(),
+        ..FileFacts::default()
+    }
+}
+
 /// Parses the files not parsed yet that `wanted` accepts; returns their indices.
 fn parse_where(
-    files: &[Loaded],
-    trees: &mut [Option<Tree>],
-    wanted: impl Fn(&Loaded) -> bool + Sync,
+    files: &[LoadedSource],
+    stages: &mut [Stage],
+    wanted: impl Fn(&LoadedSource) -> bool + Sync,
 ) -> Vec<usize> {
-    let unparsed: &[Option<Tree>] = trees;
+    let current: &[Stage] = stages;
     let parsed: Vec<(usize, Tree)> = files
         .par_iter()
         .enumerate()
         .with_max_len(4)
-        .filter(|(i, f)| unparsed[*i].is_none() && wanted(f))
+        .filter(|(i, f)| matches!(current[*i], Stage::Unparsed) && wanted(f))
         .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
         .collect();
     parsed
         .into_iter()
         .map(|(i, tree)| {
-            trees[i] = Some(tree);
+            stages[i] = Stage::Parsed(tree);
             i
         })
         .collect()
 }
 
 /// Records what files export (clients, re-exports) before anything is analysed: the prefilter
-/// of the files that import them depends on it.
+/// of the files that import them depends on it. Bindings are collected against the index so
+/// far, so that a module re-exporting an imported client (`import { cio } from "./client";
+/// export { cio }`) counts as exporting it.
 fn record_exports(
     index: &mut WorkspaceIndex,
-    files: &[Loaded],
-    trees: &[Option<Tree>],
+    files: &[LoadedSource],
+    stages: &[Stage],
     indices: &[usize],
     settings: &Settings,
 ) {
     for &i in indices {
-        let (file, Some(tree)) = (&files[i], &trees[i]) else {
+        let (file, Stage::Parsed(tree)) = (&files[i], &stages[i]) else {
             continue;
         };
-        let bindings = Bindings::collect_configured(
+        let source = SourceFile {
+            path: &file.path,
+            lang: file.lang,
+            text: &file.text,
             tree,
-            &file.text,
-            &index.view(&file.path),
-            &settings.extra_clients,
-            &settings.extra_packages,
-        );
-        if bindings.exports.is_empty() && bindings.reexports.is_empty() {
-            continue;
-        }
-        let facts = FileFacts {
-            exports: bindings.exports,
-            reexports: bindings.reexports,
-            ..FileFacts::default()
         };
-        index.set_file(&file.path, facts);
+        let facts = export_facts(&file_bindings(&source, settings, &index.view(&file.path)));
+        if facts != FileFacts::default() {
+            index.set_file(&file.path, facts);
+        }
     }
 }
 
 /// Parses the files that name a module known to export something (a client, through barrel
-/// files too); returns their indices.
+/// files too); returns their indices. Only files that no earlier prefilter let through are
+/// left, so only the modules' stems are searched for.
 fn parse_importers(
     index: &mut WorkspaceIndex,
-    files: &[Loaded],
-    trees: &mut [Option<Tree>],
+    files: &[LoadedSource],
+    stages: &mut [Stage],
     settings: &Settings,
 ) -> Vec<usize> {
     let mut parsed = Vec::new();
@@ -388,44 +504,49 @@ fn parse_importers(
     // modules known so far.
     for _ in 0..BARREL_ROUNDS {
         let stems = index.exporting_stems();
-        let barrels = parse_where(files, trees, |f| {
-            may_reexport(&f.text) && mentions_customerio(&f.text, settings, &stems)
+        if stems.is_empty() {
+            break;
+        }
+        let prefilter = Prefilter::from_needles(&stems);
+        let barrels = parse_where(files, stages, |f| {
+            may_reexport(&f.text) && prefilter.matches(&f.text)
         });
         if barrels.is_empty() {
             break;
         }
-        record_exports(index, files, trees, &barrels, settings);
+        record_exports(index, files, stages, &barrels, settings);
         parsed.extend(barrels);
     }
     let stems = index.exporting_stems();
     if !stems.is_empty() {
-        parsed.extend(parse_where(files, trees, |f| {
-            mentions_customerio(&f.text, settings, &stems)
-        }));
+        let prefilter = Prefilter::from_needles(&stems);
+        parsed.extend(parse_where(files, stages, |f| prefilter.matches(&f.text)));
     }
     parsed
 }
 
 /// After the first analysis: the files to (re-)analyse because they name a module that only
 /// the analysis found to export something (an awaiting helper), parsing those not parsed yet.
+/// Files analysed in pass 1 are not among them: they import no workspace module.
 fn importers_of_new_exports(
     index: &mut WorkspaceIndex,
-    files: &[Loaded],
-    trees: &mut [Option<Tree>],
+    files: &[LoadedSource],
+    stages: &mut [Stage],
     stems_before: &[String],
     settings: &Settings,
 ) -> Vec<usize> {
     if index.exporting_stems() == stems_before {
         return Vec::new();
     }
-    let newly_parsed = parse_importers(index, files, trees, settings);
+    let newly_parsed = parse_importers(index, files, stages, settings);
     let new_stems: Vec<String> = index
         .exporting_stems()
         .into_iter()
         .filter(|stem| !stems_before.contains(stem))
         .collect();
+    let new_stems = Prefilter::from_needles(&new_stems);
     let mut again: Vec<usize> = (0..files.len())
-        .filter(|i| trees[*i].is_some() && mentions_any(&files[*i].text, &new_stems))
+        .filter(|i| matches!(stages[*i], Stage::Parsed(_)) && new_stems.matches(&files[*i].text))
         .chain(newly_parsed)
         .collect();
     again.sort_unstable();
@@ -438,10 +559,10 @@ fn may_reexport(text: &str) -> bool {
     mentions(text, "export") && mentions(text, "from")
 }
 
-/// Analyses the files `indices` against the index, in parallel.
+/// Analyses the files `indices` that still have a tree against the index, in parallel.
 fn analyse_files(
-    files: &[Loaded],
-    trees: &[Option<Tree>],
+    files: &[LoadedSource],
+    stages: &[Stage],
     indices: &[usize],
     index: &WorkspaceIndex,
     settings: &Settings,
@@ -450,12 +571,15 @@ fn analyse_files(
         .par_iter()
         .with_max_len(4)
         .filter_map(|&i| {
+            let Stage::Parsed(tree) = &stages[i] else {
+                return None;
+            };
             let file = &files[i];
             let source = SourceFile {
                 path: &file.path,
                 lang: file.lang,
                 text: &file.text,
-                tree: trees[i].as_ref()?,
+                tree,
             };
             Some((i, analyze(&source, settings, &index.view(&file.path))))
         })

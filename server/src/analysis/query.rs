@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, Query, QueryCursor, QueryPredicateArg, Tree};
+use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
 use super::clients::{Bindings, Sdk};
 use super::language::Lang;
@@ -36,6 +36,10 @@ pub struct CombinedQuery {
     /// the pattern's index within that rule's own file.
     pattern_owner: Vec<(usize, usize)>,
     predicates: Vec<Vec<CioPredicate>>,
+    /// By node kind id: whether some pattern's root node can have that kind. `None` when a
+    /// pattern's root is not a plain named kind (wildcard, supertype, group, non-local): then
+    /// every range is queried from the tree's root.
+    pattern_roots: Option<Vec<bool>>,
 }
 
 /// A pattern's compile error, attributed to the rule's source.
@@ -77,11 +81,13 @@ impl CombinedQuery {
         let predicates = (0..query.pattern_count())
             .map(|pattern| cio_predicates(&query, pattern))
             .collect();
+        let pattern_roots = pattern_root_kinds(&query, &combined_source, &grammar);
         (
             CombinedQuery {
                 query,
                 pattern_owner,
                 predicates,
+                pattern_roots,
             },
             errors,
         )
@@ -110,10 +116,12 @@ impl CombinedQuery {
         let predicates = (0..query.pattern_count())
             .map(|pattern| cio_predicates(&query, pattern))
             .collect();
+        let pattern_roots = pattern_root_kinds(&query, &combined_source, &lang.grammar());
         Some(CombinedQuery {
             query,
             pattern_owner,
             predicates,
+            pattern_roots,
         })
     }
 
@@ -133,9 +141,11 @@ impl CombinedQuery {
         let mut cursor = QueryCursor::new();
         let mut seen: HashSet<(usize, Vec<usize>)> = HashSet::new();
         let names = self.query.capture_names();
+        let root = tree.root_node();
         for range in ranges {
             cursor.set_byte_range(range.clone());
-            let mut matches = cursor.matches(&self.query, tree.root_node(), source.as_bytes());
+            let start = self.start_node(root, range);
+            let mut matches = cursor.matches(&self.query, start, source.as_bytes());
             while let Some(m) = matches.next() {
                 let pattern = m.pattern_index;
                 if !self.predicates[pattern]
@@ -166,6 +176,176 @@ impl CombinedQuery {
             }
         }
     }
+}
+
+impl CombinedQuery {
+    /// Where to start the query for `range`: the highest node on the path from `root` down to
+    /// the range whose kind can root a pattern (or the range's own node). Nothing above it can
+    /// be a match's root, so the matches are those of a query started at `root`; but a query
+    /// cursor started at `root` enters, in full, every earlier sibling on the way down (every
+    /// preceding top-level statement, class member, …), which cost more than the matching
+    /// itself on files with many client calls.
+    fn start_node<'t>(&self, root: Node<'t>, range: &Range<usize>) -> Node<'t> {
+        let Some(roots) = &self.pattern_roots else {
+            return root;
+        };
+        let Some(target) = root.descendant_for_byte_range(range.start, range.end) else {
+            return root;
+        };
+        let mut node = root;
+        while node.id() != target.id()
+            && !roots.get(node.kind_id() as usize).copied().unwrap_or(true)
+        {
+            match node.child_with_descendant(target) {
+                Some(child) => node = child,
+                None => return root,
+            }
+        }
+        node
+    }
+}
+
+/// For [`CombinedQuery::start_node`]: by node kind id, whether a pattern of `query` can be
+/// rooted at a node of that kind, read from each pattern's source text (tree-sitter does not
+/// expose pattern roots). `None` when some pattern's root cannot be read as plain named kinds:
+/// a wildcard, a supertype, an anonymous node, a group of siblings, or a non-local pattern.
+fn pattern_root_kinds(query: &Query, source: &str, grammar: &Language) -> Option<Vec<bool>> {
+    let mut roots = vec![false; grammar.node_kind_count()];
+    for pattern in 0..query.pattern_count() {
+        if !query.is_pattern_rooted(pattern) || query.is_pattern_non_local(pattern) {
+            return None;
+        }
+        let text = source.get(query.start_byte_for_pattern(pattern)..)?;
+        for name in root_names(text)? {
+            let ids: Vec<u16> = (0..grammar.node_kind_count() as u16)
+                .filter(|&id| {
+                    grammar.node_kind_is_named(id) && grammar.node_kind_for_id(id) == Some(name)
+                })
+                .collect();
+            if ids.is_empty() || ids.iter().any(|id| grammar.supertypes().contains(id)) {
+                return None;
+            }
+            for id in ids {
+                roots[id as usize] = true;
+            }
+        }
+    }
+    Some(roots)
+}
+
+/// The node kinds a pattern's text starts with: `(kind …`, `[(a …) @x (b …)]`, or either
+/// wrapped in a group with its captures and predicates (`((kind …) @x (#eq? @x "…"))`, the
+/// usual way to attach predicates); `None` for anything else.
+fn root_names(pattern: &str) -> Option<Vec<&str>> {
+    let pattern = pattern.trim_start();
+    if let Some(inner) = pattern.strip_prefix('(') {
+        let inner = inner.trim_start();
+        if !inner.starts_with(['(', '[']) {
+            return kind_after_paren(pattern).map(|name| vec![name]);
+        }
+        // A group: exactly one node pattern, then only captures and predicates. (Two node
+        // patterns would be a sequence of siblings, which roots nothing.)
+        let end = balanced_end(inner)?;
+        let names = root_names(&inner[..end])?;
+        let mut rest = after_captures(&inner[end..])?;
+        while rest.starts_with("(#") {
+            rest = skip_trivia(&rest[balanced_end(rest)?..]);
+        }
+        return rest.starts_with(')').then_some(names);
+    }
+    // An alternation: every branch must itself be a pattern with plain root kinds.
+    let mut rest = pattern.strip_prefix('[')?;
+    let mut names = Vec::new();
+    loop {
+        rest = skip_trivia(rest);
+        if rest.starts_with(']') {
+            return (!names.is_empty()).then_some(names);
+        }
+        if !rest.starts_with(['(', '[']) {
+            return None;
+        }
+        let end = balanced_end(rest)?;
+        names.extend(root_names(&rest[..end])?);
+        rest = after_captures(&rest[end..])?;
+    }
+}
+
+/// `text` after leading whitespace and `;` comments.
+fn skip_trivia(mut text: &str) -> &str {
+    loop {
+        text = text.trim_start();
+        match text.strip_prefix(';') {
+            Some(comment) => text = comment.find('\n').map_or("", |eol| &comment[eol..]),
+            None => return text,
+        }
+    }
+}
+
+/// `text` after the captures that follow a node pattern (`(a) @x @y`), then trivia; `None`
+/// when a quantifier follows, which makes the pattern something else than one node.
+fn after_captures(mut text: &str) -> Option<&str> {
+    loop {
+        text = skip_trivia(text);
+        let Some(capture) = text.strip_prefix('@') else {
+            break;
+        };
+        let len = capture
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(capture.len());
+        text = &capture[len..];
+    }
+    (!text.starts_with(['*', '+', '?'])).then_some(text)
+}
+
+/// The byte just past the bracket that closes the `(` or `[` that `text` starts with, skipping
+/// string literals (with their escapes) and comments, which may hold brackets.
+fn balanced_end(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            '"' => loop {
+                match chars.next()?.1 {
+                    '\\' => {
+                        chars.next()?;
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            },
+            ';' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            return None;
+        }
+    }
+    None
+}
+
+/// `kind` in `(kind …`, if it is a plain named kind (not `_`, `ERROR` or `MISSING`).
+fn kind_after_paren(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('(')?.trim_start();
+    let len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let name = &rest[..len];
+    let plain =
+        name.starts_with(|c: char| c.is_ascii_alphabetic()) && !matches!(name, "ERROR" | "MISSING");
+    plain.then_some(name)
 }
 
 /// One match of a rule's pattern.
@@ -281,5 +461,51 @@ mod tests {
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].rule_index, 1);
         assert_eq!(query.pattern_owner, [(0, 0), (0, 1), (2, 0)]);
+    }
+
+    #[test]
+    fn pattern_roots_are_read_from_plain_kinds_and_alternations() {
+        assert_eq!(root_names("(pair key: (_) @k)"), Some(vec!["pair"]));
+        assert_eq!(
+            root_names("[(call_expression) @call (new_expression (identifier))] @x"),
+            Some(vec!["call_expression", "new_expression"])
+        );
+        assert_eq!(root_names("(_ (identifier))"), None);
+        assert_eq!(root_names("((comment) . (identifier))"), None);
+        assert_eq!(root_names("\"new\" @keyword"), None);
+        assert_eq!(root_names("[(a) (b)*]"), None);
+        assert_eq!(root_names("[(a (#eq? @x \"]\"))]"), Some(vec!["a"]));
+        assert_eq!(
+            root_names("((new_expression) @new (#match? @new \"(?i)\\\")[\")\n ; c)\n)"),
+            Some(vec!["new_expression"])
+        );
+        assert_eq!(
+            root_names("([(a) @x (b)] @y (#eq? @y \"z\"))"),
+            Some(vec!["a", "b"])
+        );
+        assert_eq!(root_names("((a) (b))"), None);
+        assert_eq!(root_names("((a) . (b) (#eq? @x \"\"))"), None);
+        assert_eq!(root_names("((a)* @x)"), None);
+    }
+
+    #[test]
+    fn the_builtin_queries_start_below_the_root() {
+        // A rule pattern whose root cannot be read would silently turn the start-node
+        // optimisation off for every file (docs/performance.md).
+        for lang in Lang::ALL {
+            assert!(builtin(lang).pattern_roots.is_some(), "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn a_supertype_or_wildcard_root_queries_from_the_tree_root() {
+        let grammar = Lang::TypeScript.grammar();
+        let build = |source: &str| {
+            let query = Query::new(&grammar, source).unwrap();
+            pattern_root_kinds(&query, source, &grammar)
+        };
+        assert!(build("(pair) @p\n(object) @o").is_some());
+        assert!(build("(expression) @e").is_none());
+        assert!(build("(_) @any").is_none());
     }
 }

@@ -8,8 +8,32 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 }
 
 /// Ancestors of `node`, nearest first, excluding `node` itself.
+///
+/// In tree-sitter 0.25 `Node::parent` walks down from the root on every call, so climbing
+/// with it costs one descent per ancestor. This walks down once with `child_with_descendant`
+/// (the step `parent` itself repeats), recording the same ancestors, and hands them back
+/// nearest first.
 pub fn ancestors(node: Node) -> impl Iterator<Item = Node> {
-    std::iter::successors(node.parent(), |n| n.parent())
+    let mut chain = Vec::with_capacity(16);
+    let mut current = tree_root(node);
+    while current.id() != node.id() {
+        chain.push(current);
+        match current.child_with_descendant(node) {
+            Some(child) => current = child,
+            None => break,
+        }
+    }
+    chain.into_iter().rev()
+}
+
+/// The root node of the tree that `node` belongs to (the Rust API has no accessor for it).
+fn tree_root(node: Node) -> Node {
+    // SAFETY: `into_raw` is safe and yields the node's `TSNode`, whose `tree` pointer is the
+    // (non-null) tree the node borrows, valid for the node's lifetime. `ts_tree_root_node` only
+    // reads that tree and returns a node into its memory; it is the very call `ts_node_parent`
+    // (behind the safe `Node::parent`) starts with. The elided lifetimes give the root the
+    // input node's lifetime, so it cannot outlive the tree.
+    unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(node.into_raw().tree)) }
 }
 
 /// Node kinds that open a new function body.
@@ -316,4 +340,26 @@ fn written_roots(target: Node, source: &str) -> Vec<String> {
         return vec![text(root, source).to_string()];
     }
     identifiers_in(root, source).into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{parse, Lang};
+
+    #[test]
+    fn ancestors_are_the_parent_chain() {
+        let source = "class A { m(x) { for (const y of x) { cio.track(y.id, { at: Date.now() }); } } }\nconst b = () => [1, { c: 2 }];";
+        let tree = parse(Lang::TypeScript, source, None);
+        let mut cursor = tree.walk();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            let expected: Vec<usize> = std::iter::successors(node.parent(), |n| n.parent())
+                .map(|n| n.id())
+                .collect();
+            let actual: Vec<usize> = ancestors(node).map(|n| n.id()).collect();
+            assert_eq!(actual, expected, "{}", node.kind());
+            stack.extend(node.children(&mut cursor));
+        }
+    }
 }

@@ -59,6 +59,11 @@ pub struct FileFacts {
 }
 
 /// What the analysis of one file may ask about the rest of the workspace.
+///
+/// Other files' facts may only be reached through the file's own workspace imports
+/// (`exported_client`): `project::analyze_sources` analyses a file that imports no workspace
+/// module before the export index is complete. Questions about the whole workspace belong in
+/// a rule's `workspace_check`.
 pub trait WorkspaceView: ExportLookup {
     /// The major version of `customerio-node` that the nearest `package.json` asks for.
     fn customerio_node_major(&self) -> Option<u64>;
