@@ -530,6 +530,11 @@ fn client_ranges_in(
             }
         }
     }
+    merge_ranges(ranges)
+}
+
+/// Sorts byte ranges and merges those that overlap or touch.
+pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for range in ranges {

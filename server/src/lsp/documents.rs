@@ -293,7 +293,7 @@ impl Document {
         let (Some(within), true) = (within, bindings.same_resolution(old_bindings)) else {
             return self.analyze_whole(settings, workspace);
         };
-        let within = merge_ranges(within);
+        let within = analysis::merge_ranges(within);
         // Rules that follow calls between functions re-check the whole file when the edited
         // functions call, or are called by, other functions of the file.
         let linked = analysis::linked_by_name(&self.tree, &self.text, &within)
@@ -423,18 +423,6 @@ fn unshift(mut offset: usize, edits: &[AppliedEdit]) -> usize {
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end || a.start == b.start
-}
-
-fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for range in ranges {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
-        }
-    }
-    merged
 }
 
 /// `range` after `edit`, or `None` when the edit touches it.
