@@ -583,27 +583,9 @@ fn the_disable_edit_suppresses_the_finding_it_was_made_for() {
 // ---------------------------------------------------------------------------------------------
 // User rules
 
-const DESTROY_QUERY: &str = r#"; Deleting a person instead of suppressing them.
-((call_expression
-   function: (member_expression
-     object: (_) @client
-     property: (property_identifier) @method)
-   arguments: (arguments . (_) @person)) @report
- (#eq? @method "destroy")
- (#cio-client? @client "track"))
-"#;
-
-const DESTROY_META: &str = r#"id = "ACME001"
-name = "no-destroy"
-severity = "warning"
-message = "`{{method}}` deletes {{person}} and their history; suppress them instead"
-docs = """
-# ACME001 no-destroy
-
-We keep people's history for audits: suppress, never destroy.
-"""
-fix = "{{client}}.suppress({{person}})"
-"#;
+#[path = "support/user_rule.rs"]
+mod user_rule;
+use user_rule::{DESTROY_META, DESTROY_QUERY};
 
 fn source_for_forget() -> String {
     format!("{CLIENT}export async function forget(id: string) {{\n  await cio.destroy(id);\n  await other.destroy(id);\n}}\n")

@@ -1024,26 +1024,9 @@ async fn an_unused_suppression_is_a_faded_hint() {
     assert!(!cleaned.contains("cio-lsp-disable"), "{cleaned}");
 }
 
-const DESTROY_QUERY: &str = r#"((call_expression
-   function: (member_expression
-     object: (_) @client
-     property: (property_identifier) @method)
-   arguments: (arguments . (_) @person)) @report
- (#eq? @method "destroy")
- (#cio-client? @client "track"))
-"#;
-
-const DESTROY_META: &str = r#"id = "ACME001"
-name = "no-destroy"
-severity = "warning"
-message = "`{{method}}` deletes {{person}} and their history; suppress them instead"
-docs = """
-# ACME001 no-destroy
-
-We keep people's history for audits: suppress, never destroy.
-"""
-fix = "{{client}}.suppress({{person}})"
-"#;
+#[path = "support/user_rule.rs"]
+mod user_rule;
+use user_rule::{DESTROY_META, DESTROY_QUERY};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_user_rule_reports_fixes_and_explains_itself_in_the_editor() {

@@ -415,14 +415,20 @@ impl Bindings {
             "member_expression" => {
                 let object = constructor.child_by_field_name("object")?;
                 let property = constructor.child_by_field_name("property")?;
-                if self.constructors.get(text(object, source)) != Some(&Constructs::Namespace) {
-                    return None;
-                }
-                match named_export("customerio-node", text(property, source))? {
-                    Constructs::Class(sdk) => Some(sdk),
-                    _ => None,
-                }
+                self.namespace_class(object, property, source)
             }
+            _ => None,
+        }
+    }
+
+    /// The client class `namespace.name` names (`cio.TrackClient` after
+    /// `import * as cio from "customerio-node"`), in a `new` or a type annotation.
+    fn namespace_class(&self, namespace: Node, name: Node, source: &str) -> Option<Sdk> {
+        if self.constructors.get(text(namespace, source)) != Some(&Constructs::Namespace) {
+            return None;
+        }
+        match named_export("customerio-node", text(name, source))? {
+            Constructs::Class(sdk) => Some(sdk),
             _ => None,
         }
     }
@@ -1087,13 +1093,7 @@ impl Bindings {
             "nested_type_identifier" => {
                 let module = annotation.child_by_field_name("module")?;
                 let name = annotation.child_by_field_name("name")?;
-                if self.constructors.get(text(module, source)) != Some(&Constructs::Namespace) {
-                    return None;
-                }
-                match named_export("customerio-node", text(name, source))? {
-                    Constructs::Class(sdk) => Some(sdk),
-                    _ => None,
-                }
+                self.namespace_class(module, name, source)
             }
             _ => None,
         }
