@@ -26,6 +26,12 @@ fn main() {
         "file: {lines} lines, {} bytes, generated Customer.io-dense TypeScript",
         text.len()
     );
+    // `CIO_BENCH_PROFILE=model`: only the document model's edits, for a profiler
+    // (`valgrind --tool=callgrind --toggle-collect='*model_only*'`).
+    if std::env::var("CIO_BENCH_PROFILE").as_deref() == Ok("model") {
+        report("document model only", model_only(&text));
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -9,13 +9,18 @@
 //! statements for imports and exports, then a text search for each constructor name whose hits
 //! are looked up in the tree. It never walks the whole tree.
 
+use crate::analysis::syntax::FieldExt;
 use std::collections::HashMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
-use super::scopes::{self, NearestDeclaration};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::scopes::{self, Declaration, DeclarationKind};
 use super::syntax::{self, text, unwrap_expression};
 use super::workspace::AwaitingHelper;
 
@@ -230,6 +235,8 @@ impl ExportLookup for NoWorkspace {
 /// The client facts of one file.
 #[derive(Debug, Default, Clone)]
 pub struct Bindings {
+    /// Tells these bindings apart from any others in the resolution memo (0: never memoised).
+    id: u64,
     /// Binding name (`cio`) → client.
     clients: HashMap<String, ClientBinding>,
     /// `this.x` → the clients stored there, each with the class that stores it.
@@ -328,7 +335,10 @@ impl Bindings {
         extra_clients: &HashMap<String, Sdk>,
         extra_packages: &HashMap<String, &'static str>,
     ) -> Bindings {
+        let _indexed = syntax::index_tree(tree);
+        static IDS: AtomicU64 = AtomicU64::new(1);
         let mut bindings = Bindings {
+            id: IDS.fetch_add(1, Ordering::Relaxed),
             extra_clients: extra_clients.clone(),
             extra_packages: extra_packages.clone(),
             ..Bindings::default()
@@ -353,31 +363,44 @@ impl Bindings {
 
     /// The client a receiver expression denotes (`cio`, `this.cio`, `window._cio`,
     /// `new TrackClient(...)`), or `None` when it is not known to be one.
+    ///
+    /// Several patterns and rules ask about the same receiver, so while the tree is indexed
+    /// ([`syntax::index_tree`], as during an analysis) answers are memoised per node.
     pub fn resolve(&self, receiver: Node, source: &str) -> Option<Sdk> {
         let receiver = unwrap_expression(receiver);
+        let Some(key) = self.memo_key(receiver) else {
+            return self.resolve_uncached(receiver, source);
+        };
+        if let Some(known) = MEMO.with(|memo| memo.borrow_mut().resolved(key, receiver.id())) {
+            return known;
+        }
+        let sdk = self.resolve_uncached(receiver, source);
+        MEMO.with(|memo| memo.borrow_mut().resolved.insert(receiver.id(), sdk));
+        sdk
+    }
+
+    fn resolve_uncached(&self, receiver: Node, source: &str) -> Option<Sdk> {
         match receiver.kind() {
             "identifier" => {
                 let name = text(receiver, source);
-                match scopes::nearest_binding_declaration(receiver, name, source) {
-                    // A parameter is a client only when its type says so.
-                    Some(NearestDeclaration::Parameter { type_annotation }) => {
-                        return type_annotation.and_then(|t| self.annotated_sdk(t, source));
-                    }
-                    Some(NearestDeclaration::Other) => return None,
-                    None => {}
+                // Most receivers (`res`, `logger`) name nothing a client could be; the scope
+                // lookup below is for the few that do.
+                if !self.may_name_client(name) {
+                    return None;
                 }
-                if let Some(binding) = self.clients.get(name) {
-                    let shadowed = is_shadowed_local(receiver, name, binding, source);
-                    return (!shadowed).then_some(binding.sdk);
+                let shadows = self.shadows(receiver, name, source);
+                if let Some(shadow) = innermost_shadow(&shadows, receiver.byte_range()) {
+                    return shadow.sdk;
                 }
-                self.extra_clients
+                self.clients
                     .get(name)
-                    .copied()
+                    .map(|binding| binding.sdk)
+                    .or_else(|| self.extra_clients.get(name).copied())
                     .or_else(|| self.global(name))
             }
             "member_expression" => {
-                let object = receiver.child_by_field_name("object")?;
-                let property = text(receiver.child_by_field_name("property")?, source);
+                let object = receiver.field("object")?;
+                let property = text(receiver.field("property")?, source);
                 match object.kind() {
                     "this" => {
                         let name = format!("this.{property}");
@@ -403,9 +426,78 @@ impl Bindings {
         }
     }
 
+    /// The memo key for resolutions in `node`'s tree with these bindings, when the tree is
+    /// indexed (node ids are then stable and unique).
+    fn memo_key(&self, node: Node) -> Option<(u64, u64)> {
+        let generation = syntax::indexed_generation(node)?;
+        (self.id != 0).then_some((generation, self.id))
+    }
+
+    /// What `name` means in the scopes below module level that declare it again (parameters,
+    /// loop variables, locals) within the top-level statement of `use_site`, memoised per
+    /// statement and name while the tree is indexed.
+    fn shadows(&self, use_site: Node, name: &str, source: &str) -> Rc<[Shadow]> {
+        let statement = syntax::top_level_ancestor(use_site);
+        let key = self.memo_key(use_site);
+        if let Some(key) = key {
+            let known = MEMO.with(|memo| memo.borrow_mut().shadows(key, statement.id(), name));
+            if let Some(shadows) = known {
+                return shadows;
+            }
+        }
+        let shadows: Rc<[Shadow]> = scopes::local_declarations(statement, name, source)
+            .into_iter()
+            .filter_map(|declaration| self.shadow(declaration, name, source))
+            .collect();
+        if key.is_some() {
+            MEMO.with(|memo| {
+                let mut memo = memo.borrow_mut();
+                let entry = (statement.id(), name.to_string());
+                memo.shadows.insert(entry, shadows.clone())
+            });
+        }
+        shadows
+    }
+
+    /// What a declaration of `name` below module level makes of it in its scope: a parameter
+    /// is a client only when its type says so; a local is not one unless it holds this file's
+    /// client construction (`const cio = new TrackClient()` inside a factory).
+    fn shadow(&self, declaration: Declaration, name: &str, source: &str) -> Option<Shadow> {
+        let sdk = match declaration.kind {
+            DeclarationKind::Parameter { type_annotation } => {
+                type_annotation.and_then(|t| self.annotated_sdk(t, source))
+            }
+            DeclarationKind::Other => None,
+            DeclarationKind::Local { declarator } => {
+                let construction = self.clients.get(name).and_then(|b| b.construction.clone());
+                let value = declarator.field("value");
+                let holds_the_client = construction.zip(value).is_some_and(|(made, value)| {
+                    value.start_byte() <= made.start && made.end <= value.end_byte()
+                });
+                if holds_the_client {
+                    return None;
+                }
+                None
+            }
+        };
+        Some(Shadow {
+            scope: declaration.scope,
+            sdk,
+        })
+    }
+
+    /// Whether an identifier spelled `name` can denote a client somewhere in this file: a
+    /// client binding, a parameter typed as a client, a configured name or a global.
+    fn may_name_client(&self, name: &str) -> bool {
+        self.clients.contains_key(name)
+            || self.typed_parameters.iter().any(|p| p == name)
+            || self.extra_clients.contains_key(name)
+            || global_sdk(name).is_some()
+    }
+
     /// The SDK that a `new` expression constructs, if it is a Customer.io constructor.
     pub fn constructed_sdk(&self, new_expression: Node, source: &str) -> Option<Sdk> {
-        let constructor = unwrap_expression(new_expression.child_by_field_name("constructor")?);
+        let constructor = unwrap_expression(new_expression.field("constructor")?);
         match constructor.kind() {
             "identifier" => match self.constructors.get(text(constructor, source))? {
                 Constructs::Class(sdk) => Some(*sdk),
@@ -413,8 +505,8 @@ impl Bindings {
                 Constructs::Factory(_) | Constructs::Loader(_) => None,
             },
             "member_expression" => {
-                let object = constructor.child_by_field_name("object")?;
-                let property = constructor.child_by_field_name("property")?;
+                let object = constructor.field("object")?;
+                let property = constructor.field("property")?;
                 self.namespace_class(object, property, source)
             }
             _ => None,
@@ -435,15 +527,15 @@ impl Bindings {
 
     /// The SDK that a factory call (`AnalyticsBrowser.load(...)`, a local `makeClient()`) makes.
     pub fn factory_sdk(&self, call: Node, source: &str) -> Option<Sdk> {
-        let function = unwrap_expression(call.child_by_field_name("function")?);
+        let function = unwrap_expression(call.field("function")?);
         match function.kind() {
             "identifier" => match self.constructors.get(text(function, source))? {
                 Constructs::Factory(sdk) => Some(*sdk),
                 _ => None,
             },
             "member_expression" => {
-                let object = function.child_by_field_name("object")?;
-                let property = text(function.child_by_field_name("property")?, source);
+                let object = function.field("object")?;
+                let property = text(function.field("property")?, source);
                 match self.constructors.get(text(object, source))? {
                     Constructs::Loader(sdk) if property == "load" => Some(*sdk),
                     _ => None,
@@ -565,7 +657,7 @@ impl Bindings {
             return;
         }
         let Some(specifier) = statement
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| syntax::string_literal_value(s, source))
         else {
             return;
@@ -601,12 +693,12 @@ impl Bindings {
                         if spec.kind() != "import_specifier" {
                             continue;
                         }
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
                         let imported = text(name, source).trim_matches(['"', '\'']);
                         let local = spec
-                            .child_by_field_name("alias")
+                            .field("alias")
                             .map_or(imported, |alias| text(alias, source));
                         let export = export_name(imported);
                         self.import_binding(package, specifier, local, export, workspace);
@@ -623,7 +715,7 @@ impl Bindings {
         let (Some(local), Some(specifier)) = (
             named_child_of_kind(clause, "identifier"),
             clause
-                .child_by_field_name("source")
+                .field("source")
                 .and_then(|s| syntax::string_literal_value(s, source)),
         ) else {
             return;
@@ -687,7 +779,7 @@ impl Bindings {
             if declarator.kind() != "variable_declarator" {
                 continue;
             }
-            let Some(name) = declarator.child_by_field_name("name") else {
+            let Some(name) = declarator.field("name") else {
                 continue;
             };
             if name.kind() == "identifier" {
@@ -699,7 +791,7 @@ impl Bindings {
                     list.push((ExportName::Named(local.to_string()), local.to_string()));
                 }
             }
-            let Some(value) = declarator.child_by_field_name("value") else {
+            let Some(value) = declarator.field("value") else {
                 continue;
             };
             self.require_binding(name, unwrap_expression(value), source, workspace);
@@ -718,9 +810,9 @@ impl Bindings {
         // `require("x").TrackClient` as a value.
         let (call, member) = match value.kind() {
             "member_expression" => (
-                value.child_by_field_name("object"),
+                value.field("object"),
                 value
-                    .child_by_field_name("property")
+                    .field("property")
                     .map(|p| text(p, source)),
             ),
             _ => (Some(value), None),
@@ -753,9 +845,9 @@ impl Bindings {
                         }
                         "pair_pattern" => {
                             let key = property
-                                .child_by_field_name("key")
+                                .field("key")
                                 .and_then(|k| syntax::property_key(k, source));
-                            let value = property.child_by_field_name("value");
+                            let value = property.field("value");
                             match (key, value) {
                                 (Some(key), Some(v)) if v.kind() == "identifier" => {
                                     (key, text(v, source))
@@ -785,7 +877,7 @@ impl Bindings {
         workspace: &dyn ExportLookup,
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
-        if let Some(declaration) = statement.child_by_field_name("declaration") {
+        if let Some(declaration) = statement.field("declaration") {
             match declaration.kind() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut names = Vec::new();
@@ -794,7 +886,7 @@ impl Bindings {
                 }
                 // `export async function f`, `export default function f`: the helpers of CIO007.
                 "function_declaration" | "generator_function_declaration" => {
-                    if let Some(name) = declaration.child_by_field_name("name") {
+                    if let Some(name) = declaration.field("name") {
                         let name = text(name, source);
                         let is_default = statement.child(1).is_some_and(|c| c.kind() == "default");
                         let export = if is_default {
@@ -810,14 +902,14 @@ impl Bindings {
             return;
         }
         // export default cio;  (export default new TrackClient() is found by the search)
-        if let Some(value) = statement.child_by_field_name("value") {
+        if let Some(value) = statement.field("value") {
             if value.kind() == "identifier" {
                 pending_exports.push((ExportName::Default, text(value, source).to_string()));
             }
             return;
         }
         if let Some(specifier) = statement
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| syntax::string_literal_value(s, source))
         {
             self.reexport_statement(statement, specifier, source);
@@ -863,8 +955,8 @@ impl Bindings {
             return;
         }
         let (Some(left), Some(right)) = (
-            expression.child_by_field_name("left"),
-            expression.child_by_field_name("right"),
+            expression.field("left"),
+            expression.field("right"),
         ) else {
             return;
         };
@@ -886,9 +978,9 @@ impl Bindings {
                         }
                         "pair" => {
                             let key = member
-                                .child_by_field_name("key")
+                                .field("key")
                                 .and_then(|k| syntax::property_key(k, source));
-                            let value = member.child_by_field_name("value");
+                            let value = member.field("value");
                             if let (Some(key), Some(value)) = (key, value) {
                                 if value.kind() == "identifier" {
                                     pending_exports.push((
@@ -935,7 +1027,7 @@ impl Bindings {
             return;
         };
         // A type annotation (`cio: TrackClient`, `cio: sdk.TrackClient`) declares a client too.
-        match (identifier.kind(), identifier.parent()) {
+        match (identifier.kind(), syntax::parent(identifier)) {
             ("type_identifier", _) => return self.typed_declaration(identifier, source),
             ("identifier", Some(parent)) if parent.kind() == "nested_type_identifier" => {
                 return self.typed_declaration(parent, source);
@@ -946,21 +1038,21 @@ impl Bindings {
         // The constructing expression: `new Name(...)`, `new Name.TrackClient(...)`,
         // `Name.load(...)`, `name(...)`.
         let mut expression = identifier;
-        if let Some(parent) = expression.parent() {
+        if let Some(parent) = syntax::parent(expression) {
             if parent.kind() == "member_expression"
-                && parent.child_by_field_name("object") == Some(expression)
+                && parent.field("object") == Some(expression)
             {
                 expression = parent;
             }
         }
-        let Some(parent) = expression.parent() else {
+        let Some(parent) = syntax::parent(expression) else {
             return;
         };
         let sdk = match parent.kind() {
-            "new_expression" if parent.child_by_field_name("constructor") == Some(expression) => {
+            "new_expression" if parent.field("constructor") == Some(expression) => {
                 self.constructed_sdk(parent, source)
             }
-            "call_expression" if parent.child_by_field_name("function") == Some(expression) => {
+            "call_expression" if parent.field("function") == Some(expression) => {
                 self.factory_sdk(parent, source)
             }
             _ => None,
@@ -976,7 +1068,7 @@ impl Bindings {
     fn bind_construction(&mut self, construction: Node, sdk: Sdk, source: &str) {
         let range = Some(construction.byte_range());
         let mut value = construction;
-        while let Some(parent) = value.parent() {
+        while let Some(parent) = syntax::parent(value) {
             match parent.kind() {
                 "await_expression"
                 | "parenthesized_expression"
@@ -988,26 +1080,26 @@ impl Bindings {
                 _ => break,
             }
         }
-        let Some(parent) = value.parent() else {
+        let Some(parent) = syntax::parent(value) else {
             return;
         };
         match parent.kind() {
             "variable_declarator" => {
-                if let Some(name) = parent.child_by_field_name("name") {
+                if let Some(name) = parent.field("name") {
                     if name.kind() == "identifier" {
                         self.bind(text(name, source), sdk, range);
                     }
                 }
             }
             "assignment_expression" | "augmented_assignment_expression" => {
-                let Some(left) = parent.child_by_field_name("left") else {
+                let Some(left) = parent.field("left") else {
                     return;
                 };
                 match left.kind() {
                     "identifier" => self.bind(text(left, source), sdk, range),
                     "member_expression" => {
-                        let object = left.child_by_field_name("object");
-                        let property = left.child_by_field_name("property");
+                        let object = left.field("object");
+                        let property = left.field("property");
                         if let (Some(object), Some(property)) = (object, property) {
                             if object.kind() == "this" {
                                 let key = format!("this.{}", text(property, source));
@@ -1023,8 +1115,8 @@ impl Bindings {
             }
             "public_field_definition" | "field_definition" => {
                 let name = parent
-                    .child_by_field_name("name")
-                    .or_else(|| parent.child_by_field_name("property"));
+                    .field("name")
+                    .or_else(|| parent.field("property"));
                 if let Some(name) = name {
                     let key = format!("this.{}", text(name, source));
                     self.bind_member(key, sdk, scopes::enclosing_class(parent));
@@ -1091,8 +1183,8 @@ impl Bindings {
                 Constructs::Factory(_) | Constructs::Namespace => None,
             },
             "nested_type_identifier" => {
-                let module = annotation.child_by_field_name("module")?;
-                let name = annotation.child_by_field_name("name")?;
+                let module = annotation.field("module")?;
+                let name = annotation.field("name")?;
                 self.namespace_class(module, name, source)
             }
             _ => None,
@@ -1104,7 +1196,7 @@ impl Bindings {
     /// variable.
     fn typed_declaration(&mut self, type_node: Node, source: &str) {
         let mut annotation = type_node;
-        while let Some(parent) = annotation.parent() {
+        while let Some(parent) = syntax::parent(annotation) {
             match parent.kind() {
                 "union_type" | "parenthesized_type" => annotation = parent,
                 "type_annotation" => {
@@ -1120,13 +1212,13 @@ impl Bindings {
         let Some(sdk) = self.annotated_sdk(annotation, source) else {
             return;
         };
-        let Some(declaration) = annotation.parent() else {
+        let Some(declaration) = syntax::parent(annotation) else {
             return;
         };
         match declaration.kind() {
             "required_parameter" | "optional_parameter" => {
                 let Some(pattern) = declaration
-                    .child_by_field_name("pattern")
+                    .field("pattern")
                     .filter(|p| p.kind() == "identifier")
                 else {
                     return;
@@ -1135,7 +1227,7 @@ impl Bindings {
                 self.typed_parameters.push(name.to_string());
                 let in_constructor = syntax::enclosing_function(declaration).is_some_and(|f| {
                     f.kind() == "method_definition"
-                        && f.child_by_field_name("name")
+                        && f.field("name")
                             .is_some_and(|n| text(n, source) == "constructor")
                 });
                 if in_constructor && scopes::is_parameter_property(declaration) {
@@ -1145,7 +1237,7 @@ impl Bindings {
             }
             // `private cio: TrackClient;` (set by the constructor or by dependency injection)
             "public_field_definition" | "field_definition" => {
-                if let Some(name) = declaration.child_by_field_name("name") {
+                if let Some(name) = declaration.field("name") {
                     let class = scopes::enclosing_class(declaration);
                     self.bind_member(format!("this.{}", text(name, source)), sdk, class);
                 }
@@ -1154,18 +1246,17 @@ impl Bindings {
             // one block, which the file-wide name table cannot express).
             "variable_declarator" => {
                 let Some(name) = declaration
-                    .child_by_field_name("name")
+                    .field("name")
                     .filter(|n| n.kind() == "identifier")
                 else {
                     return;
                 };
-                let module_level = declaration
-                    .parent()
-                    .and_then(|d| d.parent())
+                let module_level = syntax::parent(declaration)
+                    .and_then(syntax::parent)
                     .is_some_and(|p| {
                         p.kind() == "program"
                             || (p.kind() == "export_statement"
-                                && p.parent().is_some_and(|r| r.kind() == "program"))
+                                && syntax::parent(p).is_some_and(|r| r.kind() == "program"))
                     });
                 if module_level {
                     self.bind(text(name, source), sdk, None);
@@ -1188,9 +1279,9 @@ fn export_specifiers<'s>(clause: Node, source: &'s str) -> Vec<(&'s str, ExportN
     let specifiers = clause
         .named_children(&mut cursor)
         .filter_map(|spec| {
-            let name = text(spec.child_by_field_name("name")?, source);
+            let name = text(spec.field("name")?, source);
             let exported = spec
-                .child_by_field_name("alias")
+                .field("alias")
                 .map_or(name, |alias| text(alias, source));
             Some((name, export_name(exported)))
         })
@@ -1227,7 +1318,7 @@ pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
     if call.kind() != "call_expression" {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     if text(function, source) != "require" {
         return None;
     }
@@ -1237,13 +1328,13 @@ pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
 
 /// The name a function is known by: its declaration name, or the variable it is assigned to.
 pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.field("name") {
         return Some(text(name, source));
     }
-    let parent = function.parent()?;
+    let parent = syntax::parent(function)?;
     match parent.kind() {
         "variable_declarator" => parent
-            .child_by_field_name("name")
+            .field("name")
             .filter(|n| n.kind() == "identifier")
             .map(|n| text(n, source)),
         _ => None,
@@ -1264,50 +1355,56 @@ fn global_sdk(name: &str) -> Option<Sdk> {
     }
 }
 
-/// Whether `name` at `use_site` refers to a variable declared in an enclosing function, in a
-/// block around the use, that is not the client itself (`const cio = { track() {} }` inside a
-/// handler of a file whose module-level `cio` is a client).
-fn is_shadowed_local(use_site: Node, name: &str, binding: &ClientBinding, source: &str) -> bool {
-    syntax::ancestors(use_site)
-        .filter(|n| syntax::is_function(*n))
-        .filter_map(|function| function.child_by_field_name("body"))
-        .any(|body| {
-            let start = body.start_byte();
-            let Some(body_text) = source.get(body.byte_range()) else {
-                return false;
-            };
-            word_occurrences(body_text, name).any(|offset| {
-                let at = start + offset;
-                body.descendant_for_byte_range(at, at + name.len())
-                    .is_some_and(|declared| {
-                        declares_other_value(declared, use_site, binding, source)
-                    })
-            })
-        })
+/// A scope below module level where a name is declared again, and what it holds there
+/// (`None`: not a client).
+#[derive(Debug, Clone)]
+struct Shadow {
+    scope: Range<usize>,
+    sdk: Option<Sdk>,
 }
 
-/// Whether identifier `declared` is the name of a variable declarator whose scope holds
-/// `use_site` and whose value is not the client's construction.
-fn declares_other_value(declared: Node, use_site: Node, binding: &ClientBinding, _: &str) -> bool {
-    // `const cio = …`, also destructured: `const { cio } = deps`.
-    let Some(declarator) = scopes::declarator_of(declared) else {
-        return false;
-    };
-    let scope =
-        syntax::ancestors(declarator).find(|n| matches!(n.kind(), "statement_block" | "program"));
-    let in_scope = scope.is_some_and(|scope| {
-        scope.start_byte() <= use_site.start_byte() && use_site.end_byte() <= scope.end_byte()
-    });
-    let is_the_client = match (
-        &binding.construction,
-        declarator.child_by_field_name("value"),
-    ) {
-        (Some(construction), Some(value)) => {
-            value.start_byte() <= construction.start && construction.end <= value.end_byte()
+/// The innermost of `shadows` whose scope holds `use_site`.
+fn innermost_shadow(shadows: &[Shadow], use_site: Range<usize>) -> Option<&Shadow> {
+    shadows
+        .iter()
+        .filter(|s| s.scope.start <= use_site.start && use_site.end <= s.scope.end)
+        .min_by_key(|s| s.scope.len())
+}
+
+/// Resolutions of the tree being analysed on this thread, for one set of bindings: rules ask
+/// about the same receivers many times. Keyed by the tree's indexing ([`syntax::index_tree`])
+/// and the bindings' id, and emptied whenever either changes, so it never answers for a node
+/// of another tree.
+#[derive(Default)]
+struct ResolutionMemo {
+    key: (u64, u64),
+    resolved: HashMap<usize, Option<Sdk>>,
+    /// By top-level statement (node id) and name.
+    shadows: HashMap<(usize, String), Rc<[Shadow]>>,
+}
+
+impl ResolutionMemo {
+    fn switch_to(&mut self, key: (u64, u64)) {
+        if self.key != key {
+            self.key = key;
+            self.resolved.clear();
+            self.shadows.clear();
         }
-        _ => false,
-    };
-    in_scope && !is_the_client
+    }
+
+    fn resolved(&mut self, key: (u64, u64), node: usize) -> Option<Option<Sdk>> {
+        self.switch_to(key);
+        self.resolved.get(&node).copied()
+    }
+
+    fn shadows(&mut self, key: (u64, u64), statement: usize, name: &str) -> Option<Rc<[Shadow]>> {
+        self.switch_to(key);
+        self.shadows.get(&(statement, name.to_string())).cloned()
+    }
+}
+
+thread_local! {
+    static MEMO: RefCell<ResolutionMemo> = RefCell::new(ResolutionMemo::default());
 }
 
 /// Byte offsets where `word` occurs as a whole identifier.

@@ -17,6 +17,7 @@ pub mod syntax;
 pub mod user_rules;
 pub mod workspace;
 
+use crate::analysis::syntax::FieldExt;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -238,6 +239,7 @@ pub fn analyze_in_ranges(
 /// from a handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
 /// without them leaves their findings elsewhere unchanged.
 pub fn linked_by_name(tree: &Tree, source: &str, within: &[Range<usize>]) -> bool {
+    let _indexed = syntax::index_tree(tree);
     let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -264,7 +266,7 @@ pub fn linked_by_name(tree: &Tree, source: &str, within: &[Range<usize>]) -> boo
 /// `const f = () => …`).
 fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Option<&'s str> {
     let declaration = match statement.kind() {
-        "export_statement" => statement.child_by_field_name("declaration")?,
+        "export_statement" => statement.field("declaration")?,
         _ => statement,
     };
     let function = if syntax::is_function(declaration) {
@@ -272,7 +274,7 @@ fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Optio
     } else if declaration.kind() == "lexical_declaration" {
         let declarator = declaration.named_child(0)?;
         declarator
-            .child_by_field_name("value")
+            .field("value")
             .filter(|v| syntax::is_function(*v))?
     } else {
         return None;
@@ -351,6 +353,7 @@ fn analyze_rule_ranges(
 ) -> FileAnalysis {
     // The query runs over the wider ranges; matches of function-scoped rules outside theirs
     // are skipped.
+    let _indexed = syntax::index_tree(file.tree);
     let ranges = rule_ranges.map(|r| r.file_scoped);
     let function_scoped = rule_ranges.map(|r| r.function_scoped);
     let mut analysis = FileAnalysis {
@@ -509,6 +512,7 @@ fn client_ranges_in(
     bindings: &Bindings,
     within: Option<&[Range<usize>]>,
 ) -> Vec<Range<usize>> {
+    let _indexed = syntax::index_tree(tree);
     let inside = |offset: usize| {
         within.is_none_or(|ranges| ranges.iter().any(|r| r.start <= offset && offset < r.end))
     };

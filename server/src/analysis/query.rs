@@ -10,6 +10,7 @@
 //!   optional families).
 //! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).
 
+use crate::analysis::syntax::FieldExt;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -417,8 +418,8 @@ fn predicate_holds(
         CioPredicate::Client { .. } => bindings.resolve(node, source),
         CioPredicate::New { .. } => bindings.constructed_sdk(unwrap_expression(node), source),
         CioPredicate::Call { .. } => unwrap_expression(node)
-            .child_by_field_name("function")
-            .and_then(|f| unwrap_expression(f).child_by_field_name("object"))
+            .field("function")
+            .and_then(|f| unwrap_expression(f).field("object"))
             .and_then(|receiver| bindings.resolve(receiver, source)),
     };
     sdk.is_some_and(|sdk| in_families(sdk, families))

@@ -6,153 +6,141 @@
 //! destructured one), or, for `this.x`, another class. Getting this wrong is a false positive,
 //! so these helpers err on the side of "something else".
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::syntax::{self, text};
 
-/// The declaration nearest to a use of a name, found by walking outwards from the use.
+/// A declaration of a name that hides the file's module-level meaning of that name within
+/// `scope` (the bytes where the declaration is visible).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declaration<'t> {
+    pub scope: std::ops::Range<usize>,
+    pub kind: DeclarationKind<'t>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NearestDeclaration<'t> {
+pub enum DeclarationKind<'t> {
     /// A function parameter; its type annotation, if any, decides what it holds.
     Parameter { type_annotation: Option<Node<'t>> },
     /// A loop variable, a `catch` parameter: never a client we know of.
     Other,
+    /// A variable declared in a block (`const cio = …` inside a handler), with its declarator.
+    Local { declarator: Node<'t> },
 }
 
-/// The parameter, loop variable or catch parameter that declares `name` nearest to `use_site`,
-/// or `None` when the name is not declared by any of these around it (block-level locals are
-/// [`is_shadowed_local`]'s business).
-pub fn nearest_binding_declaration<'t>(
-    use_site: Node<'t>,
+/// Every declaration of `name` below module level inside `statement` (a top-level statement):
+/// parameters, loop variables, `catch` parameters and block-scoped variables (also
+/// destructured ones). Found from the text: each whole-word occurrence of `name` is looked up
+/// in the tree and kept when it is a binding pattern. One pass per name and statement, instead
+/// of a walk around every use; no such declaration is visible outside its top-level statement.
+pub fn local_declarations<'t>(
+    statement: Node<'t>,
     name: &str,
     source: &str,
-) -> Option<NearestDeclaration<'t>> {
-    for scope in syntax::ancestors(use_site) {
-        if syntax::is_function(scope) {
-            let parameters = scope
-                .child_by_field_name("parameters")
-                .or_else(|| scope.child_by_field_name("parameter"));
-            if let Some(parameter) = parameters.and_then(|p| declaring_parameter(p, name, source)) {
-                return Some(NearestDeclaration::Parameter {
-                    type_annotation: parameter_type(parameter, name, source),
-                });
-            }
-            continue;
-        }
-        let declares = match scope.kind() {
-            // `for (const cio of list)`, `for (cio in map)`
-            "for_in_statement" => scope
-                .child_by_field_name("left")
-                .is_some_and(|left| pattern_declares(left, name, source)),
-            // `for (let cio = first; …)`
-            "for_statement" => scope
-                .child_by_field_name("initializer")
-                .is_some_and(|init| declaration_declares(init, name, source)),
-            // `catch (cio) { … }`
-            "catch_clause" => scope
-                .child_by_field_name("parameter")
-                .is_some_and(|param| pattern_declares(param, name, source)),
-            _ => false,
-        };
-        if declares {
-            return Some(NearestDeclaration::Other);
-        }
-    }
-    None
+) -> Vec<Declaration<'t>> {
+    let start = statement.start_byte();
+    let text = source.get(statement.byte_range()).unwrap_or("");
+    super::clients::word_occurrences(text, name)
+        .map(|offset| start + offset)
+        .filter_map(|offset| statement.descendant_for_byte_range(offset, offset + name.len()))
+        .filter(|node| {
+            matches!(
+                node.kind(),
+                "identifier" | "shorthand_property_identifier_pattern"
+            )
+        })
+        .filter_map(|declared| declaration_of(declared, source))
+        .collect()
 }
 
-/// The parameter node (of `parameters`) that declares `name`.
-fn declaring_parameter<'t>(parameters: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
-    if parameters.kind() == "identifier" {
-        return (text(parameters, source) == name).then_some(parameters);
+/// The declaration that identifier `declared` is the name of, if it is a binding below module
+/// level.
+fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t>> {
+    let mut ancestors = syntax::ancestors(declared);
+    // Climb the binding pattern around the name (`{ a: [cio = x] }`) to the node it binds in.
+    let mut part = declared;
+    let mut holder = ancestors.next()?;
+    loop {
+        let climb = match holder.kind() {
+            "object_pattern" | "array_pattern" | "rest_pattern" => true,
+            "pair_pattern" => holder.field("value") == Some(part),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                holder.field("left") == Some(part)
+            }
+            "required_parameter" | "optional_parameter" => {
+                holder.field("pattern") == Some(part)
+            }
+            _ => false,
+        };
+        if !climb {
+            break;
+        }
+        part = holder;
+        holder = ancestors.next()?;
     }
-    let mut cursor = parameters.walk();
-    let found = parameters.named_children(&mut cursor).find(|parameter| {
-        let pattern = parameter
-            .child_by_field_name("pattern")
-            .unwrap_or(*parameter);
-        pattern_declares(pattern, name, source)
-    });
-    found
+    let kind = match holder.kind() {
+        "formal_parameters" => {
+            let function = ancestors.next()?;
+            let type_annotation = (part.kind() != "identifier")
+                .then(|| parameter_type(part, text(declared, source), source))
+                .flatten();
+            return Some(Declaration {
+                scope: function.byte_range(),
+                kind: DeclarationKind::Parameter { type_annotation },
+            });
+        }
+        "arrow_function" if holder.field("parameter") == Some(part) => {
+            DeclarationKind::Parameter {
+                type_annotation: None,
+            }
+        }
+        "for_in_statement" if holder.field("left") == Some(part) => {
+            DeclarationKind::Other
+        }
+        "catch_clause" if holder.field("parameter") == Some(part) => {
+            DeclarationKind::Other
+        }
+        "variable_declarator" if holder.field("name") == Some(part) => {
+            let declarator = holder;
+            ancestors.next()?; // the `lexical_declaration` or `variable_declaration`
+            let around = ancestors.next()?;
+            if around.kind() == "for_statement" {
+                // `for (let cio = first; …)`: visible in the loop.
+                return Some(Declaration {
+                    scope: around.byte_range(),
+                    kind: DeclarationKind::Other,
+                });
+            }
+            // Visible in its block; a module-level variable is what the file-wide tables
+            // describe, not a shadow.
+            let block = std::iter::once(around)
+                .chain(ancestors)
+                .find(|n| matches!(n.kind(), "statement_block" | "program"))?;
+            if block.kind() == "program" {
+                return None;
+            }
+            return Some(Declaration {
+                scope: block.byte_range(),
+                kind: DeclarationKind::Local { declarator },
+            });
+        }
+        _ => return None,
+    };
+    Some(Declaration {
+        scope: holder.byte_range(),
+        kind,
+    })
 }
 
 /// The type annotation of a parameter that is exactly the identifier `name` (`cio: TrackClient`);
 /// a destructured parameter's type describes the whole object, not the name.
 fn parameter_type<'t>(parameter: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
-    let pattern = parameter.child_by_field_name("pattern")?;
+    let pattern = parameter.field("pattern")?;
     if pattern.kind() != "identifier" || text(pattern, source) != name {
         return None;
     }
-    parameter.child_by_field_name("type")
-}
-
-/// Whether a binding pattern (an identifier, `{ a, b: c }`, `[a, ...rest]`, `a = default`)
-/// introduces `name`.
-pub fn pattern_declares(pattern: Node, name: &str, source: &str) -> bool {
-    match pattern.kind() {
-        "identifier" | "shorthand_property_identifier_pattern" => text(pattern, source) == name,
-        "lexical_declaration" | "variable_declaration" => {
-            declaration_declares(pattern, name, source)
-        }
-        // `a = default` (JS): only the left side is declared.
-        "assignment_pattern" | "object_assignment_pattern" => pattern
-            .child_by_field_name("left")
-            .is_some_and(|left| pattern_declares(left, name, source)),
-        // `{ key: value }`: the value is declared, the key is not.
-        "pair_pattern" => pattern
-            .child_by_field_name("value")
-            .is_some_and(|value| pattern_declares(value, name, source)),
-        "object_pattern" | "array_pattern" | "rest_pattern" => {
-            let mut cursor = pattern.walk();
-            let found = pattern
-                .named_children(&mut cursor)
-                .any(|part| pattern_declares(part, name, source));
-            found
-        }
-        // TypeScript parameters wrap their pattern.
-        "required_parameter" | "optional_parameter" => pattern
-            .child_by_field_name("pattern")
-            .is_some_and(|inner| pattern_declares(inner, name, source)),
-        _ => false,
-    }
-}
-
-fn declaration_declares(declaration: Node, name: &str, source: &str) -> bool {
-    if !matches!(
-        declaration.kind(),
-        "lexical_declaration" | "variable_declaration"
-    ) {
-        return pattern_declares(declaration, name, source);
-    }
-    let mut cursor = declaration.walk();
-    let found = declaration
-        .named_children(&mut cursor)
-        .filter(|d| d.kind() == "variable_declarator")
-        .filter_map(|d| d.child_by_field_name("name"))
-        .any(|pattern| pattern_declares(pattern, name, source));
-    found
-}
-
-/// The variable declarator whose name pattern contains the identifier `declared`
-/// (`const cio = …`, `const { cio } = deps`, `const [cio] = list`).
-pub fn declarator_of(declared: Node) -> Option<Node> {
-    let mut part = declared;
-    loop {
-        let parent = part.parent()?;
-        match parent.kind() {
-            "variable_declarator" => {
-                return (parent.child_by_field_name("name") == Some(part)).then_some(parent);
-            }
-            "object_pattern" | "array_pattern" | "rest_pattern" => part = parent,
-            "pair_pattern" if parent.child_by_field_name("value") == Some(part) => part = parent,
-            "assignment_pattern" | "object_assignment_pattern"
-                if parent.child_by_field_name("left") == Some(part) =>
-            {
-                part = parent
-            }
-            _ => return None,
-        }
-    }
+    parameter.field("type")
 }
 
 /// Node kinds of a class (declaration or expression).
@@ -170,7 +158,7 @@ pub fn enclosing_class(node: Node) -> Option<Node> {
 
 /// A class's name, when it has one.
 pub fn class_name<'s>(class: Node, source: &'s str) -> Option<&'s str> {
-    class.child_by_field_name("name").map(|n| text(n, source))
+    class.field("name").map(|n| text(n, source))
 }
 
 /// The name of the class `class` extends, when it is a plain identifier.
@@ -183,7 +171,7 @@ fn superclass_name<'s>(class: Node, source: &'s str) -> Option<&'s str> {
     let first = heritage.named_children(&mut cursor).next()?;
     // TypeScript wraps it: `(class_heritage (extends_clause value: …))`.
     let value = if first.kind() == "extends_clause" {
-        first.child_by_field_name("value")?
+        first.field("value")?
     } else {
         first
     };
@@ -213,7 +201,7 @@ fn top_level_class<'t>(root: Node<'t>, name: &str, source: &str) -> Option<Node<
     let mut cursor = root.walk();
     let found = root.named_children(&mut cursor).find_map(|statement| {
         let class = if statement.kind() == "export_statement" {
-            statement.child_by_field_name("declaration")?
+            statement.field("declaration")?
         } else {
             statement
         };

@@ -3,6 +3,7 @@
 //! Rules ask "what is the person id of this call?" or "where is its event name?" here instead of
 //! knowing each SDK's argument conventions themselves (catalog table "SDK shapes to recognise").
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::clients::{Bindings, Sdk};
@@ -42,12 +43,12 @@ impl<'t> CioCall<'t> {
         if call.kind() != "call_expression" {
             return None;
         }
-        let function = unwrap_expression(call.child_by_field_name("function")?);
+        let function = unwrap_expression(call.field("function")?);
         if function.kind() != "member_expression" {
             return None;
         }
-        let receiver = function.child_by_field_name("object")?;
-        let property = function.child_by_field_name("property")?;
+        let receiver = function.field("object")?;
+        let property = function.field("property")?;
         let sdk = bindings.resolve(receiver, source)?;
         let method_name = text(property, source).to_string();
         Some(CioCall {

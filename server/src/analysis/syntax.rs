@@ -2,6 +2,34 @@
 
 use tree_sitter::Node;
 
+/// Field access at the cost of an id: [`Node::child_by_field_name`] looks the name up among
+/// the grammar's field names, a linear run of string comparisons, on every call, which made
+/// field lookups a sixth of a keystroke's re-analysis. Ids are looked up once per grammar and
+/// name, then cached on this thread.
+pub trait FieldExt<'t> {
+    /// The child in field `name`: [`Node::child_by_field_name`], cached.
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> FieldExt<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        let language = self.language().clone().into_raw() as usize;
+        let key = (language, name.as_ptr() as usize, name.len());
+        let id = FIELD_IDS.with(|ids| {
+            *ids.borrow_mut()
+                .entry(key)
+                .or_insert_with(|| self.language().field_id_for_name(name))
+        })?;
+        self.child_by_field_id(id.get())
+    }
+}
+
+thread_local! {
+    /// `(grammar, name pointer, name length)` → field id (names are `'static` literals).
+    static FIELD_IDS: std::cell::RefCell<std::collections::HashMap<(usize, usize, usize), Option<std::num::NonZeroU16>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The source text of a node.
 pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
@@ -12,28 +40,199 @@ pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
 /// In tree-sitter 0.25 `Node::parent` walks down from the root on every call, so climbing
 /// with it costs one descent per ancestor. This walks down once with `child_with_descendant`
 /// (the step `parent` itself repeats), recording the same ancestors, and hands them back
-/// nearest first.
+/// nearest first. While the tree is indexed ([`index_tree`]) the walk starts at the top-level
+/// statement holding `node`, found by binary search, instead of scanning the root's children.
 pub fn ancestors(node: Node) -> impl Iterator<Item = Node> {
     let mut chain = Vec::with_capacity(16);
-    let mut current = tree_root(node);
-    while current.id() != node.id() {
-        chain.push(current);
-        match current.child_with_descendant(node) {
-            Some(child) => current = child,
-            None => break,
+    let root = tree_root(node);
+    if root.id() != node.id() {
+        chain.push(root);
+        let start = top_level_statement(node).unwrap_or(root);
+        if start.id() != root.id() {
+            descend(start, node, |ancestor| chain.push(ancestor));
+        } else {
+            descend_below(root, node, |ancestor| chain.push(ancestor));
         }
     }
     chain.into_iter().rev()
 }
 
+/// The parent of `node`: [`Node::parent`], but fast while the tree is indexed.
+pub fn parent(node: Node) -> Option<Node> {
+    let root = tree_root(node);
+    if root.id() == node.id() {
+        return None;
+    }
+    let Some(start) = top_level_statement(node) else {
+        let mut parent = root;
+        descend_below(root, node, |ancestor| parent = ancestor);
+        return Some(parent);
+    };
+    let mut parent = root;
+    descend(start, node, |ancestor| parent = ancestor);
+    Some(parent)
+}
+
+/// The child of the root that holds `node`, or `node` itself when it is the root or a child
+/// of it.
+pub fn top_level_ancestor(node: Node) -> Node {
+    if let Some(statement) = top_level_statement(node) {
+        return statement;
+    }
+    let ancestors: Vec<Node> = ancestors(node).collect();
+    match ancestors.len() {
+        0 | 1 => node,
+        n => ancestors[n - 2],
+    }
+}
+
+/// The smallest node of `root`'s tree that spans `start..end`: [`Node::descendant_for_byte_range`]
+/// on the root, but starting at the indexed top-level statement that holds the range.
+pub fn descendant_for_byte_range(root: Node, start: usize, end: usize) -> Option<Node> {
+    let statement = TOP_LEVEL.with(|slot| {
+        let slot = slot.borrow();
+        let index = slot.as_ref().filter(|index| index.tree == root.into_raw().tree)?;
+        let after = index.statements.partition_point(|s| s.0 <= start);
+        let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
+        // An empty range on a statement's edge may belong to its neighbour; leave those to
+        // tree-sitter.
+        (first <= start && end <= last && start < end).then_some(raw)
+    });
+    match statement {
+        // SAFETY: as in `top_level_statement`: `raw` is a node of `root`'s (borrowed) tree.
+        Some(raw) => unsafe { Node::from_raw(raw) }.descendant_for_byte_range(start, end),
+        None => root.descendant_for_byte_range(start, end),
+    }
+}
+
+/// Visits `from` and each node below it on the way down to `node`, excluding `node`.
+fn descend<'t>(from: Node<'t>, node: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+    let mut current = from;
+    while current.id() != node.id() {
+        visit(current);
+        match current.child_with_descendant(node) {
+            Some(child) => current = child,
+            None => break,
+        }
+    }
+}
+
+/// Like [`descend`] from `root`, without visiting `root` itself.
+fn descend_below<'t>(root: Node<'t>, node: Node<'t>, visit: impl FnMut(Node<'t>)) {
+    if let Some(child) = root.child_with_descendant(node) {
+        descend(child, node, visit);
+    }
+}
+
 /// The root node of the tree that `node` belongs to (the Rust API has no accessor for it).
-fn tree_root(node: Node) -> Node {
+pub fn tree_root(node: Node) -> Node {
     // SAFETY: `into_raw` is safe and yields the node's `TSNode`, whose `tree` pointer is the
     // (non-null) tree the node borrows, valid for the node's lifetime. `ts_tree_root_node` only
     // reads that tree and returns a node into its memory; it is the very call `ts_node_parent`
     // (behind the safe `Node::parent`) starts with. The elided lifetimes give the root the
     // input node's lifetime, so it cannot outlive the tree.
     unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(node.into_raw().tree)) }
+}
+
+/// The top-level statements of the tree indexed on this thread, by position.
+///
+/// tree-sitter nodes hold no parent pointers and no child positions: finding which of the
+/// root's children holds a node means summing the sizes of every earlier child. On a file of
+/// thousands of top-level statements that made each ancestor lookup cost thousands of steps,
+/// and the analysis makes one per query match and more per rule. A sorted table of the root's
+/// children turns that first step into a binary search.
+struct TopLevelIndex {
+    tree: *const tree_sitter::ffi::TSTree,
+    /// Distinguishes one indexing from the next (memos keyed by node id use it).
+    generation: u64,
+    /// `(start byte, end byte, node)` of each child of the root, in order.
+    statements: Vec<(usize, usize, tree_sitter::ffi::TSNode)>,
+}
+
+thread_local! {
+    static TOP_LEVEL: std::cell::RefCell<Option<TopLevelIndex>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps a tree indexed on this thread (see [`index_tree`]) until dropped, then restores the
+/// index that was there before. Not `Send`: it must be dropped on the thread that made it.
+#[must_use = "the index lasts as long as the guard"]
+pub struct TreeIndexGuard<'t> {
+    /// The index to restore; `None` when the tree was already indexed (nothing to undo).
+    previous: Option<Option<TopLevelIndex>>,
+    _tree: std::marker::PhantomData<(&'t tree_sitter::Tree, *const ())>,
+}
+
+impl Drop for TreeIndexGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            TOP_LEVEL.with(|index| *index.borrow_mut() = previous);
+        }
+    }
+}
+
+/// Indexes `tree`'s top-level statements on this thread for as long as the guard lives, which
+/// makes [`ancestors`] and [`parent`] logarithmic instead of linear in the number of top-level
+/// statements. Purely an optimisation: nodes of any other tree take the ordinary path.
+pub fn index_tree(tree: &tree_sitter::Tree) -> TreeIndexGuard<'_> {
+    static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let root = tree.root_node();
+    let raw_tree = root.into_raw().tree;
+    if indexed_generation(root).is_some() {
+        return TreeIndexGuard {
+            previous: None,
+            _tree: std::marker::PhantomData,
+        };
+    }
+    let mut cursor = root.walk();
+    let statements = root
+        .children(&mut cursor)
+        .map(|child| (child.start_byte(), child.end_byte(), child.into_raw()))
+        .collect();
+    let index = TopLevelIndex {
+        tree: raw_tree,
+        generation: GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        statements,
+    };
+    let previous = TOP_LEVEL.with(|slot| slot.borrow_mut().replace(index));
+    TreeIndexGuard {
+        previous: Some(previous),
+        _tree: std::marker::PhantomData,
+    }
+}
+
+/// A number that identifies the current indexing of `node`'s tree on this thread, or `None`
+/// when the tree is not indexed. Node ids are unique within one tree while it lives, so
+/// `(generation, node id)` keys a memo that can never see a node of another tree.
+pub fn indexed_generation(node: Node) -> Option<u64> {
+    let tree = node.into_raw().tree;
+    TOP_LEVEL.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .filter(|index| index.tree == tree)
+            .map(|index| index.generation)
+    })
+}
+
+/// The child of the root that holds `node` (or is `node`), when the tree is indexed and the
+/// answer is unambiguous; `None` sends the caller down the ordinary path from the root.
+fn top_level_statement(node: Node) -> Option<Node> {
+    let tree = node.into_raw().tree;
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let raw = TOP_LEVEL.with(|slot| {
+        let slot = slot.borrow();
+        let index = slot.as_ref().filter(|index| index.tree == tree)?;
+        let after = index.statements.partition_point(|s| s.0 <= start);
+        let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
+        // Zero-width nodes on a statement's boundary could belong to either neighbour; let
+        // tree-sitter decide those.
+        let inside = first <= start && end <= last && (start < end || (first < start && end < last));
+        (inside || raw.id == node.id() as *const std::ffi::c_void).then_some(raw)
+    })?;
+    // SAFETY: `raw` was taken from this very tree (`index.tree == tree`), which the caller's
+    // `node` borrows, so it is valid for `node`'s lifetime; the index itself lives only while
+    // a `TreeIndexGuard` borrows the tree.
+    Some(unsafe { Node::from_raw(raw) })
 }
 
 /// Node kinds that open a new function body.
@@ -112,7 +311,7 @@ pub fn unwrap_expression(mut node: Node) -> Node {
 
 /// Named arguments of a call or `new` expression (comments excluded).
 pub fn arguments(call: Node) -> Vec<Node> {
-    let Some(args) = call.child_by_field_name("arguments") else {
+    let Some(args) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = args.walk();
@@ -130,8 +329,8 @@ pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<
         .named_children(&mut cursor)
         .find_map(|member| match member.kind() {
             "pair" => {
-                let k = member.child_by_field_name("key")?;
-                (property_key(k, source)? == key).then(|| member.child_by_field_name("value"))?
+                let k = member.field("key")?;
+                (property_key(k, source)? == key).then(|| member.field("value"))?
             }
             "shorthand_property_identifier" if text(member, source) == key => Some(member),
             _ => None,
@@ -146,7 +345,7 @@ pub fn object_member<'t>(object: Node<'t>, key: &str, source: &str) -> Option<No
         .named_children(&mut cursor)
         .find(|member| match member.kind() {
             "pair" => member
-                .child_by_field_name("key")
+                .field("key")
                 .and_then(|k| property_key(k, source))
                 .is_some_and(|k| k == key),
             "shorthand_property_identifier" => text(*member, source) == key,
@@ -199,7 +398,7 @@ pub fn value_parent(node: Node) -> Option<Node> {
 
 /// `node` widened to the outermost parenthesized expression or cast that wraps it.
 pub fn outer_expression(mut node: Node) -> Node {
-    while let Some(parent) = node.parent() {
+    while let Some(parent) = parent(node) {
         if matches!(
             parent.kind(),
             "parenthesized_expression"
@@ -226,30 +425,28 @@ pub fn is_loop(node: Node) -> bool {
 
 /// The call that `function` is passed to as an argument (`items.map(function)`), if any.
 pub fn call_receiving_callback(function: Node) -> Option<Node> {
-    let arguments = outer_expression(function).parent()?;
+    let arguments = parent(outer_expression(function))?;
     if arguments.kind() != "arguments" {
         return None;
     }
-    arguments
-        .parent()
-        .filter(|call| matches!(call.kind(), "call_expression" | "new_expression"))
+    parent(arguments).filter(|call| matches!(call.kind(), "call_expression" | "new_expression"))
 }
 
 /// The method name of a call through a member expression (`x.forEach(...)` → `forEach`).
 pub fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    let function = unwrap_expression(call.child_by_field_name("function")?);
+    let function = unwrap_expression(call.field("function")?);
     if function.kind() != "member_expression" {
         return None;
     }
-    Some(text(function.child_by_field_name("property")?, source))
+    Some(text(function.field("property")?, source))
 }
 
 /// The names of a function's parameters in order (`None` for destructured ones).
 pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s str>> {
-    if let Some(single) = function.child_by_field_name("parameter") {
+    if let Some(single) = function.field("parameter") {
         return vec![Some(text(single, source))];
     }
-    let Some(parameters) = function.child_by_field_name("parameters") else {
+    let Some(parameters) = function.field("parameters") else {
         return Vec::new();
     };
     let mut cursor = parameters.walk();
@@ -257,7 +454,7 @@ pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s st
         .named_children(&mut cursor)
         .filter(|p| p.kind() != "comment")
         .map(|param| {
-            let pattern = param.child_by_field_name("pattern").unwrap_or(param);
+            let pattern = param.field("pattern").unwrap_or(param);
             (pattern.kind() == "identifier").then(|| text(pattern, source))
         })
         .collect();
@@ -303,14 +500,14 @@ pub fn names_written(node: Node, source: &str) -> Vec<String> {
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
         let target = match current.kind() {
-            "variable_declarator" => current.child_by_field_name("name"),
+            "variable_declarator" => current.field("name"),
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                current.child_by_field_name("name")
+                current.field("name")
             }
             "assignment_expression" | "augmented_assignment_expression" => {
-                current.child_by_field_name("left")
+                current.field("left")
             }
-            "update_expression" => current.child_by_field_name("argument"),
+            "update_expression" => current.field("argument"),
             _ => None,
         };
         if let Some(target) = target {
@@ -331,7 +528,7 @@ pub fn names_written(node: Node, source: &str) -> Vec<String> {
 fn written_roots(target: Node, source: &str) -> Vec<String> {
     let mut root = unwrap_expression(target);
     while matches!(root.kind(), "member_expression" | "subscript_expression") {
-        match root.child_by_field_name("object") {
+        match root.field("object") {
             Some(object) => root = unwrap_expression(object),
             None => break,
         }
@@ -347,10 +544,12 @@ mod tests {
     use super::*;
     use crate::analysis::{parse, Lang};
 
-    #[test]
-    fn ancestors_are_the_parent_chain() {
-        let source = "class A { m(x) { for (const y of x) { cio.track(y.id, { at: Date.now() }); } } }\nconst b = () => [1, { c: 2 }];";
-        let tree = parse(Lang::TypeScript, source, None);
+    /// Every node's ancestors and parent, from the fast paths, equal `Node::parent`'s chain.
+    #[allow(clippy::disallowed_methods)] // the reference the fast paths must equal
+    fn assert_parent_chains(source: &str, lang: Lang, indexed: bool) {
+        let tree = parse(lang, source, None);
+        let _index = indexed.then(|| index_tree(&tree));
+        assert_eq!(indexed_generation(tree.root_node()).is_some(), indexed);
         let mut cursor = tree.walk();
         let mut stack = vec![tree.root_node()];
         while let Some(node) = stack.pop() {
@@ -358,8 +557,47 @@ mod tests {
                 .map(|n| n.id())
                 .collect();
             let actual: Vec<usize> = ancestors(node).map(|n| n.id()).collect();
-            assert_eq!(actual, expected, "{}", node.kind());
+            assert_eq!(actual, expected, "{} at {:?}", node.kind(), node.byte_range());
+            assert_eq!(parent(node).map(|n| n.id()), expected.first().copied());
             stack.extend(node.children(&mut cursor));
         }
+    }
+
+    #[test]
+    fn ancestors_are_the_parent_chain() {
+        let sources = [
+            "class A { m(x) { for (const y of x) { cio.track(y.id, { at: Date.now() }); } } }\nconst b = () => [1, { c: 2 }];",
+            // Comments, empty statements and a missing semicolon at top level.
+            "// lead\n;;\nconst a = 1\n/* c */ function f() { return a }\nexport { f };\n",
+            // Broken syntax: ERROR and MISSING nodes at top level.
+            "const a = ;\nfunction (\ncio.track(\n",
+            "",
+        ];
+        for source in sources {
+            for indexed in [false, true] {
+                assert_parent_chains(source, Lang::TypeScript, indexed);
+                assert_parent_chains(source, Lang::JavaScript, indexed);
+            }
+        }
+    }
+
+    #[test]
+    fn an_index_covers_only_its_own_tree_and_ends_with_its_guard() {
+        let first = parse(Lang::TypeScript, "const a = 1;", None);
+        let second = parse(Lang::TypeScript, "const a = 1;", None);
+        {
+            let _index = index_tree(&first);
+            assert!(indexed_generation(first.root_node()).is_some());
+            assert!(indexed_generation(second.root_node()).is_none());
+            let generation = indexed_generation(first.root_node());
+            {
+                let _nested = index_tree(&first);
+                assert_eq!(indexed_generation(first.root_node()), generation);
+                let _other = index_tree(&second);
+                assert!(indexed_generation(first.root_node()).is_none());
+            }
+            assert_eq!(indexed_generation(first.root_node()), generation);
+        }
+        assert!(indexed_generation(first.root_node()).is_none());
     }
 }

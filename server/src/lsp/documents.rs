@@ -283,35 +283,15 @@ impl Document {
         if self.pending.is_empty() {
             return;
         }
-        let bindings =
-            Bindings::collect(&self.tree, &self.text, workspace, &settings.extra_clients);
-        let dirty = self.dirty_ranges();
-        let within = dirty
-            .iter()
-            .map(|range| self.function_statement(range.clone()))
-            .collect::<Option<Vec<_>>>();
-        let (Some(within), true) = (within, bindings.same_resolution(old_bindings)) else {
+        let Some(RangesAnalysis {
+            bindings,
+            within,
+            linked,
+            fresh,
+        }) = self.analyze_edited_functions(old_bindings, settings, workspace)
+        else {
             return self.analyze_whole(settings, workspace);
         };
-        let within = analysis::merge_ranges(within);
-        // Rules that follow calls between functions re-check the whole file when the edited
-        // functions call, or are called by, other functions of the file.
-        let linked = analysis::linked_by_name(&self.tree, &self.text, &within)
-            || self.analysed.as_ref().is_none_or(|(tree, text)| {
-                let before: Vec<Range<usize>> = within
-                    .iter()
-                    .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
-                    .collect();
-                analysis::linked_by_name(tree, text, &before)
-            });
-        let fresh = analysis::analyze_in_ranges(
-            &self.source(),
-            settings,
-            workspace,
-            &bindings,
-            &within,
-            linked,
-        );
         let edits = std::mem::take(&mut self.pending);
         let touched = |range: &Range<usize>| within.iter().any(|w| overlaps(range, w));
         let mut local = std::mem::take(&mut self.local);
@@ -357,6 +337,53 @@ impl Document {
         self.last_scope = AnalysisScope::Ranges(within.len());
     }
 
+    /// The analysis of the top-level statements holding the edited functions, or `None` when
+    /// the edits call for a whole-file analysis (see [`Document::reanalyze`]).
+    fn analyze_edited_functions(
+        &self,
+        old_bindings: &Bindings,
+        settings: &Settings,
+        workspace: &dyn WorkspaceView,
+    ) -> Option<RangesAnalysis> {
+        // Every step below looks nodes up in this tree: index it once for all of them.
+        let _indexed = syntax::index_tree(&self.tree);
+        let bindings =
+            Bindings::collect(&self.tree, &self.text, workspace, &settings.extra_clients);
+        if !bindings.same_resolution(old_bindings) {
+            return None;
+        }
+        let within = self
+            .dirty_ranges()
+            .into_iter()
+            .map(|range| self.function_statement(range))
+            .collect::<Option<Vec<_>>>()?;
+        let within = analysis::merge_ranges(within);
+        // Rules that follow calls between functions re-check the whole file when the edited
+        // functions call, or are called by, other functions of the file.
+        let linked = analysis::linked_by_name(&self.tree, &self.text, &within)
+            || self.analysed.as_ref().is_none_or(|(tree, text)| {
+                let before: Vec<Range<usize>> = within
+                    .iter()
+                    .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
+                    .collect();
+                analysis::linked_by_name(tree, text, &before)
+            });
+        let fresh = analysis::analyze_in_ranges(
+            &self.source(),
+            settings,
+            workspace,
+            &bindings,
+            &within,
+            linked,
+        );
+        Some(RangesAnalysis {
+            bindings,
+            within,
+            linked,
+            fresh,
+        })
+    }
+
     /// Where the text changed since the last analysis, in current byte offsets: the edited
     /// spans plus the ranges whose syntax changed.
     fn dirty_ranges(&self) -> Vec<Range<usize>> {
@@ -382,7 +409,7 @@ impl Document {
     fn function_statement(&self, range: Range<usize>) -> Option<Range<usize>> {
         let root = self.tree.root_node();
         let end = range.end.max(range.start + 1).min(self.text.len());
-        let node = root.descendant_for_byte_range(range.start.min(end), end)?;
+        let node = syntax::descendant_for_byte_range(root, range.start.min(end), end)?;
         let function = std::iter::once(node)
             .chain(syntax::ancestors(node))
             .filter(|n| syntax::is_function(*n))
@@ -390,10 +417,7 @@ impl Document {
         if range.start < function.start_byte() || range.end > function.end_byte() {
             return None;
         }
-        let top = std::iter::once(function)
-            .chain(syntax::ancestors(function))
-            .find(|n| n.parent() == Some(root))?;
-        Some(top.byte_range())
+        Some(syntax::top_level_ancestor(function).byte_range())
     }
 
     /// Approximate heap bytes: rope, text snapshot, line index, and tree (tree-sitter does not
@@ -406,6 +430,16 @@ impl Document {
         let tree = self.tree.root_node().descendant_count() * BYTES_PER_NODE;
         rope + text + index + tree
     }
+}
+
+/// What [`Document::analyze_edited_functions`] found.
+struct RangesAnalysis {
+    bindings: Bindings,
+    /// The re-analysed top-level statements.
+    within: Vec<Range<usize>>,
+    /// Whether file-scoped rules were re-run over the whole file.
+    linked: bool,
+    fresh: FileAnalysis,
 }
 
 /// The offset before `edits` (applied in order) of current offset `offset`; offsets inside an

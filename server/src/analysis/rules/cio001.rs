@@ -1,5 +1,6 @@
 //! CIO001 wrong-api-key: see `queries/CIO001-wrong-api-key.md`.
 
+use crate::analysis::syntax::FieldExt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -190,6 +191,6 @@ fn identifier_around(source: &str, start: usize, end: usize) -> (&str, usize) {
 }
 
 fn constructor_name<'s>(new: Node, source: &'s str) -> &'s str {
-    new.child_by_field_name("constructor")
+    new.field("constructor")
         .map_or("client", |c| text(c, source))
 }

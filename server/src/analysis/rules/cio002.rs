@@ -1,5 +1,6 @@
 //! CIO002 millisecond-timestamp: see `queries/CIO002-millisecond-timestamp.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::timestamps::{classify, TimeValue};
@@ -15,10 +16,10 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     };
     // `{ placedAt }` is its own pair; `{ placed_at: x }` is a `pair` node.
     let shorthand = key.kind() == "shorthand_property_identifier";
-    let Some(pair) = (if shorthand { Some(key) } else { key.parent() }) else {
+    let Some(pair) = (if shorthand { Some(key) } else { syntax::parent(key) }) else {
         return;
     };
-    let Some(object) = pair.parent().filter(|o| o.kind() == "object") else {
+    let Some(object) = syntax::parent(pair).filter(|o| o.kind() == "object") else {
         return;
     };
     let Some(call) = ctx.enclosing_call(object) else {
@@ -48,8 +49,8 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         ),
         TimeValue::IsoString => {
             let receiver = shape_node
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("object"));
+                .field("function")
+                .and_then(|f| f.field("object"));
             let date = match (receiver, shape_node == value) {
                 (Some(receiver), true) => parenthesize(receiver, text(receiver, ctx.source)),
                 _ => format!("new Date({value_text})"),
@@ -99,13 +100,13 @@ fn const_initializer<'t>(value: Node<'t>, source: &str) -> Option<Node<'t>> {
     }
     let name = text(value, source);
     let scope = syntax::enclosing_function(value)
-        .and_then(|f| f.child_by_field_name("body"))
+        .and_then(|f| f.field("body"))
         .unwrap_or_else(|| root_of(value));
     let mut found = None;
     visit_declarations(
         scope,
         &mut |declarator| {
-            let declaration = declarator.parent()?;
+            let declaration = syntax::parent(declarator)?;
             if declaration.kind() != "lexical_declaration"
                 || !text(declaration, source).starts_with("const")
             {
@@ -114,8 +115,8 @@ fn const_initializer<'t>(value: Node<'t>, source: &str) -> Option<Node<'t>> {
             if declarator.start_byte() > value.start_byte() {
                 return None;
             }
-            let declared = declarator.child_by_field_name("name")?;
-            (text(declared, source) == name).then(|| declarator.child_by_field_name("value"))?
+            let declared = declarator.field("name")?;
+            (text(declared, source) == name).then(|| declarator.field("value"))?
         },
         &mut found,
     );

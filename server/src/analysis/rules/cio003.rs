@@ -62,7 +62,7 @@ fn is_sequence(node: Node) -> bool {
 fn sequence_statement(node: Node) -> Option<Node> {
     let mut current = node;
     loop {
-        let parent = current.parent()?;
+        let parent = syntax::parent(current)?;
         if is_sequence(parent) {
             return Some(current);
         }
@@ -86,7 +86,7 @@ fn identified_before(ctx: &RuleContext, statement: Node, person: &str) -> bool {
         {
             return true;
         }
-        current = statement.parent().and_then(sequence_statement);
+        current = syntax::parent(statement).and_then(sequence_statement);
     }
     false
 }

@@ -1,5 +1,6 @@
 //! CIO004 email-as-id: see `queries/CIO004-email-as-id.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
@@ -31,8 +32,8 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let email_value = without_string_methods(id, ctx.source);
     if email_value.kind() == "member_expression" {
         if let (Some(object), Some(property)) = (
-            email_value.child_by_field_name("object"),
-            email_value.child_by_field_name("property"),
+            email_value.field("object"),
+            email_value.field("property"),
         ) {
             let mut edits = vec![TextEdit::replace(property.byte_range(), "id")];
             let methods = outer_expression(email_value).end_byte()..id.end_byte();
@@ -69,7 +70,7 @@ fn names_an_email(id: Node, source: &str) -> bool {
         "string" | "template_string" => text(id, source).contains('@'),
         "identifier" => is_email_name(text(id, source)),
         "member_expression" => id
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| is_email_name(text(p, source))),
         _ => false,
     }
@@ -82,8 +83,8 @@ fn without_string_methods<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
             .is_some_and(|method| EMAIL_PRESERVING_METHODS.contains(&method))
     {
         let Some(receiver) = node
-            .child_by_field_name("function")
-            .and_then(|f| unwrap_expression(f).child_by_field_name("object"))
+            .field("function")
+            .and_then(|f| unwrap_expression(f).field("object"))
         else {
             break;
         };

@@ -1,5 +1,6 @@
 //! CIO005 identify-without-email: see `queries/CIO005-identify-without-email.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
@@ -54,11 +55,11 @@ fn insert_email(call: &CioCall, attributes: Node, source: &str) -> Option<Fix> {
     if id.kind() != "member_expression" {
         return None;
     }
-    let property = id.child_by_field_name("property")?;
+    let property = id.field("property")?;
     if text(property, source) != "id" {
         return None;
     }
-    let object = id.child_by_field_name("object")?;
+    let object = id.field("object")?;
     let operator = &source[object.end_byte()..property.start_byte()]; // `.` or `?.`
     let email = format!("{}{operator}email", text(object, source));
     let mut cursor = attributes.walk();

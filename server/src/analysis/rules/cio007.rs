@@ -6,6 +6,7 @@
 //! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
 //! their file records (`FileFacts::awaiting_helpers`).
 
+use crate::analysis::syntax::FieldExt;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -118,10 +119,9 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
         let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
             continue;
         };
-        let Some(helper_call) = callee
-            .parent()
+        let Some(helper_call) = syntax::parent(callee)
             .filter(|p| p.kind() == "call_expression")
-            .filter(|p| p.child_by_field_name("function") == Some(callee))
+            .filter(|p| p.field("function") == Some(callee))
         else {
             continue;
         };
@@ -275,13 +275,13 @@ fn is_request_handler(function: Node, path: &Path, source: &str) -> bool {
 /// A callback of `app.get(...)`, `router.route("/x").post(...)`, or the `handler` of
 /// `fastify.route({ ... })`.
 fn is_route_callback(function: Node, source: &str) -> bool {
-    let argument = match syntax::outer_expression(function).parent() {
+    let argument = match syntax::parent(syntax::outer_expression(function)) {
         // `fastify.route({ method, url, handler })`
         Some(pair) if pair.kind() == "pair" => {
             let key = pair
-                .child_by_field_name("key")
+                .field("key")
                 .and_then(|k| syntax::property_key(k, source));
-            match (key, pair.parent()) {
+            match (key, syntax::parent(pair)) {
                 (Some("handler"), Some(object)) => object,
                 _ => return false,
             }
@@ -295,8 +295,8 @@ fn is_route_callback(function: Node, source: &str) -> bool {
         return false;
     }
     let receiver = call
-        .child_by_field_name("function")
-        .and_then(|f| syntax::unwrap_expression(f).child_by_field_name("object"));
+        .field("function")
+        .and_then(|f| syntax::unwrap_expression(f).field("object"));
     receiver
         .and_then(|r| chain_root(r, source))
         .is_some_and(is_router_name)
@@ -313,8 +313,8 @@ fn chain_root<'s>(mut node: Node, source: &'s str) -> Option<&'s str> {
         node = syntax::unwrap_expression(node);
         match node.kind() {
             "identifier" => return Some(text(node, source)),
-            "member_expression" => node = node.child_by_field_name("object")?,
-            "call_expression" => node = node.child_by_field_name("function")?,
+            "member_expression" => node = node.field("object")?,
+            "call_expression" => node = node.field("function")?,
             _ => return None,
         }
     }
@@ -350,7 +350,7 @@ fn is_app_router_handler(function: Node, path: &Path, source: &str) -> bool {
         _ => syntax::ancestors(function).find(|n| n.kind() == "lexical_declaration"),
     };
     declaration
-        .and_then(|d| d.parent())
+        .and_then(|d| syntax::parent(d))
         .is_some_and(|p| p.kind() == "export_statement")
 }
 
@@ -396,7 +396,7 @@ fn response_sent_before(handler: Node, node: Node, source: &str) -> bool {
 /// asked about) calls a sending method on `response`.
 fn sends_response(node: Node, response: &str, source: &str) -> bool {
     let body = if syntax::is_function(node) {
-        node.child_by_field_name("body").unwrap_or(node)
+        node.field("body").unwrap_or(node)
     } else {
         node
     };
@@ -411,7 +411,7 @@ fn is_send_call(node: Node, response: &str, source: &str) -> bool {
     node.kind() == "call_expression"
         && syntax::called_method(node, source).is_some_and(|m| SEND_METHODS.contains(&m))
         && node
-            .child_by_field_name("function")
+            .field("function")
             .and_then(|f| chain_root(f, source))
             == Some(response)
 }

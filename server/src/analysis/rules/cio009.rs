@@ -1,5 +1,6 @@
 //! CIO009 client-per-request: see `queries/CIO009-client-per-request.md`.
 
+use crate::analysis::syntax::FieldExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -31,7 +32,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return;
     }
     let constructor = new
-        .child_by_field_name("constructor")
+        .field("constructor")
         .map_or("client", |c| text(c, source));
     let message = format!(
         "`new {constructor}(…)` inside a function makes a new client (and new connections) on every call; create one client at module scope and reuse it"
@@ -47,7 +48,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 fn is_class_constructor(function: Node, source: &str) -> bool {
     function.kind() == "method_definition"
         && function
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|name| text(name, source) == "constructor")
 }
 
@@ -61,11 +62,10 @@ fn is_constructor_function(new: Node, function: Node, source: &str) -> bool {
     ) {
         return false;
     }
-    let stored_on_this = syntax::outer_expression(new)
-        .parent()
+    let stored_on_this = syntax::parent(syntax::outer_expression(new))
         .filter(|p| p.kind() == "assignment_expression")
-        .and_then(|assignment| assignment.child_by_field_name("left"))
-        .and_then(|left| left.child_by_field_name("object"))
+        .and_then(|assignment| assignment.field("left"))
+        .and_then(|left| left.field("object"))
         .is_some_and(|object| object.kind() == "this");
     let Some(name) = function_name(function, source) else {
         return false;
@@ -87,7 +87,7 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     // `const cio = (() => new TrackClient(…))()`
     if let Some(call) = syntax::value_parent(function).filter(|p| {
         p.kind() == "call_expression"
-            && p.child_by_field_name("function")
+            && p.field("function")
                 .map(syntax::unwrap_expression)
                 == Some(function)
     }) {
@@ -102,8 +102,8 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
         let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
             continue;
         };
-        let Some(call) = callee.parent().filter(|p| {
-            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+        let Some(call) = syntax::parent(callee).filter(|p| {
+            p.kind() == "call_expression" && p.field("function") == Some(callee)
         }) else {
             continue;
         };
@@ -119,17 +119,17 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
 /// `return client ?? (client = new …)`: the client is made once and kept.
 fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     let value = syntax::outer_expression(new);
-    let Some(assignment) = value.parent() else {
+    let Some(assignment) = syntax::parent(value) else {
         return false;
     };
     let target = match assignment.kind() {
         "augmented_assignment_expression" => {
             let operator = assignment
-                .child_by_field_name("operator")
+                .field("operator")
                 .map(|o| text(o, source));
             return matches!(operator, Some("??=" | "||="));
         }
-        "assignment_expression" => match assignment.child_by_field_name("left") {
+        "assignment_expression" => match assignment.field("left") {
             Some(left) => syntax::normalized(text(left, source)),
             None => return false,
         },
@@ -142,23 +142,23 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     let guarded_around = syntax::ancestors(assignment)
         .take_while(|a| *a != function)
         .any(|a| match a.kind() {
-            "if_statement" => mentions_target(a.child_by_field_name("condition")),
-            "ternary_expression" => mentions_target(a.child_by_field_name("condition")),
+            "if_statement" => mentions_target(a.field("condition")),
+            "ternary_expression" => mentions_target(a.field("condition")),
             "binary_expression" => {
-                let operator = a.child_by_field_name("operator").map(|o| text(o, source));
+                let operator = a.field("operator").map(|o| text(o, source));
                 matches!(operator, Some("??" | "||"))
-                    && mentions_target(a.child_by_field_name("left"))
+                    && mentions_target(a.field("left"))
             }
             _ => false,
         });
     // An early return before it (`if (client) return client;`).
     let mut guarded_before = false;
-    if let Some(body) = function.child_by_field_name("body") {
+    if let Some(body) = function.field("body") {
         syntax::for_each_in_function_body(body, &mut |node| {
             guarded_before = guarded_before
                 || node.kind() == "if_statement"
                     && node.end_byte() <= assignment.start_byte()
-                    && mentions_target(node.child_by_field_name("condition"));
+                    && mentions_target(node.field("condition"));
         });
     }
     guarded_around || guarded_before
@@ -170,13 +170,13 @@ fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
     let is_use_factory = match function.kind() {
         // `useFactory(config) { return new … }`
         "method_definition" => function
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|name| text(name, source) == "useFactory"),
         // `useFactory: () => new …`
         _ => syntax::value_parent(function).is_some_and(|pair| {
             pair.kind() == "pair"
                 && pair
-                    .child_by_field_name("key")
+                    .field("key")
                     .is_some_and(|key| text(key, source) == "useFactory")
         }),
     };
@@ -184,10 +184,9 @@ fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
         return true;
     }
     let value = syntax::outer_expression(new);
-    value
-        .parent()
+    syntax::parent(value)
         .filter(|p| p.kind() == "arguments")
-        .and_then(|arguments| arguments.parent())
+        .and_then(syntax::parent)
         .is_some_and(|call| {
             syntax::called_method(call, source) == Some("decorate")
                 && syntax::arguments(call).get(1) == Some(&value)
@@ -198,26 +197,26 @@ fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
 /// stores with `cache.set(key, client)`.
 fn is_cached_per_key(new: Node, function: Node, source: &str) -> bool {
     let value = syntax::outer_expression(new);
-    let Some(parent) = value.parent() else {
+    let Some(parent) = syntax::parent(value) else {
         return false;
     };
     if parent.kind() == "arguments" {
-        let call = parent.parent();
+        let call = syntax::parent(parent);
         return call.is_some_and(|call| {
             syntax::called_method(call, source) == Some("set")
                 && syntax::arguments(call).get(1) == Some(&value)
         });
     }
     let stored = match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name"),
-        "assignment_expression" => parent.child_by_field_name("left"),
+        "variable_declarator" => parent.field("name"),
+        "assignment_expression" => parent.field("left"),
         _ => None,
     };
     let Some(stored) = stored.filter(|s| s.kind() == "identifier") else {
         return false;
     };
     let name = text(stored, source);
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return false;
     };
     let mut cached = false;
@@ -236,17 +235,15 @@ fn is_cached_per_key(new: Node, function: Node, source: &str) -> bool {
 /// constructor's arguments use only module-level names (and globals such as `process.env`)
 /// and the name is free at module scope.
 fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
-    let declarator = syntax::outer_expression(new)
-        .parent()
+    let declarator = syntax::parent(syntax::outer_expression(new))
         .filter(|p| p.kind() == "variable_declarator")?;
-    let declaration = declarator
-        .parent()
+    let declaration = syntax::parent(declarator)
         .filter(|d| d.kind() == "lexical_declaration" && text(*d, source).starts_with("const"))?;
-    if declaration.named_child_count() != 1 || declaration.parent()?.kind() != "statement_block" {
+    if declaration.named_child_count() != 1 || syntax::parent(declaration)?.kind() != "statement_block" {
         return None;
     }
     let name = declarator
-        .child_by_field_name("name")
+        .field("name")
         .filter(|n| n.kind() == "identifier")?;
     let name = text(name, source);
     let program = syntax::ancestors(new).last()?;
@@ -255,7 +252,7 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
         return None;
     }
     let local_names = enclosing_local_names(new, source);
-    let arguments = new.child_by_field_name("arguments")?;
+    let arguments = new.field("arguments")?;
     let mut hoistable = true;
     visit_references(arguments, source, &mut |reference| {
         hoistable &= !local_names.contains(reference)
@@ -302,7 +299,7 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
     let mut cursor = program.walk();
     for statement in program.named_children(&mut cursor) {
         let declaration = match statement.kind() {
-            "export_statement" => match statement.child_by_field_name("declaration") {
+            "export_statement" => match statement.field("declaration") {
                 Some(declaration) => declaration,
                 None => continue,
             },
@@ -313,7 +310,7 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
             "lexical_declaration" | "variable_declaration" => {
                 let mut inner = declaration.walk();
                 for declarator in declaration.named_children(&mut inner) {
-                    if let Some(pattern) = declarator.child_by_field_name("name") {
+                    if let Some(pattern) = declarator.field("name") {
                         declared_identifiers(pattern, source, &mut names);
                     }
                 }
@@ -322,7 +319,7 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
             | "generator_function_declaration"
             | "class_declaration"
             | "abstract_class_declaration" => {
-                if let Some(name) = declaration.child_by_field_name("name") {
+                if let Some(name) = declaration.field("name") {
                     names.insert(text(name, source));
                 }
             }
@@ -363,13 +360,13 @@ fn enclosing_local_names<'s>(node: Node, source: &'s str) -> HashSet<&'s str> {
                 .into_iter()
                 .flatten(),
         );
-        if let Some(parameters) = function.child_by_field_name("parameters") {
+        if let Some(parameters) = function.field("parameters") {
             declared_identifiers(parameters, source, &mut names);
         }
-        if let Some(body) = function.child_by_field_name("body") {
+        if let Some(body) = function.field("body") {
             syntax::for_each_in_function_body(body, &mut |n| {
                 if n.kind() == "variable_declarator" {
-                    if let Some(pattern) = n.child_by_field_name("name") {
+                    if let Some(pattern) = n.field("name") {
                         declared_identifiers(pattern, source, &mut names);
                     }
                 }

@@ -1,5 +1,6 @@
 //! CIO011 unthrottled-loop: see `queries/CIO011-unthrottled-loop.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::query::Hit;
@@ -56,7 +57,7 @@ fn enclosing_loop(node: Node) -> Option<Node> {
         if syntax::is_function(ancestor) {
             return None;
         }
-        if syntax::is_loop(ancestor) && ancestor.child_by_field_name("body") == Some(child) {
+        if syntax::is_loop(ancestor) && ancestor.field("body") == Some(child) {
             return Some(ancestor);
         }
         child = ancestor;
@@ -86,7 +87,7 @@ fn is_limiter_call(node: Node, source: &str) -> bool {
         return false;
     }
     let Some(function) = node
-        .child_by_field_name("function")
+        .field("function")
         .map(syntax::unwrap_expression)
     else {
         return false;
@@ -94,7 +95,7 @@ fn is_limiter_call(node: Node, source: &str) -> bool {
     match function.kind() {
         "identifier" => names_a_limiter(text(function, source)),
         "member_expression" => function
-            .child_by_field_name("property")
+            .field("property")
             .is_some_and(|p| LIMITER_METHODS.contains(&text(p, source))),
         _ => false,
     }
@@ -108,7 +109,7 @@ fn names_a_limiter(name: &str) -> bool {
 /// Whether the loop body also waits on a timer (`await sleep(100)`, `await delay(…)`,
 /// `await setTimeout(…)` from `timers/promises`): hand-made throttling.
 fn waits_between(looped: Node, source: &str) -> bool {
-    let Some(body) = looped.child_by_field_name("body") else {
+    let Some(body) = looped.field("body") else {
         return false;
     };
     let mut found = false;
@@ -123,7 +124,7 @@ fn waits_between(looped: Node, source: &str) -> bool {
         }
         let callee = awaited
             .filter(|awaited| awaited.kind() == "call_expression")
-            .and_then(|awaited| awaited.child_by_field_name("function"));
+            .and_then(|awaited| awaited.field("function"));
         found = callee.is_some_and(|callee| {
             let name = text(callee, source);
             let last = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
@@ -140,9 +141,9 @@ fn waits_between(looped: Node, source: &str) -> bool {
 fn is_inline_pause(awaited: Node, source: &str) -> bool {
     awaited.kind() == "new_expression"
         && awaited
-            .child_by_field_name("constructor")
+            .field("constructor")
             .is_some_and(|c| text(c, source) == "Promise")
         && awaited
-            .child_by_field_name("arguments")
+            .field("arguments")
             .is_some_and(|args| text(args, source).contains("setTimeout"))
 }

@@ -1,5 +1,6 @@
 //! CIO014 unhandled-rejection: see `queries/CIO014-unhandled-rejection.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
@@ -43,16 +44,15 @@ fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
     let mut end = call;
     let mut handled = false;
     loop {
-        let Some(member) = syntax::outer_expression(end)
-            .parent()
+        let Some(member) = syntax::parent(syntax::outer_expression(end))
             .filter(|p| p.kind() == "member_expression")
         else {
             return Some((end, handled));
         };
-        let link = member.parent().filter(|p| {
-            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(member)
+        let link = syntax::parent(member).filter(|p| {
+            p.kind() == "call_expression" && p.field("function") == Some(member)
         })?;
-        let method = text(member.child_by_field_name("property")?, source);
+        let method = text(member.field("property")?, source);
         match method {
             "catch" => handled = true,
             "then" => handled |= syntax::arguments(link).len() >= 2,
@@ -67,10 +67,10 @@ fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
 /// returned to a caller, assigned, passed on).
 fn discarded(chain_end: Node, source: &str) -> Option<&'static str> {
     let outer = syntax::outer_expression(chain_end);
-    let parent = outer.parent()?;
+    let parent = syntax::parent(outer)?;
     match parent.kind() {
         "expression_statement" => Some("neither awaited nor caught"),
-        "unary_expression" if text(parent.child_by_field_name("operator")?, source) == "void" => {
+        "unary_expression" if text(parent.field("operator")?, source) == "void" => {
             Some("discarded by `void`")
         }
         "arrow_function" if returned_to_for_each(parent, source) => {

@@ -1,5 +1,6 @@
 //! CIO015 legacy-constructor: see `queries/CIO015-legacy-constructor.md`.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::{require_specifier, word_occurrences};
@@ -75,9 +76,9 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
         ) {
             continue; // In a comment, a string or a property name: not a use.
         }
-        let parent = node.parent();
+        let parent = syntax::parent(node);
         let constructs = parent.is_some_and(|p| {
-            p.kind() == "new_expression" && p.child_by_field_name("constructor") == Some(node)
+            p.kind() == "new_expression" && p.field("constructor") == Some(node)
         });
         if constructs {
             constructor_sites.push(node.byte_range());
@@ -163,7 +164,7 @@ fn find_declaration<'t>(
                     return import_require_declaration(clause, source, name);
                 }
                 let specifier = statement
-                    .child_by_field_name("source")
+                    .field("source")
                     .and_then(|s| syntax::string_literal_value(s, source))?;
                 if specifier != "customerio-node" {
                     return None;
@@ -187,9 +188,9 @@ fn find_declaration<'t>(
                 let declarators: Vec<Node<'t>> = statement.named_children(&mut inner).collect();
                 declarators.into_iter().find_map(|declarator| {
                     let bound = declarator
-                        .child_by_field_name("name")
+                        .field("name")
                         .filter(|n| n.kind() == "identifier" && text(*n, source) == name)?;
-                    let value = unwrap_expression(declarator.child_by_field_name("value")?);
+                    let value = unwrap_expression(declarator.field("value")?);
                     (require_specifier(value, source)? == "customerio-node")
                         .then_some((Declaration::Require(bound), bound.start_byte()))
                 })
@@ -212,7 +213,7 @@ fn import_require_declaration<'t>(
 ) -> Option<(Declaration<'t>, usize)> {
     let bound = named_child(clause, "identifier").filter(|b| text(*b, source) == name)?;
     let specifier = clause
-        .child_by_field_name("source")
+        .field("source")
         .and_then(|s| syntax::string_literal_value(s, source))?;
     (specifier == "customerio-node").then_some((Declaration::ImportRequire, bound.start_byte()))
 }

@@ -2,6 +2,7 @@
 //! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
 //! runs first records the construction, the other finds it recorded.
 
+use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::Sdk;
@@ -80,7 +81,7 @@ fn region_name(value: Node, source: &str) -> String {
     let name = match value.kind() {
         "identifier" => Some(text(value, source)),
         "member_expression" => value
-            .child_by_field_name("property")
+            .field("property")
             .map(|p| text(p, source)),
         _ => None,
     };

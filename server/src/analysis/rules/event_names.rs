@@ -3,6 +3,7 @@
 //! styles and conversions between them, PII-name detection, and the fix that moves run-time
 //! values out of the name into the event data.
 
+use crate::analysis::syntax::FieldExt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -73,7 +74,7 @@ pub fn name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
 fn is_plus(node: Node) -> bool {
     node.kind() == "binary_expression"
         && node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|op| op.kind() == "+")
 }
 
@@ -82,8 +83,8 @@ fn has_string_leaf(node: Node) -> bool {
     match node.kind() {
         "string" | "template_string" => true,
         _ if is_plus(node) => {
-            let left = node.child_by_field_name("left");
-            let right = node.child_by_field_name("right");
+            let left = node.field("left");
+            let right = node.field("right");
             left.is_some_and(has_string_leaf) || right.is_some_and(has_string_leaf)
         }
         _ => false,
@@ -113,7 +114,7 @@ fn collect_pieces(node: Node, source: &str, pieces: &mut Vec<Piece>) {
         }
         _ if is_plus(node) && has_string_leaf(node) => {
             for side in ["left", "right"] {
-                if let Some(operand) = node.child_by_field_name(side) {
+                if let Some(operand) = node.field(side) {
                     collect_pieces(operand, source, pieces);
                 }
             }
@@ -168,28 +169,28 @@ fn value_words(expression: Node, source: &str) -> Vec<String> {
         }
         "member_expression" => {
             let property = expression
-                .child_by_field_name("property")
+                .field("property")
                 .map_or(Vec::new(), |p| words(text(p, source)));
             let object = expression
-                .child_by_field_name("object")
+                .field("object")
                 .map(unwrap_expression)
                 .filter(|o| o.kind() != "this");
             let owner = match object {
                 Some(o) if o.kind() == "identifier" => words(text(o, source)),
                 Some(o) if o.kind() == "member_expression" => o
-                    .child_by_field_name("property")
+                    .field("property")
                     .map_or(Vec::new(), |p| words(text(p, source))),
                 _ => Vec::new(),
             };
             owner.into_iter().chain(property).collect()
         }
         "call_expression" => {
-            let Some(function) = expression.child_by_field_name("function") else {
+            let Some(function) = expression.field("function") else {
                 return Vec::new();
             };
             let function = unwrap_expression(function);
             let method = match function.kind() {
-                "member_expression" => function.child_by_field_name("property"),
+                "member_expression" => function.field("property"),
                 "identifier" => Some(function),
                 _ => None,
             };
@@ -198,7 +199,7 @@ fn value_words(expression: Node, source: &str) -> Vec<String> {
             };
             if TRANSFORMS.contains(&method) {
                 return function
-                    .child_by_field_name("object")
+                    .field("object")
                     .map_or(Vec::new(), |object| value_words(object, source));
             }
             let mut method_words = words(method);
@@ -608,7 +609,7 @@ fn object_keys(object: Node, source: &str) -> Vec<String> {
         .named_children(&mut cursor)
         .filter_map(|member| match member.kind() {
             "pair" => member
-                .child_by_field_name("key")
+                .field("key")
                 .and_then(|k| syntax::property_key(k, source))
                 .map(str::to_string),
             "shorthand_property_identifier" => Some(text(member, source).to_string()),
