@@ -811,9 +811,7 @@ impl Bindings {
         let (call, member) = match value.kind() {
             "member_expression" => (
                 value.field("object"),
-                value
-                    .field("property")
-                    .map(|p| text(p, source)),
+                value.field("property").map(|p| text(p, source)),
             ),
             _ => (Some(value), None),
         };
@@ -954,10 +952,8 @@ impl Bindings {
         if expression.kind() != "assignment_expression" {
             return;
         }
-        let (Some(left), Some(right)) = (
-            expression.field("left"),
-            expression.field("right"),
-        ) else {
+        let (Some(left), Some(right)) = (expression.field("left"), expression.field("right"))
+        else {
             return;
         };
         let right = unwrap_expression(right);
@@ -1039,9 +1035,7 @@ impl Bindings {
         // `Name.load(...)`, `name(...)`.
         let mut expression = identifier;
         if let Some(parent) = syntax::parent(expression) {
-            if parent.kind() == "member_expression"
-                && parent.field("object") == Some(expression)
-            {
+            if parent.kind() == "member_expression" && parent.field("object") == Some(expression) {
                 expression = parent;
             }
         }
@@ -1114,9 +1108,7 @@ impl Bindings {
                 }
             }
             "public_field_definition" | "field_definition" => {
-                let name = parent
-                    .field("name")
-                    .or_else(|| parent.field("property"));
+                let name = parent.field("name").or_else(|| parent.field("property"));
                 if let Some(name) = name {
                     let key = format!("this.{}", text(name, source));
                     self.bind_member(key, sdk, scopes::enclosing_class(parent));

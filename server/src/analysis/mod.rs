@@ -513,9 +513,9 @@ fn client_ranges_in(
     within: Option<&[Range<usize>]>,
 ) -> Vec<Range<usize>> {
     let _indexed = syntax::index_tree(tree);
-    let inside = |offset: usize| {
-        within.is_none_or(|ranges| ranges.iter().any(|r| r.start <= offset && offset < r.end))
-    };
+    let whole = std::slice::from_ref(&(0..source.len())).to_vec();
+    // Searching only `within` keeps a keystroke's cost independent of the file's length.
+    let searched = within.unwrap_or(&whole);
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();
     // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
@@ -528,9 +528,15 @@ fn client_ranges_in(
     tokens.sort_unstable();
     tokens.dedup();
     for token in tokens {
-        for offset in clients::word_occurrences(source, token).filter(|o| inside(*o)) {
-            if let Some(node) = root.descendant_for_byte_range(offset, offset + token.len()) {
-                ranges.push(syntax::enclosing_statement(node).byte_range());
+        for range in searched {
+            let Some(text) = source.get(range.clone()) else {
+                continue;
+            };
+            for offset in clients::word_occurrences(text, token).map(|o| range.start + o) {
+                let end = offset + token.len();
+                if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
+                    ranges.push(syntax::enclosing_statement(node).byte_range());
+                }
             }
         }
     }

@@ -68,9 +68,7 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
             "assignment_pattern" | "object_assignment_pattern" => {
                 holder.field("left") == Some(part)
             }
-            "required_parameter" | "optional_parameter" => {
-                holder.field("pattern") == Some(part)
-            }
+            "required_parameter" | "optional_parameter" => holder.field("pattern") == Some(part),
             _ => false,
         };
         if !climb {
@@ -90,17 +88,11 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
                 kind: DeclarationKind::Parameter { type_annotation },
             });
         }
-        "arrow_function" if holder.field("parameter") == Some(part) => {
-            DeclarationKind::Parameter {
-                type_annotation: None,
-            }
-        }
-        "for_in_statement" if holder.field("left") == Some(part) => {
-            DeclarationKind::Other
-        }
-        "catch_clause" if holder.field("parameter") == Some(part) => {
-            DeclarationKind::Other
-        }
+        "arrow_function" if holder.field("parameter") == Some(part) => DeclarationKind::Parameter {
+            type_annotation: None,
+        },
+        "for_in_statement" if holder.field("left") == Some(part) => DeclarationKind::Other,
+        "catch_clause" if holder.field("parameter") == Some(part) => DeclarationKind::Other,
         "variable_declarator" if holder.field("name") == Some(part) => {
             let declarator = holder;
             ancestors.next()?; // the `lexical_declaration` or `variable_declaration`

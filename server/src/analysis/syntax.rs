@@ -91,7 +91,9 @@ pub fn top_level_ancestor(node: Node) -> Node {
 pub fn descendant_for_byte_range(root: Node, start: usize, end: usize) -> Option<Node> {
     let statement = TOP_LEVEL.with(|slot| {
         let slot = slot.borrow();
-        let index = slot.as_ref().filter(|index| index.tree == root.into_raw().tree)?;
+        let index = slot
+            .as_ref()
+            .filter(|index| index.tree == root.into_raw().tree)?;
         let after = index.statements.partition_point(|s| s.0 <= start);
         let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
         // An empty range on a statement's edge may belong to its neighbour; leave those to
@@ -226,7 +228,8 @@ fn top_level_statement(node: Node) -> Option<Node> {
         let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
         // Zero-width nodes on a statement's boundary could belong to either neighbour; let
         // tree-sitter decide those.
-        let inside = first <= start && end <= last && (start < end || (first < start && end < last));
+        let inside =
+            first <= start && end <= last && (start < end || (first < start && end < last));
         (inside || raw.id == node.id() as *const std::ffi::c_void).then_some(raw)
     })?;
     // SAFETY: `raw` was taken from this very tree (`index.tree == tree`), which the caller's
@@ -504,9 +507,7 @@ pub fn names_written(node: Node, source: &str) -> Vec<String> {
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
                 current.field("name")
             }
-            "assignment_expression" | "augmented_assignment_expression" => {
-                current.field("left")
-            }
+            "assignment_expression" | "augmented_assignment_expression" => current.field("left"),
             "update_expression" => current.field("argument"),
             _ => None,
         };
@@ -557,7 +558,13 @@ mod tests {
                 .map(|n| n.id())
                 .collect();
             let actual: Vec<usize> = ancestors(node).map(|n| n.id()).collect();
-            assert_eq!(actual, expected, "{} at {:?}", node.kind(), node.byte_range());
+            assert_eq!(
+                actual,
+                expected,
+                "{} at {:?}",
+                node.kind(),
+                node.byte_range()
+            );
             assert_eq!(parent(node).map(|n| n.id()), expected.first().copied());
             stack.extend(node.children(&mut cursor));
         }

@@ -95,6 +95,28 @@ pub struct WorkspaceIndex {
     /// Whether the index holds every source file of a project, so that "no file does X" is
     /// a fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
     complete: bool,
+    /// Summaries over every file that workspace rules derive once per state of the index.
+    derived: Derived,
+}
+
+/// Workspace-wide summaries, by name, computed on first use and dropped by any change to the
+/// index. Without them a workspace rule that compares each file with every other file (CIO010
+/// spellings, CIO016 regions) costs time quadratic in the number of files.
+#[derive(Default)]
+struct Derived(std::sync::Mutex<HashMap<&'static str, DerivedValue>>);
+
+type DerivedValue = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl Clone for Derived {
+    fn clone(&self) -> Self {
+        Derived::default()
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived")
+    }
 }
 
 /// How many re-exports (`export … from`) an import is followed through. Two hops cover a barrel
@@ -119,6 +141,7 @@ impl WorkspaceIndex {
     /// Declares that the index covers a whole project (a scan of a directory holding its
     /// `package.json`), not just the files someone happened to name or open.
     pub fn set_complete(&mut self, complete: bool) {
+        self.derived = Derived::default();
         self.complete = complete;
     }
 
@@ -128,11 +151,39 @@ impl WorkspaceIndex {
     }
 
     pub fn set_file(&mut self, path: &Path, facts: FileFacts) {
+        self.derived = Derived::default();
         self.files.insert(normalize(path), facts);
     }
 
     pub fn remove_file(&mut self, path: &Path) {
+        self.derived = Derived::default();
         self.files.remove(&normalize(path));
+    }
+
+    /// The summary `name` of the whole index, computed by `compute` on first use and kept
+    /// until the index changes. `name` must always be used with the same type `T`.
+    pub fn derived<T: Send + Sync + 'static>(
+        &self,
+        name: &'static str,
+        compute: impl FnOnce(&WorkspaceIndex) -> T,
+    ) -> std::sync::Arc<T> {
+        let known = self.lock_derived().get(name).cloned();
+        if let Some(value) = known.and_then(|v| v.downcast::<T>().ok()) {
+            return value;
+        }
+        // Computed without the lock: two threads may both compute it, never block each other.
+        let value = std::sync::Arc::new(compute(self));
+        let shared: DerivedValue = value.clone();
+        self.lock_derived().insert(name, shared);
+        value
+    }
+
+    fn lock_derived(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, DerivedValue>> {
+        // A summary is recomputable: a poisoned map is as good as an empty one.
+        self.derived
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn file(&self, path: &Path) -> Option<&FileFacts> {
@@ -151,11 +202,13 @@ impl WorkspaceIndex {
 
     /// Records a `package.json`; `text` that does not parse counts as no dependency.
     pub fn set_package_json(&mut self, path: &Path, text: &str) {
+        self.derived = Derived::default();
         let dir = normalize(path.parent().unwrap_or(Path::new("")));
         self.packages.insert(dir, customerio_node_major(text));
     }
 
     pub fn remove_package_json(&mut self, path: &Path) {
+        self.derived = Derived::default();
         let dir = normalize(path.parent().unwrap_or(Path::new("")));
         self.packages.remove(&dir);
     }
@@ -368,6 +421,30 @@ fn with_added_extension(path: &Path, ext: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_summaries_are_computed_once_per_state_of_the_index() {
+        let mut index = WorkspaceIndex::new("/w");
+        let computed = std::cell::Cell::new(0);
+        let files = |index: &WorkspaceIndex| {
+            computed.set(computed.get() + 1);
+            index.file_count()
+        };
+        assert_eq!(*index.derived("files", files), 0);
+        assert_eq!(*index.derived("files", files), 0);
+        assert_eq!(computed.get(), 1, "the second call reuses the first result");
+        index.set_file(Path::new("/w/a.ts"), FileFacts::default());
+        assert_eq!(
+            *index.derived("files", files),
+            1,
+            "a change drops the summary"
+        );
+        index.remove_file(Path::new("/w/a.ts"));
+        assert_eq!(*index.derived("files", files), 0);
+        assert_eq!(computed.get(), 3);
+        assert_eq!(*index.clone().derived("files", files), 0);
+        assert_eq!(computed.get(), 4, "a clone starts without summaries");
+    }
 
     #[test]
     fn package_json_versions() {

@@ -16,7 +16,11 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     };
     // `{ placedAt }` is its own pair; `{ placed_at: x }` is a `pair` node.
     let shorthand = key.kind() == "shorthand_property_identifier";
-    let Some(pair) = (if shorthand { Some(key) } else { syntax::parent(key) }) else {
+    let Some(pair) = (if shorthand {
+        Some(key)
+    } else {
+        syntax::parent(key)
+    }) else {
         return;
     };
     let Some(object) = syntax::parent(pair).filter(|o| o.kind() == "object") else {

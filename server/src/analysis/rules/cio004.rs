@@ -31,10 +31,9 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     // method after it goes too (`user.email.trim()` → `user.id`): an id is used as it is.
     let email_value = without_string_methods(id, ctx.source);
     if email_value.kind() == "member_expression" {
-        if let (Some(object), Some(property)) = (
-            email_value.field("object"),
-            email_value.field("property"),
-        ) {
+        if let (Some(object), Some(property)) =
+            (email_value.field("object"), email_value.field("property"))
+        {
             let mut edits = vec![TextEdit::replace(property.byte_range(), "id")];
             let methods = outer_expression(email_value).end_byte()..id.end_byte();
             if !methods.is_empty() {

@@ -410,10 +410,7 @@ fn sends_response(node: Node, response: &str, source: &str) -> bool {
 fn is_send_call(node: Node, response: &str, source: &str) -> bool {
     node.kind() == "call_expression"
         && syntax::called_method(node, source).is_some_and(|m| SEND_METHODS.contains(&m))
-        && node
-            .field("function")
-            .and_then(|f| chain_root(f, source))
-            == Some(response)
+        && node.field("function").and_then(|f| chain_root(f, source)) == Some(response)
 }
 
 fn returns(statement: Node) -> bool {

@@ -87,9 +87,7 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     // `const cio = (() => new TrackClient(…))()`
     if let Some(call) = syntax::value_parent(function).filter(|p| {
         p.kind() == "call_expression"
-            && p.field("function")
-                .map(syntax::unwrap_expression)
-                == Some(function)
+            && p.field("function").map(syntax::unwrap_expression) == Some(function)
     }) {
         return syntax::enclosing_function(call).is_none();
     }
@@ -102,9 +100,9 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
         let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
             continue;
         };
-        let Some(call) = syntax::parent(callee).filter(|p| {
-            p.kind() == "call_expression" && p.field("function") == Some(callee)
-        }) else {
+        let Some(call) = syntax::parent(callee)
+            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(callee))
+        else {
             continue;
         };
         if syntax::enclosing_function(call).is_some() {
@@ -124,9 +122,7 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     };
     let target = match assignment.kind() {
         "augmented_assignment_expression" => {
-            let operator = assignment
-                .field("operator")
-                .map(|o| text(o, source));
+            let operator = assignment.field("operator").map(|o| text(o, source));
             return matches!(operator, Some("??=" | "||="));
         }
         "assignment_expression" => match assignment.field("left") {
@@ -146,8 +142,7 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
             "ternary_expression" => mentions_target(a.field("condition")),
             "binary_expression" => {
                 let operator = a.field("operator").map(|o| text(o, source));
-                matches!(operator, Some("??" | "||"))
-                    && mentions_target(a.field("left"))
+                matches!(operator, Some("??" | "||")) && mentions_target(a.field("left"))
             }
             _ => false,
         });
@@ -239,7 +234,9 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
         .filter(|p| p.kind() == "variable_declarator")?;
     let declaration = syntax::parent(declarator)
         .filter(|d| d.kind() == "lexical_declaration" && text(*d, source).starts_with("const"))?;
-    if declaration.named_child_count() != 1 || syntax::parent(declaration)?.kind() != "statement_block" {
+    if declaration.named_child_count() != 1
+        || syntax::parent(declaration)?.kind() != "statement_block"
+    {
         return None;
     }
     let name = declarator

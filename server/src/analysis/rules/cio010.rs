@@ -53,23 +53,25 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     if off_style.is_empty() {
         return Vec::new();
     }
-    // One pass over the workspace: every use whose spelling key one of ours shares.
-    let mut spellings: HashMap<String, Vec<&EventNameUse>> = off_style
-        .iter()
-        .map(|name_use| (spelling_key(&name_use.name), Vec::new()))
-        .collect();
-    for (_, facts) in ctx.index.files() {
-        for other in &facts.event_names {
-            if let Some(uses) = spellings.get_mut(&spelling_key(&other.name)) {
-                uses.push(other);
+    // Every use of the workspace by spelling key, built once per state of the index.
+    let spellings = ctx
+        .index
+        .derived("CIO010 event names by spelling", |index| {
+            let mut spellings: HashMap<String, Vec<EventNameUse>> = HashMap::new();
+            for (_, facts) in index.files() {
+                for other in &facts.event_names {
+                    let key = spelling_key(&other.name);
+                    spellings.entry(key).or_default().push(other.clone());
+                }
             }
-        }
-    }
+            spellings
+        });
     let mut findings = Vec::new();
     for name_use in off_style {
-        let others: Vec<&EventNameUse> = spellings[&spelling_key(&name_use.name)]
-            .iter()
-            .copied()
+        let others: Vec<&EventNameUse> = spellings
+            .get(&spelling_key(&name_use.name))
+            .into_iter()
+            .flatten()
             .filter(|other| other.name != name_use.name)
             .collect();
         if others.is_empty() {

@@ -86,10 +86,7 @@ fn is_limiter_call(node: Node, source: &str) -> bool {
     if node.kind() != "call_expression" {
         return false;
     }
-    let Some(function) = node
-        .field("function")
-        .map(syntax::unwrap_expression)
-    else {
+    let Some(function) = node.field("function").map(syntax::unwrap_expression) else {
         return false;
     };
     match function.kind() {

@@ -49,9 +49,8 @@ fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
         else {
             return Some((end, handled));
         };
-        let link = syntax::parent(member).filter(|p| {
-            p.kind() == "call_expression" && p.field("function") == Some(member)
-        })?;
+        let link = syntax::parent(member)
+            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(member))?;
         let method = text(member.field("property")?, source);
         match method {
             "catch" => handled = true,

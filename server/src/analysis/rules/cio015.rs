@@ -77,9 +77,8 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
             continue; // In a comment, a string or a property name: not a use.
         }
         let parent = syntax::parent(node);
-        let constructs = parent.is_some_and(|p| {
-            p.kind() == "new_expression" && p.field("constructor") == Some(node)
-        });
+        let constructs = parent
+            .is_some_and(|p| p.kind() == "new_expression" && p.field("constructor") == Some(node));
         if constructs {
             constructor_sites.push(node.byte_range());
         } else {

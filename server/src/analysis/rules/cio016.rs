@@ -24,13 +24,17 @@ fn known_region(construction: &Construction) -> Option<&str> {
 }
 
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
-    let all: Vec<(&Construction, &str)> = ctx
-        .index
-        .files()
-        .flat_map(|(_, facts)| &facts.constructions)
-        .filter(|c| c.sdk.is_customerio_node())
-        .filter_map(|c| Some((c, known_region(c)?)))
-        .collect();
+    // Every customerio-node client of the workspace whose region is known, built once per
+    // state of the index.
+    let regions = ctx.index.derived("CIO016 client regions", |index| {
+        index
+            .files()
+            .flat_map(|(_, facts)| &facts.constructions)
+            .filter(|c| c.sdk.is_customerio_node())
+            .filter_map(|c| Some((c.clone(), known_region(c)?.to_string())))
+            .collect::<Vec<(Construction, String)>>()
+    });
+    let all: Vec<(&Construction, &str)> = regions.iter().map(|(c, r)| (c, r.as_str())).collect();
     let Some((_, first_region)) = all.first() else {
         return Vec::new();
     };

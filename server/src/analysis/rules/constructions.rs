@@ -80,9 +80,7 @@ fn region_name(value: Node, source: &str) -> String {
     let value = unwrap_expression(value);
     let name = match value.kind() {
         "identifier" => Some(text(value, source)),
-        "member_expression" => value
-            .field("property")
-            .map(|p| text(p, source)),
+        "member_expression" => value.field("property").map(|p| text(p, source)),
         _ => None,
     };
     match name {

@@ -72,10 +72,7 @@ pub fn name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
 }
 
 fn is_plus(node: Node) -> bool {
-    node.kind() == "binary_expression"
-        && node
-            .field("operator")
-            .is_some_and(|op| op.kind() == "+")
+    node.kind() == "binary_expression" && node.field("operator").is_some_and(|op| op.kind() == "+")
 }
 
 fn has_string_leaf(node: Node) -> bool {
