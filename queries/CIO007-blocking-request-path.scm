@@ -34,4 +34,5 @@
 ; workspace module whose export awaits a Customer.io call.
 (await_expression
   (call_expression
-    function: (identifier) @helper)) @await
+    function: (identifier) @helper)
+  (#cio-helper? @helper)) @await

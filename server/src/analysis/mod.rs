@@ -31,6 +31,7 @@ pub use finding::{Applicability, Finding, Fix, Location, Related, Severity, Text
 pub use language::{parse, Lang};
 pub use workspace::{AwaitingHelper, FileFacts, NoWorkspaceView, WorkspaceIndex, WorkspaceView};
 
+use query::QueryRanges;
 use rules::{Rule, RuleContext, WorkspaceContext, RULES};
 
 /// How event names should be spelled (CIO010).
@@ -199,8 +200,12 @@ pub fn analyze_with_bindings(
     workspace: &dyn WorkspaceView,
     bindings: &Bindings,
 ) -> FileAnalysis {
-    let ranges = client_ranges(file.tree, file.text, bindings);
-    analyze_ranges(file, settings, workspace, bindings, Some(&ranges))
+    let ranges = client_ranges_in(file.tree, file.text, bindings, None);
+    let ranges = RuleRanges {
+        file_scoped: ranges.as_query_ranges(),
+        function_scoped: &ranges.statements,
+    };
+    analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
 }
 
 /// Like [`analyze`] but function-scoped rules ([`rules::Scope::Function`]) and user rules only
@@ -221,14 +226,11 @@ pub fn analyze_in_ranges(
     file_scoped_everywhere: bool,
 ) -> FileAnalysis {
     let local = client_ranges_in(file.tree, file.text, bindings, Some(within));
-    let everywhere = if file_scoped_everywhere {
-        client_ranges(file.tree, file.text, bindings)
-    } else {
-        local.clone()
-    };
+    let everywhere =
+        file_scoped_everywhere.then(|| client_ranges_in(file.tree, file.text, bindings, None));
     let ranges = RuleRanges {
-        file_scoped: &everywhere,
-        function_scoped: &local,
+        file_scoped: everywhere.as_ref().unwrap_or(&local).as_query_ranges(),
+        function_scoped: &local.statements,
     };
     analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
 }
@@ -300,7 +302,9 @@ fn names_any(
 /// Where each kind of rule is checked.
 #[derive(Clone, Copy)]
 struct RuleRanges<'r> {
-    file_scoped: &'r [Range<usize>],
+    /// Where the query runs (file-scoped rules check all of it).
+    file_scoped: QueryRanges<'r>,
+    /// The statements whose matches function-scoped rules check.
     function_scoped: &'r [Range<usize>],
 }
 
@@ -312,7 +316,7 @@ pub fn analyze_whole_tree(
     workspace: &dyn WorkspaceView,
 ) -> FileAnalysis {
     let bindings = file_bindings(file, settings, workspace);
-    analyze_ranges(file, settings, workspace, &bindings, None)
+    analyze_rule_ranges(file, settings, workspace, &bindings, None)
 }
 
 /// The client bindings of `file` against `workspace`, with the configured clients and packages.
@@ -328,20 +332,6 @@ pub fn file_bindings(
         &settings.extra_clients,
         &settings.extra_packages,
     )
-}
-
-fn analyze_ranges(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-    bindings: &Bindings,
-    ranges: Option<&[Range<usize>]>,
-) -> FileAnalysis {
-    let ranges = ranges.map(|ranges| RuleRanges {
-        file_scoped: ranges,
-        function_scoped: ranges,
-    });
-    analyze_rule_ranges(file, settings, workspace, bindings, ranges)
 }
 
 fn analyze_rule_ranges(
@@ -369,7 +359,7 @@ fn analyze_rule_ranges(
         suppressions: suppress::scan(file.text, file.tree),
         ..FileAnalysis::default()
     };
-    if ranges.is_some_and(|r| r.is_empty()) {
+    if ranges.is_some_and(|r| r.statements.is_empty()) {
         return analysis;
     }
     let query = query::builtin(file.lang);
@@ -502,22 +492,41 @@ pub fn sort_findings(findings: &mut Vec<Finding>) {
 /// awaits a Customer.io call: the only places where a rule can match. Querying these instead of
 /// the whole tree is what keeps the cost of a Customer.io-dense file near the cost of parsing it.
 pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Range<usize>> {
-    client_ranges_in(tree, source, bindings, None)
+    client_ranges_in(tree, source, bindings, None).statements
 }
 
-/// [`client_ranges`] limited to mentions inside `within` (sorted, non-overlapping).
+/// The client mentions of a file and the statements around them.
+struct ClientRanges {
+    /// The statements that hold a mention, merged.
+    statements: Vec<Range<usize>>,
+    /// Each mention (client, constructor, global or helper name), merged.
+    mentions: Vec<Range<usize>>,
+}
+
+impl ClientRanges {
+    fn as_query_ranges(&self) -> QueryRanges<'_> {
+        QueryRanges {
+            statements: &self.statements,
+            mentions: &self.mentions,
+        }
+    }
+}
+
+/// [`client_ranges`] limited to mentions inside `within` (sorted, non-overlapping), with the
+/// mentions themselves.
 fn client_ranges_in(
     tree: &Tree,
     source: &str,
     bindings: &Bindings,
     within: Option<&[Range<usize>]>,
-) -> Vec<Range<usize>> {
+) -> ClientRanges {
     let _indexed = syntax::index_tree(tree);
     let whole = std::slice::from_ref(&(0..source.len())).to_vec();
     // Searching only `within` keeps a keystroke's cost independent of the file's length.
     let searched = within.unwrap_or(&whole);
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();
+    let mut mentions: Vec<Range<usize>> = Vec::new();
     // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
     let mut tokens: Vec<&str> = bindings
         .client_names()
@@ -536,11 +545,15 @@ fn client_ranges_in(
                 let end = offset + token.len();
                 if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
                     ranges.push(syntax::enclosing_statement(node).byte_range());
+                    mentions.push(offset..end);
                 }
             }
         }
     }
-    merge_ranges(ranges)
+    ClientRanges {
+        statements: merge_ranges(ranges),
+        mentions: merge_ranges(mentions),
+    }
 }
 
 /// Sorts byte ranges and merges those that overlap or touch.

@@ -9,6 +9,11 @@
 //! - `(#cio-new? @x)` — `@x` is a `new` expression constructing a Customer.io client (same
 //!   optional families).
 //! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).
+//! - `(#cio-helper? @x)` — `@x` names an imported function that awaits a Customer.io call.
+//!
+//! The built-in rules run as two queries ([`BuiltinQuery`]): patterns with one of these
+//! predicates can only match a node that holds a client's (or helper's) name, so they run
+//! over those names alone; the others run over the whole statements that mention a client.
 
 use crate::analysis::syntax::FieldExt;
 use std::collections::HashSet;
@@ -20,7 +25,7 @@ use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
 use super::clients::{Bindings, Sdk};
 use super::language::Lang;
-use super::syntax::unwrap_expression;
+use super::syntax::{self, unwrap_expression};
 
 /// A predicate of ours, attached to one pattern.
 #[derive(Debug, Clone)]
@@ -28,6 +33,7 @@ enum CioPredicate {
     Client { capture: u32, families: Vec<String> },
     New { capture: u32, families: Vec<String> },
     Call { capture: u32, families: Vec<String> },
+    Helper { capture: u32 },
 }
 
 /// Several rules' patterns compiled as one query.
@@ -41,6 +47,9 @@ pub struct CombinedQuery {
     /// pattern's root is not a plain named kind (wildcard, supertype, group, non-local): then
     /// every range is queried from the tree's root.
     pattern_roots: Option<Vec<bool>>,
+    /// Whether each range is queried from the statement around it rather than from the
+    /// highest node that can root a pattern (see [`BuiltinQuery`]).
+    start_at_statement: bool,
 }
 
 /// A pattern's compile error, attributed to the rule's source.
@@ -89,6 +98,7 @@ impl CombinedQuery {
                 pattern_owner,
                 predicates,
                 pattern_roots,
+                start_at_statement: false,
             },
             errors,
         )
@@ -123,6 +133,7 @@ impl CombinedQuery {
             pattern_owner,
             predicates,
             pattern_roots,
+            start_at_statement: false,
         })
     }
 
@@ -190,9 +201,12 @@ impl CombinedQuery {
         let Some(roots) = &self.pattern_roots else {
             return root;
         };
-        let Some(target) = root.descendant_for_byte_range(range.start, range.end) else {
+        let Some(target) = syntax::descendant_for_byte_range(root, range.start, range.end) else {
             return root;
         };
+        if self.start_at_statement {
+            return syntax::enclosing_statement(target);
+        }
         let mut node = root;
         while node.id() != target.id()
             && !roots.get(node.kind_id() as usize).copied().unwrap_or(true)
@@ -394,6 +408,7 @@ fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate> {
                 "cio-client?" => Some(CioPredicate::Client { capture, families }),
                 "cio-new?" => Some(CioPredicate::New { capture, families }),
                 "cio-call?" => Some(CioPredicate::Call { capture, families }),
+                "cio-helper?" => Some(CioPredicate::Helper { capture }),
                 _ => None,
             }
         })
@@ -409,11 +424,16 @@ fn predicate_holds(
     let (capture, families) = match predicate {
         CioPredicate::Client { capture, families }
         | CioPredicate::New { capture, families }
-        | CioPredicate::Call { capture, families } => (*capture, families),
+        | CioPredicate::Call { capture, families } => (*capture, families.as_slice()),
+        CioPredicate::Helper { capture } => (*capture, [].as_slice()),
     };
     let Some(node) = captures.iter().find(|c| c.index == capture).map(|c| c.node) else {
         return false;
     };
+    if let CioPredicate::Helper { .. } = predicate {
+        let name = source.get(node.byte_range()).unwrap_or("");
+        return bindings.awaiting_helper(name).is_some();
+    }
     let sdk = match predicate {
         CioPredicate::Client { .. } => bindings.resolve(node, source),
         CioPredicate::New { .. } => bindings.constructed_sdk(unwrap_expression(node), source),
@@ -421,6 +441,7 @@ fn predicate_holds(
             .field("function")
             .and_then(|f| unwrap_expression(f).field("object"))
             .and_then(|receiver| bindings.resolve(receiver, source)),
+        CioPredicate::Helper { .. } => None,
     };
     sdk.is_some_and(|sdk| in_families(sdk, families))
 }
@@ -429,13 +450,169 @@ fn in_families(sdk: Sdk, families: &[String]) -> bool {
     families.is_empty() || families.iter().any(|family| sdk.in_family(family))
 }
 
-/// The built-in rules' combined query for `lang`, compiled once per process.
-pub fn builtin(lang: Lang) -> &'static CombinedQuery {
-    static QUERIES: [OnceLock<CombinedQuery>; 3] =
+/// Where the built-in query runs: the statements that mention a client, and the mentions
+/// themselves (client, constructor and helper names), each sorted and non-overlapping.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryRanges<'r> {
+    pub statements: &'r [Range<usize>],
+    pub mentions: &'r [Range<usize>],
+}
+
+/// The built-in rules' patterns, compiled as two queries.
+///
+/// A pattern with a `#cio-…?` predicate matches only where its root holds a client reference
+/// (the receiver, the constructor, the helper's name), so it runs over the mentions: the query
+/// cursor then starts patterns only on the nodes around each name, instead of on every call
+/// and object of the statement (nested `Date.now()`, `JSON.stringify(…)`, …), which was most
+/// of the query's cost. Each mention is queried from the statement that holds it: a built-in
+/// pattern reaches its client reference through expressions only (never through a statement
+/// block), so its root lies within that statement; starting higher (at a route registration
+/// around a handler) re-matched the same outer calls once per mention. The other patterns
+/// (CIO002's time keys, checked against the enclosing call in Rust) run over the statements.
+pub struct BuiltinQuery {
+    /// Patterns with a `#cio-…?` predicate.
+    pub anchored: CombinedQuery,
+    /// The rest.
+    pub contextual: CombinedQuery,
+}
+
+impl BuiltinQuery {
+    /// Splits each rule's source into its patterns and compiles the two kinds apart, keeping
+    /// each pattern's rule and index within the rule. A source the splitter cannot read goes
+    /// whole to `contextual` (still correct, only slower).
+    pub fn build(lang: Lang, sources: &[&str]) -> (BuiltinQuery, Vec<QueryError>) {
+        let mut anchored = Part::default();
+        let mut contextual = Part::default();
+        for (rule_index, source) in sources.iter().enumerate() {
+            match split_patterns(source) {
+                Some(patterns) => {
+                    for (pattern_index, pattern) in patterns.into_iter().enumerate() {
+                        let part = if pattern.contains("(#cio-") {
+                            &mut anchored
+                        } else {
+                            &mut contextual
+                        };
+                        part.push(rule_index, pattern_index, pattern);
+                    }
+                }
+                None => contextual.push_whole(lang, rule_index, source),
+            }
+        }
+        let (mut anchored, mut errors) = anchored.compile(lang);
+        anchored.start_at_statement = true;
+        let (contextual, more) = contextual.compile(lang);
+        errors.extend(more);
+        (
+            BuiltinQuery {
+                anchored,
+                contextual,
+            },
+            errors,
+        )
+    }
+
+    /// Runs both queries (over the whole tree when `ranges` is `None`) and hands every match
+    /// whose predicates hold to `on_match`, as [`CombinedQuery::for_each_match`] does.
+    pub fn for_each_match<'t>(
+        &self,
+        tree: &'t Tree,
+        source: &str,
+        bindings: &Bindings,
+        ranges: Option<QueryRanges>,
+        mut on_match: impl FnMut(usize, Hit<'t, '_>),
+    ) {
+        let mentions = ranges.map(|r| r.mentions);
+        let statements = ranges.map(|r| r.statements);
+        self.anchored
+            .for_each_match(tree, source, bindings, mentions, &mut on_match);
+        self.contextual
+            .for_each_match(tree, source, bindings, statements, &mut on_match);
+    }
+}
+
+/// The patterns of one of [`BuiltinQuery`]'s queries, with where each came from.
+#[derive(Default)]
+struct Part {
+    /// One text per rule (rules without patterns here have an empty text).
+    texts: Vec<String>,
+    /// `(rule, pattern index within the rule's own source)` of each pattern, in order.
+    owners: Vec<(usize, usize)>,
+}
+
+impl Part {
+    fn text_of(&mut self, rule_index: usize) -> &mut String {
+        if self.texts.len() <= rule_index {
+            self.texts.resize(rule_index + 1, String::new());
+        }
+        &mut self.texts[rule_index]
+    }
+
+    fn push(&mut self, rule_index: usize, pattern_index: usize, pattern: &str) {
+        let text = self.text_of(rule_index);
+        text.push_str(pattern);
+        text.push('\n');
+        self.owners.push((rule_index, pattern_index));
+    }
+
+    /// A rule's whole source, its patterns numbered as in the source.
+    fn push_whole(&mut self, lang: Lang, rule_index: usize, source: &str) {
+        let text = self.text_of(rule_index);
+        text.push_str(source);
+        text.push('\n');
+        let count = Query::new(&lang.grammar(), source).map_or(0, |q| q.pattern_count());
+        self.owners
+            .extend((0..count).map(|pattern| (rule_index, pattern)));
+    }
+
+    fn compile(self, lang: Lang) -> (CombinedQuery, Vec<QueryError>) {
+        let sources: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+        let (mut query, errors) = CombinedQuery::build(lang, &sources);
+        // The query numbers each rule's patterns from the text it was given, a subset of the
+        // rule's source; rules know their patterns by their index in the whole source.
+        if errors.is_empty() && self.owners.len() == query.pattern_owner.len() {
+            query.pattern_owner = self.owners;
+        }
+        (query, errors)
+    }
+}
+
+/// The top-level patterns of a query source, each with its captures, quantifiers and
+/// predicates; `None` when the text holds something else at top level.
+fn split_patterns(source: &str) -> Option<Vec<&str>> {
+    let mut patterns = Vec::new();
+    let mut rest = skip_trivia(source);
+    while !rest.is_empty() {
+        if !rest.starts_with(['(', '[']) {
+            return None;
+        }
+        let mut end = balanced_end(rest)?;
+        // Captures and quantifiers after the node: `(call) @x`, `[(a) (b)]* @y`.
+        loop {
+            let next = skip_trivia(&rest[end..]);
+            let token = if let Some(name) = next.strip_prefix('@') {
+                1 + name
+                    .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+                    .unwrap_or(name.len())
+            } else if next.starts_with(['*', '+', '?']) {
+                1
+            } else {
+                break;
+            };
+            end = rest.len() - next.len() + token;
+        }
+        patterns.push(&rest[..end]);
+        rest = skip_trivia(&rest[end..]);
+    }
+    Some(patterns)
+}
+
+/// The built-in rules' queries for `lang`, compiled once per process.
+pub fn builtin(lang: Lang) -> &'static BuiltinQuery {
+    static QUERIES: [OnceLock<BuiltinQuery>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     QUERIES[lang as usize].get_or_init(|| {
         let sources: Vec<&str> = super::rules::RULES.iter().map(|r| r.query).collect();
-        let (query, errors) = CombinedQuery::build(lang, &sources);
+        let (query, errors) = BuiltinQuery::build(lang, &sources);
         assert!(
             errors.is_empty(),
             "built-in rule queries must compile: {errors:?}"
@@ -494,8 +671,50 @@ mod tests {
         // A rule pattern whose root cannot be read would silently turn the start-node
         // optimisation off for every file (docs/performance.md).
         for lang in Lang::ALL {
-            assert!(builtin(lang).pattern_roots.is_some(), "{lang:?}");
+            assert!(builtin(lang).anchored.pattern_roots.is_some(), "{lang:?}");
+            assert!(builtin(lang).contextual.pattern_roots.is_some(), "{lang:?}");
         }
+    }
+
+    #[test]
+    fn every_builtin_pattern_is_split_out_and_keeps_its_rule_and_index() {
+        use crate::analysis::rules::RULES;
+        let grammar = Lang::TypeScript.grammar();
+        let mut expected = Vec::new();
+        for (rule_index, rule) in RULES.iter().enumerate() {
+            let count = Query::new(&grammar, rule.query).unwrap().pattern_count();
+            let split = split_patterns(rule.query).expect("built-in queries split");
+            assert_eq!(split.len(), count, "{}", rule.id);
+            expected.extend((0..count).map(|pattern| (rule_index, pattern)));
+        }
+        let query = builtin(Lang::TypeScript);
+        let mut owners = [
+            query.anchored.pattern_owner.clone(),
+            query.contextual.pattern_owner.clone(),
+        ]
+        .concat();
+        owners.sort();
+        assert_eq!(owners, expected);
+        // Only the time-key patterns of CIO002 lack a client predicate.
+        assert!(query
+            .contextual
+            .pattern_owner
+            .iter()
+            .all(|(rule, _)| RULES[*rule].id == "CIO002"));
+    }
+
+    #[test]
+    fn patterns_split_with_their_captures_quantifiers_and_comments() {
+        let source = "; lead\n(a) @x\n\n((b (c)) @y (#eq? @y \"(\"))\n[(d) (e)]* @z ; trailing\n";
+        assert_eq!(
+            split_patterns(source),
+            Some(vec![
+                "(a) @x",
+                "((b (c)) @y (#eq? @y \"(\"))",
+                "[(d) (e)]* @z"
+            ])
+        );
+        assert_eq!(split_patterns("\"new\" @keyword"), None);
     }
 
     #[test]
