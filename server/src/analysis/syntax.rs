@@ -466,12 +466,28 @@ pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s st
 
 /// Calls `visit` on every descendant of `node` (not `node` itself) that is not inside a nested
 /// function.
+/// In pre-order, with one tree cursor for the whole walk (not one per node).
 pub fn for_each_in_function_body<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
     let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        visit(child);
-        if !is_function(child) {
-            for_each_in_function_body(child, visit);
+    if !cursor.goto_first_child() {
+        return;
+    }
+    let mut depth = 1;
+    loop {
+        let current = cursor.node();
+        if current.is_named() {
+            visit(current);
+            if !is_function(current) && cursor.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+        }
+        while !cursor.goto_next_sibling() {
+            cursor.goto_parent();
+            depth -= 1;
+            if depth == 0 {
+                return;
+            }
         }
     }
 }
@@ -586,6 +602,31 @@ mod tests {
                 assert_parent_chains(source, Lang::JavaScript, indexed);
             }
         }
+    }
+
+    #[test]
+    fn a_function_body_walk_visits_named_nodes_in_order_and_skips_nested_functions() {
+        fn reference<'t>(node: Node<'t>, out: &mut Vec<usize>) {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                out.push(child.id());
+                if !is_function(child) {
+                    reference(child, out);
+                }
+            }
+        }
+        let source = "function f(a) { if (a) { g(() => { h(); }); } // c\n return [a, { b: 1 }]; }";
+        let tree = parse(Lang::JavaScript, source, None);
+        let function = tree.root_node().named_child(0).unwrap();
+        for node in [function, function.field("body").unwrap(), tree.root_node()] {
+            let mut expected = Vec::new();
+            reference(node, &mut expected);
+            let mut actual = Vec::new();
+            for_each_in_function_body(node, &mut |n| actual.push(n.id()));
+            assert_eq!(actual, expected);
+        }
+        let leaf = function.field("name").unwrap();
+        for_each_in_function_body(leaf, &mut |_| panic!("a leaf has no descendants"));
     }
 
     #[test]

@@ -94,12 +94,18 @@ fn identified_before(ctx: &RuleContext, statement: Node, person: &str) -> bool {
 /// Whether `statement` is itself an identify of `person` (`await cio.identify(id, …)`,
 /// `const r = await cio.identify(…)`, `cio.identify(…).catch(…)`), not one nested in a block.
 fn identifies(ctx: &RuleContext, statement: Node, person: &str) -> bool {
-    find_identify(ctx, statement, person, false)
+    names_identify(ctx, statement) && find_identify(ctx, statement, person, false)
 }
 
 /// Whether an identify of `person` appears anywhere in `statement`, nested blocks included.
 fn contains_identify(ctx: &RuleContext, statement: Node, person: &str) -> bool {
-    find_identify(ctx, statement, person, true)
+    names_identify(ctx, statement) && find_identify(ctx, statement, person, true)
+}
+
+/// Whether `statement`'s text holds the method name at all: a text search that spares the
+/// walk of most statements (every SDK spells the method `identify`).
+fn names_identify(ctx: &RuleContext, statement: Node) -> bool {
+    crate::analysis::mentions(ctx.text(statement), "identify")
 }
 
 fn find_identify(ctx: &RuleContext, node: Node, person: &str, enter_blocks: bool) -> bool {
