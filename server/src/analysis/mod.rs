@@ -241,27 +241,32 @@ pub fn analyze_in_ranges(
 /// from a handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
 /// without them leaves their findings elsewhere unchanged.
 pub fn linked_by_name(tree: &Tree, source: &str, within: &[Range<usize>]) -> bool {
-    let _indexed = syntax::index_tree(tree);
     let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let mut declared_outside = std::collections::HashSet::new();
-    for statement in root.named_children(&mut cursor) {
-        let Some(name) = declared_function(statement, source) else {
-            continue;
-        };
-        if !inside(statement.start_byte()) {
-            declared_outside.insert(name);
-        } else if clients::word_occurrences(source, name).any(|o| !inside(o)) {
-            return true;
+    let statements = syntax::top_level_statements(tree.root_node());
+    let (edited, others): (Vec<_>, Vec<_>) = statements
+        .into_iter()
+        .partition(|statement| inside(statement.start_byte()));
+    // A function declared in `within` and named outside it.
+    for statement in &edited {
+        if let Some(name) = declared_function(*statement, source) {
+            if clients::word_occurrences(source, name).any(|o| !inside(o)) {
+                return true;
+            }
         }
     }
-    within.iter().any(|range| {
-        let Some(node) = root.descendant_for_byte_range(range.start, range.end) else {
-            return true;
-        };
-        names_any(node, source, &declared_outside)
-    })
+    // A name used in `within` that a function outside it declares.
+    let mut used = std::collections::HashSet::new();
+    for statement in &edited {
+        syntax::for_each_descendant(*statement, &mut |node| {
+            if node.kind() == "identifier" {
+                used.insert(syntax::text(node, source));
+            }
+        });
+    }
+    others
+        .into_iter()
+        .filter_map(|statement| declared_function(statement, source))
+        .any(|name| used.contains(name))
 }
 
 /// The name of the function a top-level statement declares (`function f`, `export function f`,
@@ -282,21 +287,6 @@ fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Optio
         return None;
     };
     clients::function_name(function, source)
-}
-
-fn names_any(
-    node: tree_sitter::Node,
-    source: &str,
-    names: &std::collections::HashSet<&str>,
-) -> bool {
-    if node.kind() == "identifier" && names.contains(&source[node.byte_range()]) {
-        return true;
-    }
-    let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .any(|child| names_any(child, source, names));
-    found
 }
 
 /// Where each kind of rule is checked.
@@ -567,4 +557,41 @@ pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the top-level statement holding `marker` is linked by name to the others.
+    fn linked(source: &str, marker: &str) -> bool {
+        let tree = parse(Lang::TypeScript, source, None);
+        let at = source.find(marker).unwrap();
+        let statement = tree
+            .root_node()
+            .named_children(&mut tree.walk())
+            .find(|s| s.start_byte() <= at && at < s.end_byte())
+            .unwrap();
+        let indexed = linked_by_name(&tree, source, &[statement.byte_range()]);
+        let _index = syntax::index_tree(&tree);
+        assert_eq!(
+            linked_by_name(&tree, source, &[statement.byte_range()]),
+            indexed
+        );
+        indexed
+    }
+
+    #[test]
+    fn statements_are_linked_by_the_functions_they_declare_and_name() {
+        let source = "export async function helper() { await cio.track('a', {}); }\n\
+                      export async function handler() { await helper(); /*h*/ }\n\
+                      export const arrow = async () => { await cio.identify('b', {}); /*a*/ };\n\
+                      function lonely() { const helperish = 1; return helperish; /*l*/ }\n";
+        // `helper` is awaited by `handler`; `handler` names `helper`.
+        assert!(linked(source, "cio.track"));
+        assert!(linked(source, "/*h*/"));
+        // Neither declares a name used elsewhere nor uses one declared elsewhere.
+        assert!(!linked(source, "/*a*/"));
+        assert!(!linked(source, "/*l*/"));
+    }
 }

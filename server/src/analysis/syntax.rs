@@ -73,6 +73,29 @@ pub fn parent(node: Node) -> Option<Node> {
     Some(parent)
 }
 
+/// The children of `root` (a tree's root node), from the index when the tree is indexed.
+pub fn top_level_statements(root: Node) -> Vec<Node> {
+    let indexed = TOP_LEVEL.with(|slot| {
+        let slot = slot.borrow();
+        let index = slot
+            .as_ref()
+            .filter(|index| index.tree == root.into_raw().tree)?;
+        Some(index.statements.iter().map(|s| s.2).collect::<Vec<_>>())
+    });
+    match indexed {
+        // SAFETY: as in `top_level_statement`: nodes of `root`'s (borrowed) tree.
+        Some(raw) => raw
+            .into_iter()
+            .map(|raw| unsafe { Node::from_raw(raw) })
+            .collect(),
+        None => {
+            let mut cursor = root.walk();
+            let children = root.children(&mut cursor).collect();
+            children
+        }
+    }
+}
+
 /// The child of the root that holds `node`, or `node` itself when it is the root or a child
 /// of it.
 pub fn top_level_ancestor(node: Node) -> Node {
@@ -466,8 +489,23 @@ pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s st
 
 /// Calls `visit` on every descendant of `node` (not `node` itself) that is not inside a nested
 /// function.
-/// In pre-order, with one tree cursor for the whole walk (not one per node).
 pub fn for_each_in_function_body<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
+    walk_named_descendants(node, |child| !is_function(child), visit);
+}
+
+/// Calls `visit` on every named descendant of `node` (not `node` itself), nested functions
+/// included.
+pub fn for_each_descendant<'t>(node: Node<'t>, visit: &mut impl FnMut(Node<'t>)) {
+    walk_named_descendants(node, |_| true, visit);
+}
+
+/// Visits the named descendants of `node` in pre-order, entering those for which `enter`
+/// holds, with one tree cursor for the whole walk (not one per node).
+fn walk_named_descendants<'t>(
+    node: Node<'t>,
+    enter: impl Fn(Node<'t>) -> bool,
+    visit: &mut impl FnMut(Node<'t>),
+) {
     let mut cursor = node.walk();
     if !cursor.goto_first_child() {
         return;
@@ -477,7 +515,7 @@ pub fn for_each_in_function_body<'t>(node: Node<'t>, visit: &mut impl FnMut(Node
         let current = cursor.node();
         if current.is_named() {
             visit(current);
-            if !is_function(current) && cursor.goto_first_child() {
+            if enter(current) && cursor.goto_first_child() {
                 depth += 1;
                 continue;
             }
