@@ -18,7 +18,7 @@ pub mod user_rules;
 pub mod workspace;
 
 use crate::analysis::syntax::FieldExt;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -237,36 +237,52 @@ pub fn analyze_in_ranges(
 
 /// Whether the top-level statements in `within` are linked by name to other top-level
 /// statements of the file: a function declared in `within` is named outside it, or `within`
-/// names a function declared outside it. File-scoped rules follow exactly such links (CIO007
-/// from a handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
+/// names a function declared outside it (`declared_outside`, from
+/// [`functions_declared_outside`] of this text or of any version of it whose statements
+/// outside `within` are the same). File-scoped rules follow exactly such links (CIO007 from a
+/// handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
 /// without them leaves their findings elsewhere unchanged.
-pub fn linked_by_name(tree: &Tree, source: &str, within: &[Range<usize>]) -> bool {
+pub fn linked_by_name(
+    tree: &Tree,
+    source: &str,
+    within: &[Range<usize>],
+    declared_outside: &HashSet<&str>,
+) -> bool {
     let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
-    let statements = syntax::top_level_statements(tree.root_node());
-    let (edited, others): (Vec<_>, Vec<_>) = statements
+    let edited: Vec<tree_sitter::Node> = syntax::top_level_statements(tree.root_node())
         .into_iter()
-        .partition(|statement| inside(statement.start_byte()));
-    // A function declared in `within` and named outside it.
-    for statement in &edited {
-        if let Some(name) = declared_function(*statement, source) {
-            if clients::word_occurrences(source, name).any(|o| !inside(o)) {
-                return true;
-            }
-        }
-    }
-    // A name used in `within` that a function outside it declares.
-    let mut used = std::collections::HashSet::new();
-    for statement in &edited {
-        syntax::for_each_descendant(*statement, &mut |node| {
-            if node.kind() == "identifier" {
-                used.insert(syntax::text(node, source));
-            }
-        });
-    }
-    others
+        .filter(|statement| inside(statement.start_byte()))
+        .collect();
+    let names_outside = |name: &str| clients::word_occurrences(source, name).any(|o| !inside(o));
+    let declares_named = edited
+        .iter()
+        .filter_map(|statement| declared_function(*statement, source))
+        .any(names_outside);
+    declares_named
+        || edited.iter().any(|statement| {
+            let mut names_declared = false;
+            syntax::for_each_descendant(*statement, &mut |node| {
+                names_declared = names_declared
+                    || (node.kind() == "identifier"
+                        && declared_outside.contains(syntax::text(node, source)));
+            });
+            names_declared
+        })
+}
+
+/// The names of the functions that the top-level statements outside `within` declare (see
+/// [`linked_by_name`]).
+pub fn functions_declared_outside<'s>(
+    tree: &Tree,
+    source: &'s str,
+    within: &[Range<usize>],
+) -> HashSet<&'s str> {
+    let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
+    syntax::top_level_statements(tree.root_node())
         .into_iter()
+        .filter(|statement| !inside(statement.start_byte()))
         .filter_map(|statement| declared_function(statement, source))
-        .any(|name| used.contains(name))
+        .collect()
 }
 
 /// The name of the function a top-level statement declares (`function f`, `export function f`,
@@ -572,13 +588,12 @@ mod tests {
             .named_children(&mut tree.walk())
             .find(|s| s.start_byte() <= at && at < s.end_byte())
             .unwrap();
-        let indexed = linked_by_name(&tree, source, &[statement.byte_range()]);
+        let within = [statement.byte_range()];
+        let declared = functions_declared_outside(&tree, source, &within);
+        let unindexed = linked_by_name(&tree, source, &within, &declared);
         let _index = syntax::index_tree(&tree);
-        assert_eq!(
-            linked_by_name(&tree, source, &[statement.byte_range()]),
-            indexed
-        );
-        indexed
+        assert_eq!(linked_by_name(&tree, source, &within, &declared), unindexed);
+        unindexed
     }
 
     #[test]

@@ -360,13 +360,16 @@ impl Document {
         let within = analysis::merge_ranges(within);
         // Rules that follow calls between functions re-check the whole file when the edited
         // functions call, or are called by, other functions of the file.
-        let linked = analysis::linked_by_name(&self.tree, &self.text, &within)
+        // The statements outside `within` are the same before and after the edits: what
+        // they declare is read once.
+        let declared = analysis::functions_declared_outside(&self.tree, &self.text, &within);
+        let linked = analysis::linked_by_name(&self.tree, &self.text, &within, &declared)
             || self.analysed.as_ref().is_none_or(|(tree, text)| {
                 let before: Vec<Range<usize>> = within
                     .iter()
                     .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
                     .collect();
-                analysis::linked_by_name(tree, text, &before)
+                analysis::linked_by_name(tree, text, &before, &declared)
             });
         let fresh = analysis::analyze_in_ranges(
             &self.source(),
