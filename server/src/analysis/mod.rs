@@ -204,6 +204,7 @@ pub fn analyze_with_bindings(
     let ranges = RuleRanges {
         file_scoped: ranges.as_query_ranges(),
         function_scoped: &ranges.statements,
+        whole_file_facts: true,
     };
     analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
 }
@@ -216,7 +217,7 @@ pub fn analyze_with_bindings(
 /// other function-scoped findings and replaces every file-scoped one (a helper's edit changes
 /// its caller's CIO007 finding). `bindings` must be this tree's (the server compares them with
 /// the previous ones to decide whether a whole-file analysis is needed). The returned facts
-/// are incomplete.
+/// are incomplete and the suppressions empty: the server rescans the whole text for those.
 pub fn analyze_in_ranges(
     file: &SourceFile,
     settings: &Settings,
@@ -231,6 +232,7 @@ pub fn analyze_in_ranges(
     let ranges = RuleRanges {
         file_scoped: everywhere.as_ref().unwrap_or(&local).as_query_ranges(),
         function_scoped: &local.statements,
+        whole_file_facts: false,
     };
     analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
 }
@@ -312,6 +314,9 @@ struct RuleRanges<'r> {
     file_scoped: QueryRanges<'r>,
     /// The statements whose matches function-scoped rules check.
     function_scoped: &'r [Range<usize>],
+    /// Whether to scan the whole text for the facts and suppressions that are not in the
+    /// statements (the bounce handler mention, `cio-lsp-disable` comments).
+    whole_file_facts: bool,
 }
 
 /// Like [`analyze`] but over the whole tree, for tests that check that range selection loses
@@ -352,17 +357,22 @@ fn analyze_rule_ranges(
     let _indexed = syntax::index_tree(file.tree);
     let ranges = rule_ranges.map(|r| r.file_scoped);
     let function_scoped = rule_ranges.map(|r| r.function_scoped);
+    let whole_file_facts = rule_ranges.is_none_or(|r| r.whole_file_facts);
     let mut analysis = FileAnalysis {
         facts: FileFacts {
             exports: bindings.exports.clone(),
             reexports: bindings.reexports.clone(),
             // A text search, not a query: a bounce webhook handler need not name a client.
-            handles_bounce: rules::cio008::mentions_bounce_handling(file.text),
+            handles_bounce: whole_file_facts && rules::cio008::mentions_bounce_handling(file.text),
             ..FileFacts::default()
         },
         // Scanned before the early return: an unused suppression is reported even in a file
         // without findings.
-        suppressions: suppress::scan(file.text, file.tree),
+        suppressions: if whole_file_facts {
+            suppress::scan(file.text, file.tree)
+        } else {
+            suppress::Suppressions::default()
+        },
         ..FileAnalysis::default()
     };
     if ranges.is_some_and(|r| r.statements.is_empty()) {
