@@ -1,8 +1,8 @@
 //! User rules: tree-sitter queries with a small metadata file each, from the directories listed
 //! in `cio-lsp.toml` (`rule_dirs`). Format in `docs/configuration.md`:
 //!
-//! - `NAME.scm`: the query. The `#cio-client?`, `#cio-new?` and `#cio-call?` predicates work as
-//!   in built-in rules.
+//! - `NAME.scm`: the query. The `#cio-client?`, `#cio-new?`, `#cio-call?` and `#cio-helper?`
+//!   predicates work as in built-in rules.
 //! - `NAME.toml`: `id`, `name`, `severity`, `message` (may interpolate captures, `{{event}}`),
 //!   `docs` (markdown, shown on hover), optional `fix` (a template replacing the reported node),
 //!   `report` (the capture to report at; default `@report`, else the match's first capture) and
