@@ -75,15 +75,11 @@ pub fn parent(node: Node) -> Option<Node> {
 
 /// The children of `root` (a tree's root node), from the index when the tree is indexed.
 pub fn top_level_statements(root: Node) -> Vec<Node> {
-    let indexed = TOP_LEVEL.with(|slot| {
-        let slot = slot.borrow();
-        let index = slot
-            .as_ref()
-            .filter(|index| index.tree == root.into_raw().tree)?;
+    let indexed = with_index(root, |index| {
         Some(index.statements.iter().map(|s| s.2).collect::<Vec<_>>())
     });
     match indexed {
-        // SAFETY: as in `top_level_statement`: nodes of `root`'s (borrowed) tree.
+        // SAFETY: as in `statement_holding`: nodes of `root`'s (borrowed) tree.
         Some(raw) => raw
             .into_iter()
             .map(|raw| unsafe { Node::from_raw(raw) })
@@ -112,22 +108,9 @@ pub fn top_level_ancestor(node: Node) -> Node {
 /// The smallest node of `root`'s tree that spans `start..end`: [`Node::descendant_for_byte_range`]
 /// on the root, but starting at the indexed top-level statement that holds the range.
 pub fn descendant_for_byte_range(root: Node, start: usize, end: usize) -> Option<Node> {
-    let statement = TOP_LEVEL.with(|slot| {
-        let slot = slot.borrow();
-        let index = slot
-            .as_ref()
-            .filter(|index| index.tree == root.into_raw().tree)?;
-        let after = index.statements.partition_point(|s| s.0 <= start);
-        let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
-        // An empty range on a statement's edge may belong to its neighbour; leave those to
-        // tree-sitter.
-        (first <= start && end <= last && start < end).then_some(raw)
-    });
-    match statement {
-        // SAFETY: as in `top_level_statement`: `raw` is a node of `root`'s (borrowed) tree.
-        Some(raw) => unsafe { Node::from_raw(raw) }.descendant_for_byte_range(start, end),
-        None => root.descendant_for_byte_range(start, end),
-    }
+    statement_holding(root, start, end)
+        .unwrap_or(root)
+        .descendant_for_byte_range(start, end)
 }
 
 /// Visits `from` and each node below it on the way down to `node`, excluding `node`.
@@ -230,34 +213,41 @@ pub fn index_tree(tree: &tree_sitter::Tree) -> TreeIndexGuard<'_> {
 /// when the tree is not indexed. Node ids are unique within one tree while it lives, so
 /// `(generation, node id)` keys a memo that can never see a node of another tree.
 pub fn indexed_generation(node: Node) -> Option<u64> {
+    with_index(node, |index| Some(index.generation))
+}
+
+/// `f` of this thread's index, when it indexes `node`'s tree.
+fn with_index<R>(node: Node, f: impl FnOnce(&TopLevelIndex) -> Option<R>) -> Option<R> {
     let tree = node.into_raw().tree;
     TOP_LEVEL.with(|slot| {
         slot.borrow()
             .as_ref()
             .filter(|index| index.tree == tree)
-            .map(|index| index.generation)
+            .and_then(f)
     })
 }
 
 /// The child of the root that holds `node` (or is `node`), when the tree is indexed and the
 /// answer is unambiguous; `None` sends the caller down the ordinary path from the root.
 fn top_level_statement(node: Node) -> Option<Node> {
-    let tree = node.into_raw().tree;
-    let (start, end) = (node.start_byte(), node.end_byte());
-    let raw = TOP_LEVEL.with(|slot| {
-        let slot = slot.borrow();
-        let index = slot.as_ref().filter(|index| index.tree == tree)?;
+    statement_holding(node, node.start_byte(), node.end_byte())
+}
+
+/// The child of the root of `node`'s tree that holds the bytes `start..end`, when the tree is
+/// indexed and the answer is unambiguous.
+fn statement_holding(node: Node, start: usize, end: usize) -> Option<Node> {
+    let raw = with_index(node, |index| {
         let after = index.statements.partition_point(|s| s.0 <= start);
         let &(first, last, raw) = index.statements.get(after.checked_sub(1)?)?;
-        // Zero-width nodes on a statement's boundary could belong to either neighbour; let
-        // tree-sitter decide those.
+        // An empty range on a statement's edge (a zero-width node) could belong to either
+        // neighbour; let tree-sitter decide those.
         let inside =
             first <= start && end <= last && (start < end || (first < start && end < last));
-        (inside || raw.id == node.id() as *const std::ffi::c_void).then_some(raw)
+        inside.then_some(raw)
     })?;
-    // SAFETY: `raw` was taken from this very tree (`index.tree == tree`), which the caller's
-    // `node` borrows, so it is valid for `node`'s lifetime; the index itself lives only while
-    // a `TreeIndexGuard` borrows the tree.
+    // SAFETY: `raw` was taken from the index of `node`'s own tree, which `node` borrows, so
+    // it is valid for `node`'s lifetime; the index itself lives only while a
+    // `TreeIndexGuard` borrows the tree.
     Some(unsafe { Node::from_raw(raw) })
 }
 
