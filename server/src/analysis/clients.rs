@@ -9,19 +9,17 @@
 //! statements for imports and exports, then a text search for each constructor name whose hits
 //! are looked up in the tree. It never walks the whole tree.
 
-use crate::analysis::syntax::FieldExt;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use super::scopes::{self, Declaration, DeclarationKind};
-use super::syntax::{self, text, unwrap_expression};
+use super::syntax::{self, text, unwrap_expression, FieldExt};
 use super::workspace::AwaitingHelper;
 
 /// The Customer.io SDK a client belongs to.
@@ -467,22 +465,24 @@ impl Bindings {
             DeclarationKind::Parameter { type_annotation } => {
                 type_annotation.and_then(|t| self.annotated_sdk(t, source))
             }
-            DeclarationKind::Other => None,
-            DeclarationKind::Local { declarator } => {
-                let construction = self.clients.get(name).and_then(|b| b.construction.clone());
-                let value = declarator.field("value");
-                let holds_the_client = construction.zip(value).is_some_and(|(made, value)| {
-                    value.start_byte() <= made.start && made.end <= value.end_byte()
-                });
-                if holds_the_client {
-                    return None;
-                }
-                None
+            // The client's own declaration hides nothing.
+            DeclarationKind::Local { declarator } if self.holds_construction(declarator, name) => {
+                return None;
             }
+            DeclarationKind::Local { .. } | DeclarationKind::Other => None,
         };
         Some(Shadow {
             scope: declaration.scope,
             sdk,
+        })
+    }
+
+    /// Whether `declarator`'s value holds the construction of the client bound to `name`.
+    fn holds_construction(&self, declarator: Node, name: &str) -> bool {
+        let construction = self.clients.get(name).and_then(|b| b.construction.as_ref());
+        let value = declarator.field("value");
+        construction.zip(value).is_some_and(|(made, value)| {
+            value.start_byte() <= made.start && made.end <= value.end_byte()
         })
     }
 

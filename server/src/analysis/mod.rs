@@ -17,7 +17,6 @@ pub mod syntax;
 pub mod user_rules;
 pub mod workspace;
 
-use crate::analysis::syntax::FieldExt;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -33,6 +32,7 @@ pub use workspace::{AwaitingHelper, FileFacts, NoWorkspaceView, WorkspaceIndex, 
 
 use query::QueryRanges;
 use rules::{Rule, RuleContext, WorkspaceContext, RULES};
+use syntax::FieldExt;
 
 /// How event names should be spelled (CIO010).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

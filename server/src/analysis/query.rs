@@ -15,7 +15,6 @@
 //! predicates can only match a node that holds a client's (or helper's) name, so they run
 //! over those names alone; the others run over the whole statements that mention a client.
 
-use crate::analysis::syntax::FieldExt;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -25,7 +24,7 @@ use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
 use super::clients::{Bindings, Sdk};
 use super::language::Lang;
-use super::syntax::{self, unwrap_expression};
+use super::syntax::{self, unwrap_expression, FieldExt};
 
 /// A predicate of ours, attached to one pattern.
 #[derive(Debug, Clone)]

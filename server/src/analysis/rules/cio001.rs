@@ -1,6 +1,5 @@
 //! CIO001 wrong-api-key: see `queries/CIO001-wrong-api-key.md`.
 
-use crate::analysis::syntax::FieldExt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -10,7 +9,7 @@ use crate::analysis::clients::word_occurrences;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{text, unwrap_expression};
+use crate::analysis::syntax::{text, unwrap_expression, FieldExt};
 use crate::analysis::Lang;
 
 /// The two kinds of key a reference can name.

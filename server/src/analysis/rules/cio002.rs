@@ -1,6 +1,5 @@
 //! CIO002 millisecond-timestamp: see `queries/CIO002-millisecond-timestamp.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::timestamps::{classify, TimeValue};
@@ -8,7 +7,7 @@ use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let (Some(key), Some(value)) = (hit.get("key"), hit.get("value")) else {

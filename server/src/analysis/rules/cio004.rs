@@ -1,12 +1,11 @@
 //! CIO004 email-as-id: see `queries/CIO004-email-as-id.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression};
+use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let (Some(call), Some(id)) = (hit.get("call"), hit.get("id")) else {

@@ -1,13 +1,12 @@
 //! CIO005 identify-without-email: see `queries/CIO005-identify-without-email.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let (Some(call), Some(attributes), Some(created)) =

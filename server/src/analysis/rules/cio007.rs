@@ -6,7 +6,6 @@
 //! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
 //! their file records (`FileFacts::awaiting_helpers`).
 
-use crate::analysis::syntax::FieldExt;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -17,7 +16,7 @@ use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, T
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 use crate::analysis::workspace::AwaitingHelper;
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).

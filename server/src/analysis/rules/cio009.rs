@@ -1,6 +1,5 @@
 //! CIO009 client-per-request: see `queries/CIO009-client-per-request.md`.
 
-use crate::analysis::syntax::FieldExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -9,7 +8,7 @@ use crate::analysis::clients::{function_name, word_occurrences};
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 
 /// Globals that a hoisted constructor's arguments may use besides module-level names.
 const HOISTABLE_GLOBALS: &[&str] = &["process", "globalThis", "undefined", "Number", "String"];

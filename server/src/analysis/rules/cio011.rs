@@ -1,11 +1,10 @@
 //! CIO011 unthrottled-loop: see `queries/CIO011-unthrottled-loop.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 
 /// Array methods whose callback runs once per element, all at once for async callbacks.
 const PER_ELEMENT_METHODS: &[&str] = &["map", "forEach"];

@@ -1,13 +1,12 @@
 //! CIO014 unhandled-rejection: see `queries/CIO014-unhandled-rejection.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {

@@ -1,13 +1,12 @@
 //! CIO015 legacy-constructor: see `queries/CIO015-legacy-constructor.md`.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::{require_specifier, word_occurrences};
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text, unwrap_expression};
+use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 
 /// The first customerio-node major version whose entry point has no default export.
 const FIRST_WITHOUT_DEFAULT_EXPORT: u64 = 3;

@@ -2,14 +2,13 @@
 //! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
 //! runs first records the construction, the other finds it recorded.
 
-use crate::analysis::syntax::FieldExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::Sdk;
 use crate::analysis::finding::Location;
 use crate::analysis::position::LineIndex;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text, unwrap_expression};
+use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 use crate::analysis::workspace::Construction;
 
 /// The region names customerio-node exports.

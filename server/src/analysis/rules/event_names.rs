@@ -3,7 +3,6 @@
 //! styles and conversions between them, PII-name detection, and the fix that moves run-time
 //! values out of the name into the event data.
 
-use crate::analysis::syntax::FieldExt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -14,7 +13,7 @@ use crate::analysis::finding::TextEdit;
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
-use crate::analysis::syntax::{self, text, unwrap_expression};
+use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 use crate::analysis::EventNameStyle;
 
 /// The Customer.io call and event name of a match of the event-name patterns (`@call`,
