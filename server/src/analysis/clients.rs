@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
@@ -1370,9 +1371,9 @@ fn innermost_shadow(shadows: &[Shadow], use_site: Range<usize>) -> Option<&Shado
 #[derive(Default)]
 struct ResolutionMemo {
     key: (u64, u64),
-    resolved: HashMap<usize, Option<Sdk>>,
+    resolved: FxHashMap<usize, Option<Sdk>>,
     /// By top-level statement (node id) and name.
-    shadows: HashMap<(usize, String), Rc<[Shadow]>>,
+    shadows: FxHashMap<(usize, String), Rc<[Shadow]>>,
 }
 
 impl ResolutionMemo {

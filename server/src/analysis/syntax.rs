@@ -26,8 +26,9 @@ impl<'t> FieldExt<'t> for Node<'t> {
 
 thread_local! {
     /// `(grammar, name pointer, name length)` → field id (names are `'static` literals).
-    static FIELD_IDS: std::cell::RefCell<std::collections::HashMap<(usize, usize, usize), Option<std::num::NonZeroU16>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    // FxHash: keys are three words, hashed on every field access.
+    static FIELD_IDS: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize, usize), Option<std::num::NonZeroU16>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
 /// The source text of a node.
