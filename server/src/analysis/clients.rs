@@ -374,7 +374,7 @@ impl Bindings {
             return known;
         }
         let sdk = self.resolve_uncached(receiver, source);
-        MEMO.with(|memo| memo.borrow_mut().resolved.insert(receiver.id(), sdk));
+        MEMO.with(|memo| memo.borrow_mut().remember_resolved(key, receiver.id(), sdk));
         sdk
     }
 
@@ -448,11 +448,11 @@ impl Bindings {
             .into_iter()
             .filter_map(|declaration| self.shadow(declaration, name, source))
             .collect();
-        if key.is_some() {
+        if let Some(key) = key {
             MEMO.with(|memo| {
-                let mut memo = memo.borrow_mut();
-                let entry = (statement.id(), name.to_string());
-                memo.shadows.insert(entry, shadows.clone())
+                let shadows = shadows.clone();
+                memo.borrow_mut()
+                    .remember_shadows(key, statement.id(), name, shadows)
             });
         }
         shadows
@@ -1390,9 +1390,25 @@ impl ResolutionMemo {
         self.resolved.get(&node).copied()
     }
 
+    fn remember_resolved(&mut self, key: (u64, u64), node: usize, sdk: Option<Sdk>) {
+        self.switch_to(key);
+        self.resolved.insert(node, sdk);
+    }
+
     fn shadows(&mut self, key: (u64, u64), statement: usize, name: &str) -> Option<Rc<[Shadow]>> {
         self.switch_to(key);
         self.shadows.get(&(statement, name.to_string())).cloned()
+    }
+
+    fn remember_shadows(
+        &mut self,
+        key: (u64, u64),
+        statement: usize,
+        name: &str,
+        shadows: Rc<[Shadow]>,
+    ) {
+        self.switch_to(key);
+        self.shadows.insert((statement, name.to_string()), shadows);
     }
 }
 

@@ -537,9 +537,9 @@ fn client_ranges_in(
     within: Option<&[Range<usize>]>,
 ) -> ClientRanges {
     let _indexed = syntax::index_tree(tree);
-    let whole = std::slice::from_ref(&(0..source.len())).to_vec();
+    let whole = 0..source.len();
     // Searching only `within` keeps a keystroke's cost independent of the file's length.
-    let searched = within.unwrap_or(&whole);
+    let searched = within.unwrap_or(std::slice::from_ref(&whole));
     let root = tree.root_node();
     let mut ranges: Vec<Range<usize>> = Vec::new();
     let mut mentions: Vec<Range<usize>> = Vec::new();

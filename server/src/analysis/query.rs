@@ -147,8 +147,8 @@ impl CombinedQuery {
         ranges: Option<&[Range<usize>]>,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
-        let whole = std::slice::from_ref(&(0..source.len())).to_vec();
-        let ranges = ranges.unwrap_or(&whole);
+        let whole = 0..source.len();
+        let ranges = ranges.unwrap_or(std::slice::from_ref(&whole));
         let mut cursor = QueryCursor::new();
         let mut seen: HashSet<(usize, Vec<usize>)> = HashSet::new();
         let names = self.query.capture_names();
