@@ -1020,7 +1020,8 @@ impl Bindings {
     }
 
     fn construction_at(&mut self, root: Node, source: &str, offset: usize, name: &str) {
-        let Some(identifier) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+        let Some(identifier) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
+        else {
             return;
         };
         // A type annotation (`cio: TrackClient`, `cio: sdk.TrackClient`) declares a client too.

@@ -42,7 +42,11 @@ pub fn local_declarations<'t>(
     let text = source.get(statement.byte_range()).unwrap_or("");
     super::clients::word_occurrences(text, name)
         .map(|offset| start + offset)
-        .filter_map(|offset| statement.descendant_for_byte_range(offset, offset + name.len()))
+        // From the statement, not the root: no index needed.
+        .filter_map(|offset| {
+            #[allow(clippy::disallowed_methods)]
+            statement.descendant_for_byte_range(offset, offset + name.len())
+        })
         .filter(|node| {
             matches!(
                 node.kind(),

@@ -18,7 +18,7 @@ use tree_sitter::Tree;
 
 use super::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use super::position::LineIndex;
-use super::{rules, RuleLevel, Settings};
+use super::{rules, syntax, RuleLevel, Settings};
 
 /// The rule-like id of the hint about a suppression that suppresses nothing.
 pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
@@ -72,9 +72,9 @@ pub fn scan(text: &str, tree: &Tree) -> Suppressions {
     let mut directives: Vec<Directive> = Vec::new();
     let mut index: Option<LineIndex> = None;
     let root = tree.root_node();
+    let _indexed = syntax::index_tree(tree);
     for offset in memchr::memmem::find_iter(text.as_bytes(), MARKER) {
-        let Some(comment) = root
-            .descendant_for_byte_range(offset, offset + MARKER.len())
+        let Some(comment) = syntax::descendant_for_byte_range(root, offset, offset + MARKER.len())
             .filter(|node| node.kind() == "comment")
         else {
             continue;

@@ -108,6 +108,7 @@ pub fn top_level_ancestor(node: Node) -> Node {
 
 /// The smallest node of `root`'s tree that spans `start..end`: [`Node::descendant_for_byte_range`]
 /// on the root, but starting at the indexed top-level statement that holds the range.
+#[allow(clippy::disallowed_methods)] // from the statement: the fast path itself
 pub fn descendant_for_byte_range(root: Node, start: usize, end: usize) -> Option<Node> {
     statement_holding(root, start, end)
         .unwrap_or(root)

@@ -858,10 +858,7 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         &index.view(&doc.path),
         &settings.analysis.extra_clients,
     );
-    let node = doc
-        .tree()
-        .root_node()
-        .descendant_for_byte_range(offset, offset)?;
+    let node = analysis::syntax::descendant_for_byte_range(doc.tree().root_node(), offset, offset)?;
     let call = CioCall::enclosing(node, &bindings, doc.text())?;
     Some(markdown_hover(
         call_note(&call),

@@ -115,7 +115,8 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
     let root = syntax::ancestors(helper).last().unwrap_or(helper);
     let mut findings = Vec::new();
     for offset in word_occurrences(ctx.source, name) {
-        let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+        let Some(callee) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
+        else {
             continue;
         };
         let Some(helper_call) = syntax::parent(callee)

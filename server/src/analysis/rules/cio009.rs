@@ -96,7 +96,8 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     let root = syntax::ancestors(function).last().unwrap_or(function);
     let mut calls = 0;
     for offset in word_occurrences(source, name) {
-        let Some(callee) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+        let Some(callee) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
+        else {
             continue;
         };
         let Some(call) = syntax::parent(callee)

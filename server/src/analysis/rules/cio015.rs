@@ -66,7 +66,8 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
         if offset == declared_at {
             continue;
         }
-        let Some(node) = root.descendant_for_byte_range(offset, offset + name.len()) else {
+        let Some(node) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
+        else {
             continue;
         };
         if !matches!(
