@@ -1326,3 +1326,40 @@ fn an_edit_in_a_helper_updates_its_callers_cio007_finding() {
     replace_await(&mut doc, 2, 4, "await");
     assert_eq!(cio007_ranges(&doc), ["await recordSignup(req.body.id)"]);
 }
+
+/// The document remembers which functions the untouched statements declare: a renamed helper
+/// still links the handler that calls it by its new name on a later keystroke in the handler.
+#[test]
+fn a_renamed_helper_stays_linked_to_its_callers_on_later_keystrokes() {
+    let settings = Settings::default();
+    let text = HANDLER_AND_HELPER.replace("await recordSignup(", "await recordSignUp(");
+    let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, &text);
+    doc.analyze_whole(&settings, &NoWorkspaceView);
+    assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
+    let type_at = |doc: &mut Document, version, at: LineCol, removed: u32, new_text: &str| {
+        let end = LineCol {
+            line: at.line,
+            col: at.col + removed,
+        };
+        doc.apply_changes(
+            version,
+            &[Change {
+                range: Some((at, end)),
+                text: new_text.into(),
+            }],
+            Encoding::Utf16,
+        );
+        doc.reanalyze(&settings, &NoWorkspaceView);
+        assert!(matches!(
+            doc.last_scope,
+            cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
+        ));
+        assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
+    };
+    // `async function recordSignup` → `recordSignUp`: the handler's call now names it.
+    type_at(&mut doc, 1, LineCol { line: 2, col: 25 }, 1, "U");
+    assert_eq!(cio007_ranges(&doc), ["await recordSignUp(req.body.id)"]);
+    // A keystroke in the handler keeps the finding that the helper's analysis reports there.
+    type_at(&mut doc, 2, LineCol { line: 7, col: 2 }, 0, " ");
+    assert_eq!(cio007_ranges(&doc), ["await recordSignUp(req.body.id)"]);
+}

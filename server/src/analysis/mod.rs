@@ -251,9 +251,9 @@ pub fn linked_by_name(
     declared_outside: &HashSet<&str>,
 ) -> bool {
     let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
-    let edited: Vec<tree_sitter::Node> = syntax::top_level_statements(tree.root_node())
-        .into_iter()
-        .filter(|statement| inside(statement.start_byte()))
+    let edited: Vec<tree_sitter::Node> = within
+        .iter()
+        .flat_map(|range| syntax::top_level_statements_in(tree.root_node(), range.clone()))
         .collect();
     let names_outside = |name: &str| clients::word_occurrences(source, name).any(|o| !inside(o));
     let declares_named = edited
@@ -284,6 +284,33 @@ pub fn functions_declared_outside<'s>(
         .into_iter()
         .filter(|statement| !inside(statement.start_byte()))
         .filter_map(|statement| declared_function(statement, source))
+        .collect()
+}
+
+/// A function declared by a top-level statement: the statement's range and the name.
+pub type DeclaredFunction = (Range<usize>, String);
+
+/// The functions that the top-level statements declare (only those starting inside `within`,
+/// when given), in order. An editor keeps them between keystrokes: the statements an edit
+/// did not touch declare the same functions (see [`linked_by_name`]).
+pub fn declared_functions(
+    tree: &Tree,
+    source: &str,
+    within: Option<&[Range<usize>]>,
+) -> Vec<DeclaredFunction> {
+    let root = tree.root_node();
+    let statements = match within {
+        None => syntax::top_level_statements(root),
+        Some(within) => within
+            .iter()
+            .flat_map(|range| syntax::top_level_statements_in(root, range.clone()))
+            .collect(),
+    };
+    statements
+        .into_iter()
+        .filter_map(|statement| {
+            declared_function(statement, source).map(|name| (statement.byte_range(), name.into()))
+        })
         .collect()
 }
 

@@ -72,8 +72,11 @@ pub fn scan(text: &str, tree: &Tree) -> Suppressions {
     let mut directives: Vec<Directive> = Vec::new();
     let mut index: Option<LineIndex> = None;
     let root = tree.root_node();
-    let _indexed = syntax::index_tree(tree);
+    // Indexed on the first marker only: most files have none, and indexing costs a walk
+    // over the top-level statements.
+    let mut indexed = None;
     for offset in memchr::memmem::find_iter(text.as_bytes(), MARKER) {
+        indexed.get_or_insert_with(|| syntax::index_tree(tree));
         let Some(comment) = syntax::descendant_for_byte_range(root, offset, offset + MARKER.len())
             .filter(|node| node.kind() == "comment")
         else {

@@ -1,5 +1,7 @@
 //! Small helpers over tree-sitter nodes shared by the rules.
 
+use std::ops::Range;
+
 use tree_sitter::Node;
 
 /// Field access at the cost of an id: [`Node::child_by_field_name`] looks the name up among
@@ -91,6 +93,29 @@ pub fn top_level_statements(root: Node) -> Vec<Node> {
             children
         }
     }
+}
+
+/// The top-level statements that start inside `range`, found from its start rather than by
+/// walking every statement (cheap on an unindexed tree too).
+pub fn top_level_statements_in(root: Node, range: Range<usize>) -> Vec<Node> {
+    let mut cursor = root.walk();
+    let mut statements = Vec::new();
+    if cursor.goto_first_child_for_byte(range.start).is_none() {
+        return statements;
+    }
+    loop {
+        let node = cursor.node();
+        if node.start_byte() >= range.end {
+            break;
+        }
+        if node.start_byte() >= range.start {
+            statements.push(node);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    statements
 }
 
 /// The child of the root that holds `node`, or `node` itself when it is the root or a child
@@ -590,6 +615,26 @@ fn written_roots(target: Node, source: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::analysis::{parse, Lang};
+
+    #[test]
+    fn top_level_statements_in_a_range_are_those_starting_in_it() {
+        let source = "a();\nb();\nfunction c() {\n  d();\n}\ne();\n";
+        let tree = parse(Lang::TypeScript, source, None);
+        let texts = |range: Range<usize>| -> Vec<&str> {
+            top_level_statements_in(tree.root_node(), range)
+                .into_iter()
+                .map(|node| text(node, source))
+                .collect()
+        };
+        let b = source.find("b()").unwrap();
+        let d = source.find("d()").unwrap();
+        let e = source.find("e()").unwrap();
+        assert_eq!(texts(b..d), ["b();", "function c() {\n  d();\n}"]);
+        // A range starting inside a statement does not include it.
+        assert_eq!(texts(d..e + 1), ["e();"]);
+        assert_eq!(texts(0..source.len()).len(), 4);
+        assert!(texts(source.len()..source.len()).is_empty());
+    }
 
     /// Every node's ancestors and parent, from the fast paths, equal `Node::parent`'s chain.
     #[allow(clippy::disallowed_methods)] // the reference the fast paths must equal

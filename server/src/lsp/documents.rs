@@ -8,6 +8,7 @@
 //!
 //! This module uses no LSP types, so that tests can drive it directly.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -83,6 +84,8 @@ pub struct Document {
     pub facts: FileFacts,
     workspace: Vec<Finding>,
     bindings: Option<Bindings>,
+    /// The functions the top-level statements declare, as of the last analysis (its offsets).
+    declared_functions: Vec<analysis::DeclaredFunction>,
     /// Suppression comments of the current text, and the settings they were judged with
     /// (the unused-suppression level, rules turned off): applied when findings are read.
     suppressions: Suppressions,
@@ -108,6 +111,7 @@ impl Document {
             facts: FileFacts::default(),
             workspace: Vec::new(),
             bindings: None,
+            declared_functions: Vec::new(),
             suppressions: Suppressions::default(),
             settings: Settings::default(),
             last_scope: AnalysisScope::WholeFile,
@@ -255,6 +259,7 @@ impl Document {
             workspace,
             &settings.extra_clients,
         ));
+        self.declared_functions = analysis::declared_functions(&self.tree, &self.text, None);
         self.local = findings;
         self.facts = facts;
         self.internal_errors = internal_errors;
@@ -286,6 +291,7 @@ impl Document {
         let Some(RangesAnalysis {
             bindings,
             within,
+            before,
             linked,
             fresh,
         }) = self.analyze_edited_functions(old_bindings, settings, workspace)
@@ -326,6 +332,7 @@ impl Document {
         local.extend(fresh.findings);
         analysis::sort_findings(&mut local);
         self.local = local;
+        self.update_declared_functions(&before, &within, &edits);
         self.bindings = Some(bindings);
         self.old_tree = None;
         self.analysed = Some((self.tree.clone(), self.text.clone()));
@@ -358,17 +365,23 @@ impl Document {
             .map(|range| self.function_statement(range))
             .collect::<Option<Vec<_>>>()?;
         let within = analysis::merge_ranges(within);
+        // The same statements in the text of the last analysis.
+        let before: Vec<Range<usize>> = within
+            .iter()
+            .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
+            .collect();
         // Rules that follow calls between functions re-check the whole file when the edited
         // functions call, or are called by, other functions of the file.
         // The statements outside `within` are the same before and after the edits: what
-        // they declare is read once.
-        let declared = analysis::functions_declared_outside(&self.tree, &self.text, &within);
+        // they declare was read at the last analysis.
+        let declared: HashSet<&str> = self
+            .declared_functions
+            .iter()
+            .filter(|(range, _)| !starts_inside(range, &before))
+            .map(|(_, name)| name.as_str())
+            .collect();
         let linked = analysis::linked_by_name(&self.tree, &self.text, &within, &declared)
             || self.analysed.as_ref().is_none_or(|(tree, text)| {
-                let before: Vec<Range<usize>> = within
-                    .iter()
-                    .map(|r| unshift(r.start, &self.pending)..unshift(r.end, &self.pending))
-                    .collect();
                 analysis::linked_by_name(tree, text, &before, &declared)
             });
         let fresh = analysis::analyze_in_ranges(
@@ -382,9 +395,36 @@ impl Document {
         Some(RangesAnalysis {
             bindings,
             within,
+            before,
             linked,
             fresh,
         })
+    }
+
+    /// Moves the declared functions of the statements outside the re-analysed ones past
+    /// `edits` (which all lie inside those statements), and reads the re-analysed ones anew.
+    fn update_declared_functions(
+        &mut self,
+        before: &[Range<usize>],
+        within: &[Range<usize>],
+        edits: &[AppliedEdit],
+    ) {
+        let mut declared: Vec<analysis::DeclaredFunction> =
+            std::mem::take(&mut self.declared_functions)
+                .into_iter()
+                .filter(|(range, _)| !starts_inside(range, before))
+                .filter_map(|(range, name)| {
+                    let range = edits.iter().try_fold(range, shift_range)?;
+                    Some((range, name))
+                })
+                .collect();
+        declared.extend(analysis::declared_functions(
+            &self.tree,
+            &self.text,
+            Some(within),
+        ));
+        declared.sort_by_key(|(range, _)| range.start);
+        self.declared_functions = declared;
     }
 
     /// Where the text changed since the last analysis, in current byte offsets: the edited
@@ -440,6 +480,8 @@ struct RangesAnalysis {
     bindings: Bindings,
     /// The re-analysed top-level statements.
     within: Vec<Range<usize>>,
+    /// The same statements in the text of the last analysis.
+    before: Vec<Range<usize>>,
     /// Whether file-scoped rules were re-run over the whole file.
     linked: bool,
     fresh: FileAnalysis,
@@ -456,6 +498,12 @@ fn unshift(mut offset: usize, edits: &[AppliedEdit]) -> usize {
         }
     }
     offset
+}
+
+fn starts_inside(range: &Range<usize>, ranges: &[Range<usize>]) -> bool {
+    ranges
+        .iter()
+        .any(|r| r.start <= range.start && range.start < r.end)
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
