@@ -220,6 +220,23 @@ pub trait ExportLookup {
     fn awaiting_helper(&self, _specifier: &str, _name: &ExportName) -> Option<AwaitingHelper> {
         None
     }
+
+    /// Both answers about export `name` of module `specifier`: what [`Bindings`] asks for each
+    /// import of a workspace module. Implementations that resolve the module override it to
+    /// resolve it once.
+    fn imported_export(&self, specifier: &str, name: &ExportName) -> ImportedExport {
+        ImportedExport {
+            client: self.exported_client(specifier, name),
+            awaiting_helper: self.awaiting_helper(specifier, name),
+        }
+    }
+}
+
+/// What the workspace says about one imported name (see [`ExportLookup::imported_export`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedExport {
+    pub client: Option<Sdk>,
+    pub awaiting_helper: Option<AwaitingHelper>,
 }
 
 /// No workspace: single-file analysis.
@@ -250,6 +267,9 @@ pub struct Bindings {
     pub exports: Vec<(ExportName, Sdk)>,
     /// Imports of other workspace modules (relative or aliased specifiers).
     pub module_imports: Vec<ModuleImport>,
+    /// What the workspace answered for each of `module_imports`, in the same order: the only
+    /// questions collection asks the workspace (see [`Bindings::still_valid`]).
+    import_answers: Vec<ImportedExport>,
     /// What this file re-exports from other workspace modules.
     pub reexports: Vec<ReExport>,
     /// Every name this file exports, with the local name it exports (clients or not).
@@ -358,6 +378,20 @@ impl Bindings {
         bindings.exports.sort();
         bindings.exports.dedup();
         bindings
+    }
+
+    /// Whether collecting these bindings again from the same tree and settings, against
+    /// `workspace`, would give the same bindings. Collection consults the workspace only about
+    /// the file's imports of workspace modules, and which questions it asks depends on the
+    /// tree alone: when every answer is unchanged, so is everything derived from them. This
+    /// lets the project pipeline collect a file's bindings once for all of its passes.
+    pub fn still_valid(&self, workspace: &dyn ExportLookup) -> bool {
+        self.module_imports
+            .iter()
+            .zip(&self.import_answers)
+            .all(|(import, answer)| {
+                workspace.imported_export(&import.specifier, &import.imported) == *answer
+            })
     }
 
     /// The client a receiver expression denotes (`cio`, `this.cio`, `window._cio`,
@@ -752,12 +786,15 @@ impl Bindings {
                 }
             }
             (None, _) if is_workspace_specifier(specifier) => {
-                if let Some(sdk) = workspace.exported_client(specifier, &imported) {
+                let answer = workspace.imported_export(specifier, &imported);
+                if let Some(sdk) = answer.client {
                     self.bind(local, sdk, None);
                 }
-                if let Some(helper) = workspace.awaiting_helper(specifier, &imported) {
-                    self.awaiting_helpers.insert(local.to_string(), helper);
+                if let Some(helper) = &answer.awaiting_helper {
+                    self.awaiting_helpers
+                        .insert(local.to_string(), helper.clone());
                 }
+                self.import_answers.push(answer);
                 self.module_imports.push(ModuleImport {
                     local: local.to_string(),
                     imported,

@@ -180,8 +180,10 @@ pub struct ProjectReport {
 enum Stage {
     /// Not parsed (yet): no prefilter let it through.
     Unparsed,
-    /// Parsed; the tree is kept until the file's (last) analysis.
-    Parsed(Tree),
+    /// Parsed; the tree is kept until the file's (last) analysis, with the bindings last
+    /// collected from it (`None` until a pass needs them), which later passes reuse while the
+    /// workspace answers their imports the same way ([`Bindings::still_valid`]).
+    Parsed(Tree, Option<Box<Bindings>>),
     /// Analysed in pass 1 and its tree dropped: it imports no workspace module, so nothing
     /// learnt later about other files can change its analysis.
     AnalysedEarly,
@@ -305,16 +307,16 @@ fn analyze_sources_with_index(
     // The kept files import workspace modules: what they export may be an imported client,
     // known now that every pass-1 file's exports are in.
     let importing: Vec<usize> = (0..files.len())
-        .filter(|i| matches!(stages[*i], Stage::Parsed(_)))
+        .filter(|i| matches!(stages[*i], Stage::Parsed(..)))
         .collect();
-    record_exports(&mut index, files, &stages, &importing, settings);
+    record_exports(&mut index, files, &mut stages, &importing, settings);
     // Pass 2: files that may import a client from a workspace module.
     parse_importers(&mut index, files, &mut stages, settings);
     report.files_parsed = parsed_count(&stages);
 
     // Analyse the files that import workspace modules against the complete export index.
     let deferred: Vec<usize> = (0..files.len())
-        .filter(|i| matches!(stages[*i], Stage::Parsed(_)))
+        .filter(|i| matches!(stages[*i], Stage::Parsed(..)))
         .collect();
     // Taken before any analysis' facts are in: only the analyses find awaiting helpers.
     let stems_before = index.exporting_stems();
@@ -374,8 +376,10 @@ fn analyze_sources_with_index(
 /// or package) and records what they export. A file that imports no workspace module cannot
 /// depend on other files' facts (a file's analysis reaches them only through its own workspace
 /// imports, see [`super::WorkspaceView`]), so it is analysed right away, while its tree is
-/// still in cache, and the tree is dropped; this also spares collecting its bindings twice and
-/// keeps memory bounded on large workspaces. Returns every file's stage and those analyses.
+/// still in cache, and the tree is dropped; this also keeps memory bounded on large
+/// workspaces. The others keep their tree and bindings: later passes reuse the bindings while
+/// the workspace answers the file's imports the same way. Returns every file's stage and
+/// those analyses.
 fn first_pass(
     index: &mut WorkspaceIndex,
     files: &[LoadedSource],
@@ -399,7 +403,12 @@ fn first_pass(
             let bindings = file_bindings(&source, settings, &NoWorkspaceView);
             let exports = export_facts(&bindings);
             if !bindings.module_imports.is_empty() {
-                return (i, exports, Stage::Parsed(tree), None);
+                return (
+                    i,
+                    exports,
+                    Stage::Parsed(tree, Some(Box::new(bindings))),
+                    None,
+                );
             }
             let analysis =
                 analyze_with_bindings(&source, settings, &view_of(&file.path), &bindings);
@@ -456,7 +465,7 @@ fn parse_where(
     parsed
         .into_iter()
         .map(|(i, tree)| {
-            stages[i] = Stage::Parsed(tree);
+            stages[i] = Stage::Parsed(tree, None);
             i
         })
         .collect()
@@ -465,16 +474,17 @@ fn parse_where(
 /// Records what files export (clients, re-exports) before anything is analysed: the prefilter
 /// of the files that import them depends on it. Bindings are collected against the index so
 /// far, so that a module re-exporting an imported client (`import { cio } from "./client";
-/// export { cio }`) counts as exporting it.
+/// export { cio }`) counts as exporting it; the bindings a file already has are kept when the
+/// index answers its imports as before ([`Bindings::still_valid`]).
 fn record_exports(
     index: &mut WorkspaceIndex,
     files: &[LoadedSource],
-    stages: &[Stage],
+    stages: &mut [Stage],
     indices: &[usize],
     settings: &Settings,
 ) {
     for &i in indices {
-        let (file, Stage::Parsed(tree)) = (&files[i], &stages[i]) else {
+        let (file, Stage::Parsed(tree, kept)) = (&files[i], &mut stages[i]) else {
             continue;
         };
         let source = SourceFile {
@@ -483,7 +493,13 @@ fn record_exports(
             text: &file.text,
             tree,
         };
-        let facts = export_facts(&file_bindings(&source, settings, &index.view(&file.path)));
+        let view = index.view(&file.path);
+        let bindings = match kept.take() {
+            Some(bindings) if bindings.still_valid(&view) => bindings,
+            _ => Box::new(file_bindings(&source, settings, &view)),
+        };
+        let facts = export_facts(&bindings);
+        *kept = Some(bindings);
         if facts != FileFacts::default() {
             index.set_file(&file.path, facts);
         }
@@ -546,7 +562,7 @@ fn importers_of_new_exports(
         .collect();
     let new_stems = Prefilter::from_needles(&new_stems);
     let mut again: Vec<usize> = (0..files.len())
-        .filter(|i| matches!(stages[*i], Stage::Parsed(_)) && new_stems.matches(&files[*i].text))
+        .filter(|i| matches!(stages[*i], Stage::Parsed(..)) && new_stems.matches(&files[*i].text))
         .chain(newly_parsed)
         .collect();
     again.sort_unstable();
@@ -571,7 +587,7 @@ fn analyse_files(
         .par_iter()
         .with_max_len(4)
         .filter_map(|&i| {
-            let Stage::Parsed(tree) = &stages[i] else {
+            let Stage::Parsed(tree, kept) = &stages[i] else {
                 return None;
             };
             let file = &files[i];
@@ -581,7 +597,14 @@ fn analyse_files(
                 text: &file.text,
                 tree,
             };
-            Some((i, analyze(&source, settings, &index.view(&file.path))))
+            let view = index.view(&file.path);
+            let analysis = match kept {
+                Some(bindings) if bindings.still_valid(&view) => {
+                    analyze_with_bindings(&source, settings, &view, bindings)
+                }
+                _ => analyze(&source, settings, &view),
+            };
+            Some((i, analysis))
         })
         .collect()
 }

@@ -62,8 +62,22 @@ impl<'t> CioCall<'t> {
 
     /// The nearest enclosing Customer.io call of `node` (or `node` itself).
     pub fn enclosing(node: Node<'t>, bindings: &Bindings, source: &str) -> Option<CioCall<'t>> {
-        std::iter::once(node)
-            .chain(syntax::ancestors(node))
+        Self::innermost(
+            std::iter::once(node).chain(syntax::ancestors(node)),
+            bindings,
+            source,
+        )
+    }
+
+    /// The first Customer.io call of `chain` (a node and its ancestors, nearest first), for
+    /// callers that already climbed from a node below.
+    pub fn innermost(
+        chain: impl IntoIterator<Item = Node<'t>>,
+        bindings: &Bindings,
+        source: &str,
+    ) -> Option<CioCall<'t>> {
+        chain
+            .into_iter()
             .filter(|n| n.kind() == "call_expression")
             .find_map(|call| CioCall::from_call(call, bindings, source))
     }

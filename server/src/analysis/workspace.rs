@@ -9,7 +9,9 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
 
-use super::clients::{is_workspace_specifier, ExportLookup, ExportName, ReExport, Sdk};
+use super::clients::{
+    is_workspace_specifier, ExportLookup, ExportName, ImportedExport, ReExport, Sdk,
+};
 use super::finding::Location;
 
 /// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
@@ -340,37 +342,51 @@ pub struct FileView<'a> {
     path: PathBuf,
 }
 
-impl FileView<'_> {
-    /// What `pick` finds for export `name` of the module that `specifier` names from this file.
-    fn imported<T>(
-        &self,
-        specifier: &str,
-        name: &ExportName,
-        pick: &dyn Fn(&FileFacts, &ExportName) -> Option<T>,
-    ) -> Option<T> {
-        let module = self.index.resolve_module(&self.path, specifier)?;
-        self.index
-            .find_export(&module, name, pick, MAX_REEXPORT_HOPS)
-    }
-}
-
 impl ExportLookup for FileView<'_> {
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk> {
-        self.imported(specifier, name, &|facts, name| {
-            let (_, sdk) = facts.exports.iter().find(|(export, _)| export == name)?;
-            Some(*sdk)
-        })
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        self.index
+            .find_export(&module, name, &exported_client, MAX_REEXPORT_HOPS)
     }
 
     fn awaiting_helper(&self, specifier: &str, name: &ExportName) -> Option<AwaitingHelper> {
-        self.imported(specifier, name, &|facts, name| {
-            let helpers = &facts.awaiting_helpers;
-            helpers
-                .iter()
-                .find(|helper| helper.export == *name)
-                .cloned()
-        })
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        self.index
+            .find_export(&module, name, &awaiting_helper, MAX_REEXPORT_HOPS)
     }
+
+    /// Resolves the module once for both answers (resolution tries every extension).
+    fn imported_export(&self, specifier: &str, name: &ExportName) -> ImportedExport {
+        let Some(module) = self.index.resolve_module(&self.path, specifier) else {
+            return ImportedExport::default();
+        };
+        ImportedExport {
+            client: self
+                .index
+                .find_export(&module, name, &exported_client, MAX_REEXPORT_HOPS),
+            awaiting_helper: self.index.find_export(
+                &module,
+                name,
+                &awaiting_helper,
+                MAX_REEXPORT_HOPS,
+            ),
+        }
+    }
+}
+
+/// The client a file's facts say it exports as `name`.
+fn exported_client(facts: &FileFacts, name: &ExportName) -> Option<Sdk> {
+    let (_, sdk) = facts.exports.iter().find(|(export, _)| export == name)?;
+    Some(*sdk)
+}
+
+/// The awaiting helper a file's facts say it exports as `name`.
+fn awaiting_helper(facts: &FileFacts, name: &ExportName) -> Option<AwaitingHelper> {
+    facts
+        .awaiting_helpers
+        .iter()
+        .find(|helper| helper.export == *name)
+        .cloned()
 }
 
 impl WorkspaceView for FileView<'_> {
@@ -444,6 +460,38 @@ mod tests {
         assert_eq!(computed.get(), 3);
         assert_eq!(*index.clone().derived("files", files), 0);
         assert_eq!(computed.get(), 4, "a clone starts without summaries");
+    }
+
+    #[test]
+    fn bindings_stay_valid_exactly_while_their_imports_get_the_same_answers() {
+        use crate::analysis::clients::Bindings;
+        use crate::analysis::{parse, Lang};
+        let text = "import { cio } from \"./client\";\nimport { other } from \"./other\";\n\
+                    export async function handler() { await cio.track(\"1\", {}); }\n";
+        let tree = parse(Lang::TypeScript, text, None);
+        let collect = |view: &dyn ExportLookup| {
+            Bindings::collect(&tree, text, view, &std::collections::HashMap::new())
+        };
+        let alone = collect(&NoWorkspaceView);
+        assert!(alone.still_valid(&NoWorkspaceView));
+
+        let mut index = WorkspaceIndex::new("ws");
+        let path = Path::new("ws/app.ts");
+        // A module that exports nothing asked about changes no answer.
+        index.set_file(Path::new("ws/other.ts"), FileFacts::default());
+        assert!(alone.still_valid(&index.view(path)));
+        // Once `./client` is known to export a client, the bindings are stale…
+        let client = FileFacts {
+            exports: vec![(ExportName::Named("cio".into()), Sdk::NodeTrack)],
+            ..Default::default()
+        };
+        index.set_file(Path::new("ws/client.ts"), client);
+        assert!(!alone.still_valid(&index.view(path)));
+        // …and bindings collected against the index are valid for it, and differ.
+        let current = collect(&index.view(path));
+        assert!(current.still_valid(&index.view(path)));
+        assert!(!current.same_resolution(&alone));
+        assert!(!current.still_valid(&NoWorkspaceView));
     }
 
     #[test]

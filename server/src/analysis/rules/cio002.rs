@@ -3,6 +3,7 @@
 use tree_sitter::Node;
 
 use super::timestamps::{classify, TimeValue};
+use crate::analysis::clients::word_occurrences;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
@@ -15,17 +16,23 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     };
     // `{ placedAt }` is its own pair; `{ placed_at: x }` is a `pair` node.
     let shorthand = key.kind() == "shorthand_property_identifier";
+    // One climb from the key finds the pair, its object and the call around them.
+    let mut above_key = syntax::ancestors(key);
     let Some(pair) = (if shorthand {
         Some(key)
     } else {
-        syntax::parent(key)
+        above_key.next()
     }) else {
         return;
     };
-    let Some(object) = syntax::parent(pair).filter(|o| o.kind() == "object") else {
+    let Some(object) = above_key.next().filter(|o| o.kind() == "object") else {
         return;
     };
-    let Some(call) = ctx.enclosing_call(object) else {
+    let Some(call) = CioCall::innermost(
+        std::iter::once(object).chain(above_key),
+        ctx.bindings,
+        ctx.source,
+    ) else {
         return;
     };
     if !holds_timestamps(&call, object, pair, ctx.source) {
@@ -96,7 +103,13 @@ fn holds_timestamps(call: &CioCall, object: Node, pair: Node, source: &str) -> b
 }
 
 /// The initialiser of the `const` that identifier `value` names, declared in the same function
-/// (or at module top level when the use is there).
+/// (or at module top level when the use is there): the nearest such declaration before the use.
+///
+/// Found from the text, not by walking the scope: each whole-word occurrence of the name
+/// between the scope's start and the use is looked up in the tree and kept when it names a
+/// `const` declarator of the same scope. A walk of every declaration of the function body
+/// (of the whole file, for a use at top level) per time key made this check a tenth of a
+/// dense file's analysis.
 fn const_initializer<'t>(value: Node<'t>, source: &str) -> Option<Node<'t>> {
     if !matches!(value.kind(), "identifier" | "shorthand_property_identifier") {
         return None;
@@ -104,51 +117,50 @@ fn const_initializer<'t>(value: Node<'t>, source: &str) -> Option<Node<'t>> {
     let name = text(value, source);
     let scope = syntax::enclosing_function(value)
         .and_then(|f| f.field("body"))
-        .unwrap_or_else(|| root_of(value));
-    let mut found = None;
-    visit_declarations(
-        scope,
-        &mut |declarator| {
-            let declaration = syntax::parent(declarator)?;
-            if declaration.kind() != "lexical_declaration"
-                || !text(declaration, source).starts_with("const")
-            {
-                return None;
-            }
-            if declarator.start_byte() > value.start_byte() {
-                return None;
-            }
-            let declared = declarator.field("name")?;
-            (text(declared, source) == name).then(|| declarator.field("value"))?
-        },
-        &mut found,
-    );
-    found.map(syntax::unwrap_expression)
+        .unwrap_or_else(|| syntax::tree_root(value));
+    // A declarator starts with its name, and only those starting before the use count.
+    let searched = scope.start_byte()..(value.start_byte() + name.len()).min(scope.end_byte());
+    let before_use = source.get(searched.clone()).unwrap_or("");
+    let root = syntax::tree_root(value);
+    let nearest = word_occurrences(before_use, name)
+        .map(|offset| searched.start + offset)
+        .filter(|&offset| offset <= value.start_byte())
+        .filter_map(|offset| syntax::descendant_for_byte_range(root, offset, offset + name.len()))
+        .filter_map(|declared| const_declarator_value(declared, scope, source))
+        .last();
+    nearest.map(syntax::unwrap_expression)
 }
 
-/// Calls `matches` on each variable declarator under `scope` without entering nested functions;
-/// keeps the last one it accepts (the nearest before the use).
-fn visit_declarations<'t>(
+/// The value of the declarator that identifier `declared` names, when that declarator is part
+/// of a `const` declaration in `scope` itself (not in a function nested in it).
+fn const_declarator_value<'t>(
+    declared: Node<'t>,
     scope: Node<'t>,
-    matches: &mut impl FnMut(Node<'t>) -> Option<Node<'t>>,
-    found: &mut Option<Node<'t>>,
-) {
-    let mut cursor = scope.walk();
-    for child in scope.named_children(&mut cursor) {
-        if syntax::is_function(child) {
-            continue;
-        }
-        if child.kind() == "variable_declarator" {
-            if let Some(init) = matches(child) {
-                *found = Some(init);
-            }
-        }
-        visit_declarations(child, matches, found);
+    source: &str,
+) -> Option<Node<'t>> {
+    if declared.kind() != "identifier" {
+        return None;
     }
-}
-
-fn root_of(node: Node) -> Node {
-    syntax::ancestors(node).last().unwrap_or(node)
+    let mut ancestors = syntax::ancestors(declared);
+    let declarator = ancestors.next()?;
+    if declarator.kind() != "variable_declarator" || declarator.field("name") != Some(declared) {
+        return None;
+    }
+    let declaration = ancestors.next()?;
+    if declaration.kind() != "lexical_declaration"
+        || !text(declaration, source).starts_with("const")
+    {
+        return None;
+    }
+    // Up to the scope, through no function (a nested function's locals are not visible here).
+    let in_scope = std::iter::once(declaration)
+        .chain(ancestors)
+        .take_while(|ancestor| !syntax::is_function(*ancestor))
+        .any(|ancestor| ancestor == scope);
+    if !in_scope {
+        return None;
+    }
+    declarator.field("value")
 }
 
 /// `X` → `Math.floor(X / 1000)`; a literal → the literal divided by 1000.
@@ -174,5 +186,66 @@ fn parenthesize(node: Node, node_text: &str) -> String {
         | "subscript_expression" => node_text.to_string(),
         "new_expression" if node_text.ends_with(')') => node_text.to_string(),
         _ => format!("({node_text})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
+
+    /// The values CIO002 reports in `body`, placed after a client's declaration.
+    fn reported(body: &str) -> Vec<String> {
+        let text = format!(
+            "import {{ TrackClient }} from \"customerio-node\";\n\
+             const cio = new TrackClient(\"a\", \"b\");\n{body}"
+        );
+        let tree = parse(Lang::TypeScript, &text, None);
+        let file = SourceFile {
+            path: Path::new("a.ts"),
+            lang: Lang::TypeScript,
+            text: &text,
+            tree: &tree,
+        };
+        analyze(&file, &Settings::default(), &NoWorkspaceView)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO002")
+            .map(|f| text[f.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_named_value_follows_the_nearest_const_of_its_own_scope_declared_before_it() {
+        // Module level: the nearest `const` before the use decides.
+        let module = "const at = 1;\nconst stamp = Date.now();\n\
+                      cio.identify(\"1\", { created_at: stamp });\n";
+        assert_eq!(reported(module), ["stamp"]);
+        // A later declaration of the same name does not count.
+        let later = "function f() {\n  cio.identify(\"1\", { created_at: stamp });\n  \
+                     const stamp = Date.now();\n}\n";
+        assert!(reported(later).is_empty());
+        // A `const` of a nested function is not visible in the outer one.
+        let nested = "function f() {\n  const g = () => { const stamp = Date.now(); };\n  \
+                      cio.identify(\"1\", { created_at: stamp });\n}\n";
+        assert!(reported(nested).is_empty());
+        // Blocks of the same function are walked into; `let` is not followed.
+        let block = "function f(ok) {\n  if (ok) { const stamp = Date.now(); }\n  \
+                     let other = Date.now();\n  \
+                     cio.identify(\"1\", { created_at: stamp, updated_at: other });\n}\n";
+        assert_eq!(reported(block), ["stamp"]);
+        // The nearest one wins: here it is not milliseconds.
+        let shadowed = "const stamp = Date.now();\nfunction f() {\n  \
+                        const stamp = Math.floor(Date.now() / 1000);\n  \
+                        cio.identify(\"1\", { created_at: stamp });\n}\n";
+        assert!(reported(shadowed).is_empty());
+        // A name only contained in a longer one is not a declaration of it.
+        let longer = "const stampAt = Date.now();\ncio.identify(\"1\", { created_at: stamp });\n";
+        assert!(reported(longer).is_empty());
+        // Shorthand properties follow their `const` too.
+        let shorthand = "function f() {\n  const createdAt = new Date().getTime();\n  \
+                         cio.identify(\"1\", { createdAt });\n}\n";
+        assert_eq!(reported(shorthand), ["createdAt"]);
     }
 }

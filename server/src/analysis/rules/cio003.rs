@@ -61,8 +61,7 @@ fn is_sequence(node: Node) -> bool {
 /// (a call in a callback runs at another time).
 fn sequence_statement(node: Node) -> Option<Node> {
     let mut current = node;
-    loop {
-        let parent = syntax::parent(current)?;
+    for parent in syntax::ancestors(node) {
         if is_sequence(parent) {
             return Some(current);
         }
@@ -71,6 +70,7 @@ fn sequence_statement(node: Node) -> Option<Node> {
         }
         current = parent;
     }
+    None
 }
 
 /// Whether an identify of `person` runs before `statement`: in an earlier statement of its
@@ -78,15 +78,20 @@ fn sequence_statement(node: Node) -> Option<Node> {
 fn identified_before(ctx: &RuleContext, statement: Node, person: &str) -> bool {
     let mut current = Some(statement);
     while let Some(statement) = current {
-        let earlier =
-            std::iter::successors(statement.prev_named_sibling(), |s| s.prev_named_sibling());
-        if earlier
-            .into_iter()
-            .any(|s| contains_identify(ctx, s, person))
-        {
+        let Some(block) = syntax::parent(statement) else {
+            return false;
+        };
+        // One pass over the block's statements: `prev_named_sibling` climbs from the root and
+        // scans the block again for every step back.
+        let mut cursor = block.walk();
+        let identified = block
+            .named_children(&mut cursor)
+            .take_while(|earlier| *earlier != statement)
+            .any(|earlier| contains_identify(ctx, earlier, person));
+        if identified {
             return true;
         }
-        current = syntax::parent(statement).and_then(sequence_statement);
+        current = sequence_statement(block);
     }
     false
 }

@@ -13,6 +13,7 @@ use tree_sitter::Node;
 use super::fixes::CATCH_HANDLER;
 use crate::analysis::clients::{function_name, word_occurrences, ExportName, Sdk};
 use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, TextEdit};
+use crate::analysis::mentions;
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
@@ -370,6 +371,17 @@ fn response_sent_before(handler: Node, node: Node, source: &str) -> bool {
     let Some(response) = response_name(handler, source) else {
         return false;
     };
+    // Sending names the response: a handler whose body does not before `node` (most awaits
+    // come first) is answered by a text search instead of a walk of the statements.
+    let body_start = handler
+        .field("body")
+        .map_or(handler.start_byte(), |body| body.start_byte());
+    let named_before = source
+        .get(body_start..node.start_byte())
+        .is_some_and(|before| mentions(before, response));
+    if !named_before {
+        return false;
+    }
     let mut current = node;
     for ancestor in syntax::ancestors(node) {
         if ancestor == handler {
@@ -381,7 +393,9 @@ fn response_sent_before(handler: Node, node: Node, source: &str) -> bool {
                 .named_children(&mut cursor)
                 .take_while(|statement| statement.end_byte() <= current.start_byte())
                 .any(|statement| {
-                    sends_response(statement, response, source) && !returns(statement)
+                    mentions(text(statement, source), response)
+                        && sends_response(statement, response, source)
+                        && !returns(statement)
                 });
             if sent {
                 return true;

@@ -31,7 +31,9 @@ fn query(lang: Lang) -> &'static Query {
 pub fn classify(node: Node, source: &str, lang: Lang) -> Option<TimeValue> {
     let query = query(lang);
     let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(node.byte_range());
+    // Only patterns rooted at `node` can capture it: the cursor need not start any below it
+    // (it still descends as far as those patterns' own steps require).
+    cursor.set_max_start_depth(Some(0));
     let mut matches = cursor.matches(query, node, source.as_bytes());
     let names = query.capture_names();
     while let Some(m) = matches.next() {
