@@ -269,7 +269,7 @@ impl State {
             encoding: self.encoding(),
         };
         doc.findings()
-            .iter()
+            .into_iter()
             .map(|finding| snapshot.diagnostic(finding))
             .collect()
     }
@@ -958,7 +958,7 @@ fn code_actions(
             .iter()
             .filter(|f| f.range.start <= wanted.end && wanted.start <= f.range.end)
         {
-            let diagnostic = snapshot.diagnostic(finding);
+            let diagnostic = snapshot.diagnostic(finding.clone());
             let only_fix = finding.fixes.len() == 1;
             for fix in &finding.fixes {
                 let preferred = only_fix
