@@ -757,6 +757,62 @@ async fn a_five_megabyte_file_is_served() {
     assert_eq!(client.diagnostics(uri, 2).await.len(), diagnostics.len());
 }
 
+/// Diagnostics are written by the server's outbox, log messages and responses by
+/// tower-lsp-server: in a burst of both, every message arrives whole, and the diagnostics in
+/// the order of the versions (a version overtaken by the next one may be skipped).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diagnostics_logs_and_responses_interleave_as_whole_messages() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/burst.ts";
+    // Many findings: each publication is a large message among the small ones.
+    let text = dense_file::dense_typescript(600);
+    client.open(uri, &text).await;
+    let count = client.diagnostics(uri, 1).await.len();
+    assert!(count > 20, "{count}");
+    const EDITS: i64 = 12;
+    for version in 2..2 + EDITS {
+        // A range past the end: clamped to it, with a logged warning.
+        let at = json!({ "line": 100_000, "character": 0 });
+        let typed = if version % 2 == 0 { " " } else { "" };
+        client
+            .change(
+                uri,
+                version,
+                json!([{ "range": { "start": at, "end": at }, "text": typed }]),
+            )
+            .await;
+        let id = client.next_id;
+        client.next_id += 1;
+        client
+            .send(
+                json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/hover",
+                          "params": { "textDocument": { "uri": uri },
+                                      "position": { "line": 3, "character": 4 } } }),
+            )
+            .await;
+    }
+    let (mut versions, mut warnings, mut responses) = (Vec::new(), 0, 0);
+    while versions.last() != Some(&(1 + EDITS)) || responses < EDITS || warnings < EDITS {
+        let message = tokio::time::timeout(WAIT, client.read())
+            .await
+            .expect("timed out")
+            .expect("server closed the stream");
+        match message["method"].as_str() {
+            Some("textDocument/publishDiagnostics") => {
+                assert_eq!(
+                    message["params"]["diagnostics"].as_array().unwrap().len(),
+                    count
+                );
+                versions.push(message["params"]["version"].as_i64().unwrap());
+            }
+            Some("window/logMessage") => warnings += 1,
+            _ if message.get("id").is_some() => responses += 1,
+            _ => {}
+        }
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+}
+
 // ----- workspace rules -----
 
 const US_CLIENT: &str = "import { TrackClient } from \"customerio-node\";\n\

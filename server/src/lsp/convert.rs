@@ -79,28 +79,32 @@ impl Snapshot<'_> {
             .collect()
     }
 
-    pub fn diagnostic(&self, finding: &Finding) -> lsp::Diagnostic {
+    /// The finding as a diagnostic. Takes the finding by value: its rule id and message move
+    /// into the diagnostic instead of being copied (this runs for every finding of the file on
+    /// every keystroke).
+    pub fn diagnostic(&self, finding: Finding) -> lsp::Diagnostic {
         let related: Vec<DiagnosticRelatedInformation> = finding
             .related
-            .iter()
+            .into_iter()
             .filter_map(|related| {
                 Some(DiagnosticRelatedInformation {
                     location: location(&related.location, self.encoding)?,
-                    message: related.message.clone(),
+                    message: related.message,
                 })
             })
             .collect();
+        // Editors fade an unused suppression comment, as they do unused code.
+        let tags = (finding.rule == suppress::UNUSED_SUPPRESSION)
+            .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]);
         lsp::Diagnostic {
             range: self.range(&finding.range),
             severity: Some(severity(finding.severity)),
-            code: Some(NumberOrString::String(finding.rule.clone())),
             code_description: docs_uri(&finding.rule).map(|href| CodeDescription { href }),
+            code: Some(NumberOrString::String(finding.rule)),
             source: Some(SOURCE.to_string()),
-            message: finding.message.clone(),
+            message: finding.message,
             related_information: (!related.is_empty()).then_some(related),
-            // Editors fade an unused suppression comment, as they do unused code.
-            tags: (finding.rule == suppress::UNUSED_SUPPRESSION)
-                .then(|| vec![lsp::DiagnosticTag::UNNECESSARY]),
+            tags,
             data: None,
         }
     }

@@ -3,11 +3,13 @@
 //! - [`server`]: the `LanguageServer` handlers.
 //! - [`documents`]: open documents, incrementally edited, parsed and analysed.
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
+//! - [`outbox`]: the output; diagnostics serialized without tower-lsp-server's `Value` detour.
 //! - [`workspace`]: the background index of the workspace folders.
 //! - [`settings`]: client settings → `analysis::Settings`.
 
 pub mod convert;
 pub mod documents;
+pub mod outbox;
 pub mod server;
 pub mod settings;
 pub mod workspace;
@@ -52,6 +54,9 @@ pub enum Outcome {
     InputClosed,
 }
 
+/// Bytes tower-lsp-server may write ahead of the relay reading them.
+const SERVER_PIPE_CAPACITY: usize = 64 * 1024;
+
 /// Serves one LSP session over any byte streams (stdio, or an in-memory pipe in tests).
 pub async fn serve_on<I, O>(input: I, output: O) -> Outcome
 where
@@ -60,15 +65,24 @@ where
 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let exit = Arc::new(AtomicBool::new(false));
+    let (outbox, frames) = outbox::channel();
     let (service, socket) = LspService::new({
         let shutdown = shutdown.clone();
-        move |client| Backend::new(client, shutdown)
+        let outbox = outbox.clone();
+        move |client| Backend::new(client, outbox, shutdown)
     });
     let service = ExitWatch {
         inner: service,
         exit: exit.clone(),
     };
-    Server::new(input, output, socket).serve(service).await;
+    // tower-lsp-server writes into a pipe; `outbox::write` alone writes to `output`.
+    let (server_output, server_frames) = tokio::io::duplex(SERVER_PIPE_CAPACITY);
+    tokio::join!(
+        // `serve` drops its end of the pipe when it returns, which ends the relay, then the writer.
+        Server::new(input, server_output, socket).serve(service),
+        outbox::relay(server_frames, outbox),
+        outbox::write(frames, output),
+    );
     match (exit.load(Ordering::SeqCst), shutdown.load(Ordering::SeqCst)) {
         (true, true) => Outcome::Exit,
         (true, false) => Outcome::ExitWithoutShutdown,

@@ -20,6 +20,7 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Snapshot};
 use super::documents::{self, AnalysisScope, Change, Document};
+use super::outbox::Outbox;
 use super::settings::{self, ClientSettings};
 use super::workspace;
 use crate::analysis::config::{self, Config};
@@ -80,15 +81,18 @@ pub struct State {
 
 pub struct Backend {
     client: Client,
+    /// Where diagnostics are published (not through `client`: see `outbox`).
+    outbox: Outbox,
     state: Arc<State>,
     /// The configuration report of `initialize`, sent once the client is `initialized`.
     pending_config: std::sync::Mutex<Option<ConfigReport>>,
 }
 
 impl Backend {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
+    pub fn new(client: Client, outbox: Outbox, shutdown: Arc<AtomicBool>) -> Self {
         Backend {
             client,
+            outbox,
             pending_config: Default::default(),
             state: Arc::new(State {
                 documents: DashMap::new(),
@@ -269,7 +273,7 @@ impl State {
             encoding: self.encoding(),
         };
         doc.findings()
-            .iter()
+            .into_iter()
             .map(|finding| snapshot.diagnostic(finding))
             .collect()
     }
@@ -299,7 +303,7 @@ impl Backend {
             tracing::debug!("dropping diagnostics of {} v{version}: stale", uri.as_str());
             return;
         }
-        self.client
+        self.outbox
             .publish_diagnostics(uri, diagnostics, Some(version))
             .await;
     }
@@ -363,7 +367,7 @@ impl Backend {
                 let _ = self.client.workspace_diagnostic_refresh().await;
             }
         } else {
-            self.client
+            self.outbox
                 .publish_diagnostics(uri, report.diagnostics, None)
                 .await;
         }
@@ -378,6 +382,7 @@ impl Backend {
         self.relint_all().await;
         let backend = Backend {
             client: self.client.clone(),
+            outbox: self.outbox.clone(),
             state: self.state.clone(),
             pending_config: Default::default(),
         };
@@ -587,6 +592,7 @@ impl LanguageServer for Backend {
         // Index in the background: `initialized` must not hold up the requests behind it.
         let backend = Backend {
             client: self.client.clone(),
+            outbox: self.outbox.clone(),
             state: self.state.clone(),
             pending_config: Default::default(),
         };
@@ -707,7 +713,7 @@ impl LanguageServer for Backend {
             });
         }
         if !self.state.support().pull_diagnostics {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.outbox.publish_diagnostics(uri, Vec::new(), None).await;
         }
     }
 
@@ -955,7 +961,7 @@ fn code_actions(
             .iter()
             .filter(|f| f.range.start <= wanted.end && wanted.start <= f.range.end)
         {
-            let diagnostic = snapshot.diagnostic(finding);
+            let diagnostic = snapshot.diagnostic(finding.clone());
             let only_fix = finding.fixes.len() == 1;
             for fix in &finding.fixes {
                 let preferred = only_fix
