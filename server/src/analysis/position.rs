@@ -145,6 +145,9 @@ impl LineIndex {
 pub fn col_of(line_prefix: &str, encoding: Encoding) -> u32 {
     let col: usize = match encoding {
         Encoding::Utf8 => line_prefix.len(),
+        // ASCII (most code) is one unit per byte; the check is a fast word-wise scan, where
+        // counting units decodes every character.
+        Encoding::Utf16 if line_prefix.is_ascii() => line_prefix.len(),
         Encoding::Utf16 => line_prefix.chars().map(char::len_utf16).sum(),
     };
     col as u32
