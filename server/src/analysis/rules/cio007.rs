@@ -6,7 +6,12 @@
 //! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
 //! their file records (`FileFacts::awaiting_helpers`).
 
+use crate::analysis::syntax::KindExt;
+use std::cell::RefCell;
+use std::ops::Range;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use tree_sitter::Node;
 
@@ -114,36 +119,61 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
     let call_location = ctx.location(call.call.byte_range());
     record_exported_helper(ctx, name, &call_location, described);
     let root = syntax::ancestors(helper).last().unwrap_or(helper);
-    let mut findings = Vec::new();
-    for offset in word_occurrences(ctx.source, name) {
-        let Some(callee) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
-        else {
-            continue;
-        };
-        let Some(helper_call) = syntax::parent(callee)
-            .filter(|p| p.kind() == "call_expression")
-            .filter(|p| p.field("function") == Some(callee))
-        else {
-            continue;
-        };
-        let Some(wait) =
-            syntax::value_parent(helper_call).filter(|p| p.kind() == "await_expression")
-        else {
-            continue;
-        };
-        if handler_waits_at(ctx, wait) {
-            findings.push(helper_await_finding(
-                ctx,
-                wait,
-                name,
-                described,
-                call_location.clone(),
-            ));
-        }
-    }
+    let findings: Vec<Finding> = handler_awaits_of(ctx, root, name)
+        .into_iter()
+        .map(|wait| helper_await_finding(ctx, wait, name, described, call_location.clone()))
+        .collect();
     for finding in findings {
         ctx.report(finding);
     }
+}
+
+thread_local! {
+    /// [`handler_awaits_of`]'s answers for the tree being analysed (by its indexing, see
+    /// [`syntax::indexed_generation`]): a helper that awaits several Customer.io calls asks
+    /// once, not once per call (each answer is a search of the whole text).
+    static HANDLER_AWAITS: RefCell<(u64, AwaitsByHelper)> = RefCell::default();
+}
+
+/// Helper name → the ranges of the handler awaits of it.
+type AwaitsByHelper = FxHashMap<String, Vec<Range<usize>>>;
+
+/// The awaits of `name(…)` in request handlers of `root`'s file, before their response.
+fn handler_awaits_of<'t>(ctx: &RuleContext, root: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    let Some(generation) = syntax::indexed_generation(root) else {
+        return find_handler_awaits(ctx, root, name);
+    };
+    let known = HANDLER_AWAITS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.0 != generation {
+            *memo = (generation, AwaitsByHelper::default());
+        }
+        memo.1.get(name).cloned()
+    });
+    if let Some(ranges) = known {
+        // An await is the only node spanning its range exactly (its children are smaller).
+        return ranges
+            .into_iter()
+            .filter_map(|r| syntax::descendant_for_byte_range(root, r.start, r.end))
+            .collect();
+    }
+    let found = find_handler_awaits(ctx, root, name);
+    let ranges = found.iter().map(|wait| wait.byte_range()).collect();
+    HANDLER_AWAITS.with(|memo| memo.borrow_mut().1.insert(name.to_string(), ranges));
+    found
+}
+
+fn find_handler_awaits<'t>(ctx: &RuleContext, root: Node<'t>, name: &str) -> Vec<Node<'t>> {
+    word_occurrences(ctx.source, name)
+        .filter_map(|offset| {
+            let callee = syntax::descendant_for_byte_range(root, offset, offset + name.len())?;
+            let helper_call = syntax::parent(callee)
+                .filter(|p| p.kind_name() == "call_expression")
+                .filter(|p| p.field("function") == Some(callee))?;
+            syntax::value_parent(helper_call).filter(|p| p.kind_name() == "await_expression")
+        })
+        .filter(|wait| handler_waits_at(ctx, *wait))
+        .collect()
 }
 
 /// Records `name`, when this file exports it, as a helper that awaits a Customer.io call.
@@ -206,7 +236,7 @@ fn helper_await_finding(
 /// `cio.track(...).then(() => res.json(...))` in a handler: the response waits for the call.
 fn check_then_response(ctx: &mut RuleContext, call: &CioCall, chain: Node, on_fulfilled: Node) {
     // `await cio.track().then(...)` is reported at the await by the third pattern.
-    if syntax::value_parent(chain).is_some_and(|p| p.kind() == "await_expression") {
+    if syntax::value_parent(chain).is_some_and(|p| p.kind_name() == "await_expression") {
         return;
     }
     let uses_result = !syntax::parameter_names(on_fulfilled, ctx.source).is_empty();
@@ -259,7 +289,7 @@ fn with_fix(finding: Finding, wait: Node, handled: bool, described: &str) -> Fin
 
 /// Whether the value of `expression` is discarded (it is a statement of its own).
 fn value_unused(expression: Node) -> bool {
-    syntax::value_parent(expression).is_some_and(|p| p.kind() == "expression_statement")
+    syntax::value_parent(expression).is_some_and(|p| p.kind_name() == "expression_statement")
 }
 
 fn describe(call: &CioCall, source: &str) -> String {
@@ -278,7 +308,7 @@ fn is_request_handler(function: Node, path: &Path, source: &str) -> bool {
 fn is_route_callback(function: Node, source: &str) -> bool {
     let argument = match syntax::parent(syntax::outer_expression(function)) {
         // `fastify.route({ method, url, handler })`
-        Some(pair) if pair.kind() == "pair" => {
+        Some(pair) if pair.kind_name() == "pair" => {
             let key = pair
                 .field("key")
                 .and_then(|k| syntax::property_key(k, source));
@@ -312,7 +342,7 @@ fn is_router_name(name: &str) -> bool {
 fn chain_root<'s>(mut node: Node, source: &'s str) -> Option<&'s str> {
     loop {
         node = syntax::unwrap_expression(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => return Some(text(node, source)),
             "member_expression" => node = node.field("object")?,
             "call_expression" => node = node.field("function")?,
@@ -346,13 +376,13 @@ fn is_app_router_handler(function: Node, path: &Path, source: &str) -> bool {
     if !HTTP_VERBS.contains(&name) {
         return false;
     }
-    let declaration = match function.kind() {
+    let declaration = match function.kind_name() {
         "function_declaration" => Some(function),
-        _ => syntax::ancestors(function).find(|n| n.kind() == "lexical_declaration"),
+        _ => syntax::ancestors(function).find(|n| n.kind_name() == "lexical_declaration"),
     };
     declaration
         .and_then(|d| syntax::parent(d))
-        .is_some_and(|p| p.kind() == "export_statement")
+        .is_some_and(|p| p.kind_name() == "export_statement")
 }
 
 /// The name of the handler's response parameter, if it has one.
@@ -387,7 +417,7 @@ fn response_sent_before(handler: Node, node: Node, source: &str) -> bool {
         if ancestor == handler {
             break;
         }
-        if ancestor.kind() == "statement_block" {
+        if ancestor.kind_name() == "statement_block" {
             let mut cursor = ancestor.walk();
             let sent = ancestor
                 .named_children(&mut cursor)
@@ -422,15 +452,15 @@ fn sends_response(node: Node, response: &str, source: &str) -> bool {
 }
 
 fn is_send_call(node: Node, response: &str, source: &str) -> bool {
-    node.kind() == "call_expression"
+    node.kind_name() == "call_expression"
         && syntax::called_method(node, source).is_some_and(|m| SEND_METHODS.contains(&m))
         && node.field("function").and_then(|f| chain_root(f, source)) == Some(response)
 }
 
 fn returns(statement: Node) -> bool {
-    let mut found = statement.kind() == "return_statement";
+    let mut found = statement.kind_name() == "return_statement";
     syntax::for_each_in_function_body(statement, &mut |n| {
-        found = found || n.kind() == "return_statement";
+        found = found || n.kind_name() == "return_statement";
     });
     found
 }
