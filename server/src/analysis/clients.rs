@@ -9,6 +9,7 @@
 //! statements for imports and exports, then a text search for each constructor name whose hits
 //! are looked up in the tree. It never walks the whole tree.
 
+use crate::analysis::syntax::KindExt;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -413,7 +414,7 @@ impl Bindings {
     }
 
     fn resolve_uncached(&self, receiver: Node, source: &str) -> Option<Sdk> {
-        match receiver.kind() {
+        match receiver.kind_name() {
             "identifier" => {
                 let name = text(receiver, source);
                 // Most receivers (`res`, `logger`) name nothing a client could be; the scope
@@ -434,7 +435,7 @@ impl Bindings {
             "member_expression" => {
                 let object = receiver.field("object")?;
                 let property = text(receiver.field("property")?, source);
-                match object.kind() {
+                match object.kind_name() {
                     "this" => {
                         let name = format!("this.{property}");
                         // A configured `this.x` client (cio-lsp.toml `[clients] names`) when the
@@ -533,7 +534,7 @@ impl Bindings {
     /// The SDK that a `new` expression constructs, if it is a Customer.io constructor.
     pub fn constructed_sdk(&self, new_expression: Node, source: &str) -> Option<Sdk> {
         let constructor = unwrap_expression(new_expression.field("constructor")?);
-        match constructor.kind() {
+        match constructor.kind_name() {
             "identifier" => match self.constructors.get(text(constructor, source))? {
                 Constructs::Class(sdk) => Some(*sdk),
                 Constructs::Namespace => Some(Sdk::NodeLegacy),
@@ -563,7 +564,7 @@ impl Bindings {
     /// The SDK that a factory call (`AnalyticsBrowser.load(...)`, a local `makeClient()`) makes.
     pub fn factory_sdk(&self, call: Node, source: &str) -> Option<Sdk> {
         let function = unwrap_expression(call.field("function")?);
-        match function.kind() {
+        match function.kind_name() {
             "identifier" => match self.constructors.get(text(function, source))? {
                 Constructs::Factory(sdk) => Some(*sdk),
                 _ => None,
@@ -664,7 +665,7 @@ impl Bindings {
         workspace: &dyn ExportLookup,
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
-        match statement.kind() {
+        match statement.kind_name() {
             "import_statement" => self.import_statement(statement, source, workspace),
             "lexical_declaration" | "variable_declaration" => {
                 self.declaration(statement, source, workspace, None)
@@ -703,7 +704,7 @@ impl Bindings {
         };
         let mut cursor = clause.walk();
         for part in clause.named_children(&mut cursor) {
-            match part.kind() {
+            match part.kind_name() {
                 // import CIO from "customerio-node"
                 "identifier" => {
                     let local = text(part, source);
@@ -725,7 +726,7 @@ impl Bindings {
                 "named_imports" => {
                     let mut inner = part.walk();
                     for spec in part.named_children(&mut inner) {
-                        if spec.kind() != "import_specifier" {
+                        if spec.kind_name() != "import_specifier" {
                             continue;
                         }
                         let Some(name) = spec.field("name") else {
@@ -814,13 +815,13 @@ impl Bindings {
     ) {
         let mut cursor = declaration.walk();
         for declarator in declaration.named_children(&mut cursor) {
-            if declarator.kind() != "variable_declarator" {
+            if declarator.kind_name() != "variable_declarator" {
                 continue;
             }
             let Some(name) = declarator.field("name") else {
                 continue;
             };
-            if name.kind() == "identifier" {
+            if name.kind_name() == "identifier" {
                 let local = text(name, source);
                 if matches!(local, "_cio" | "cioanalytics") {
                     self.shadowed_globals.push(local.to_string());
@@ -846,7 +847,7 @@ impl Bindings {
         workspace: &dyn ExportLookup,
     ) {
         // `require("x").TrackClient` as a value.
-        let (call, member) = match value.kind() {
+        let (call, member) = match value.kind_name() {
             "member_expression" => (
                 value.field("object"),
                 value.field("property").map(|p| text(p, source)),
@@ -857,7 +858,7 @@ impl Bindings {
             return;
         };
         let package = self.package_of(specifier);
-        match (pattern.kind(), member) {
+        match (pattern.kind_name(), member) {
             ("identifier", Some(member)) => self.import_binding(
                 package,
                 specifier,
@@ -875,7 +876,7 @@ impl Bindings {
             ("object_pattern", None) => {
                 let mut cursor = pattern.walk();
                 for property in pattern.named_children(&mut cursor) {
-                    let (imported, local) = match property.kind() {
+                    let (imported, local) = match property.kind_name() {
                         "shorthand_property_identifier_pattern" => {
                             (text(property, source), text(property, source))
                         }
@@ -885,7 +886,7 @@ impl Bindings {
                                 .and_then(|k| syntax::property_key(k, source));
                             let value = property.field("value");
                             match (key, value) {
-                                (Some(key), Some(v)) if v.kind() == "identifier" => {
+                                (Some(key), Some(v)) if v.kind_name() == "identifier" => {
                                     (key, text(v, source))
                                 }
                                 _ => continue,
@@ -914,7 +915,7 @@ impl Bindings {
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
         if let Some(declaration) = statement.field("declaration") {
-            match declaration.kind() {
+            match declaration.kind_name() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut names = Vec::new();
                     self.declaration(declaration, source, workspace, Some(&mut names));
@@ -924,7 +925,9 @@ impl Bindings {
                 "function_declaration" | "generator_function_declaration" => {
                     if let Some(name) = declaration.field("name") {
                         let name = text(name, source);
-                        let is_default = statement.child(1).is_some_and(|c| c.kind() == "default");
+                        let is_default = statement
+                            .child(1)
+                            .is_some_and(|c| c.kind_name() == "default");
                         let export = if is_default {
                             ExportName::Default
                         } else {
@@ -939,7 +942,7 @@ impl Bindings {
         }
         // export default cio;  (export default new TrackClient() is found by the search)
         if let Some(value) = statement.field("value") {
-            if value.kind() == "identifier" {
+            if value.kind_name() == "identifier" {
                 pending_exports.push((ExportName::Default, text(value, source).to_string()));
             }
             return;
@@ -987,7 +990,7 @@ impl Bindings {
         source: &str,
         pending_exports: &mut Vec<(ExportName, String)>,
     ) {
-        if expression.kind() != "assignment_expression" {
+        if expression.kind_name() != "assignment_expression" {
             return;
         }
         let (Some(left), Some(right)) = (expression.field("left"), expression.field("right"))
@@ -998,14 +1001,14 @@ impl Bindings {
         let Some(export) = commonjs_export_target(left, source) else {
             return;
         };
-        match (export, right.kind()) {
+        match (export, right.kind_name()) {
             (export, "identifier") => {
                 pending_exports.push((export, text(right, source).to_string()))
             }
             (ExportName::Default, "object") => {
                 let mut cursor = right.walk();
                 for member in right.named_children(&mut cursor) {
-                    match member.kind() {
+                    match member.kind_name() {
                         "shorthand_property_identifier" => {
                             let name = text(member, source).to_string();
                             pending_exports.push((ExportName::Named(name.clone()), name));
@@ -1016,7 +1019,7 @@ impl Bindings {
                                 .and_then(|k| syntax::property_key(k, source));
                             let value = member.field("value");
                             if let (Some(key), Some(value)) = (key, value) {
-                                if value.kind() == "identifier" {
+                                if value.kind_name() == "identifier" {
                                     pending_exports.push((
                                         ExportName::Named(key.to_string()),
                                         text(value, source).to_string(),
@@ -1062,9 +1065,9 @@ impl Bindings {
             return;
         };
         // A type annotation (`cio: TrackClient`, `cio: sdk.TrackClient`) declares a client too.
-        match (identifier.kind(), syntax::parent(identifier)) {
+        match (identifier.kind_name(), syntax::parent(identifier)) {
             ("type_identifier", _) => return self.typed_declaration(identifier, source),
-            ("identifier", Some(parent)) if parent.kind() == "nested_type_identifier" => {
+            ("identifier", Some(parent)) if parent.kind_name() == "nested_type_identifier" => {
                 return self.typed_declaration(parent, source);
             }
             ("identifier", _) => {}
@@ -1074,14 +1077,16 @@ impl Bindings {
         // `Name.load(...)`, `name(...)`.
         let mut expression = identifier;
         if let Some(parent) = syntax::parent(expression) {
-            if parent.kind() == "member_expression" && parent.field("object") == Some(expression) {
+            if parent.kind_name() == "member_expression"
+                && parent.field("object") == Some(expression)
+            {
                 expression = parent;
             }
         }
         let Some(parent) = syntax::parent(expression) else {
             return;
         };
-        let sdk = match parent.kind() {
+        let sdk = match parent.kind_name() {
             "new_expression" if parent.field("constructor") == Some(expression) => {
                 self.constructed_sdk(parent, source)
             }
@@ -1102,7 +1107,7 @@ impl Bindings {
         let range = Some(construction.byte_range());
         let mut value = construction;
         while let Some(parent) = syntax::parent(value) {
-            match parent.kind() {
+            match parent.kind_name() {
                 "await_expression"
                 | "parenthesized_expression"
                 | "as_expression"
@@ -1116,10 +1121,10 @@ impl Bindings {
         let Some(parent) = syntax::parent(value) else {
             return;
         };
-        match parent.kind() {
+        match parent.kind_name() {
             "variable_declarator" => {
                 if let Some(name) = parent.field("name") {
-                    if name.kind() == "identifier" {
+                    if name.kind_name() == "identifier" {
                         self.bind(text(name, source), sdk, range);
                     }
                 }
@@ -1128,13 +1133,13 @@ impl Bindings {
                 let Some(left) = parent.field("left") else {
                     return;
                 };
-                match left.kind() {
+                match left.kind_name() {
                     "identifier" => self.bind(text(left, source), sdk, range),
                     "member_expression" => {
                         let object = left.field("object");
                         let property = left.field("property");
                         if let (Some(object), Some(property)) = (object, property) {
-                            if object.kind() == "this" {
+                            if object.kind_name() == "this" {
                                 let key = format!("this.{}", text(property, source));
                                 self.bind_member(key, sdk, scopes::enclosing_class(object));
                             }
@@ -1197,7 +1202,7 @@ impl Bindings {
     /// The SDK of a client type (`TrackClient`, `TrackClient | undefined`, `cio.APIClient`,
     /// `AnalyticsBrowser`), given a `type_annotation` or a type node.
     fn annotated_sdk(&self, annotation: Node, source: &str) -> Option<Sdk> {
-        match annotation.kind() {
+        match annotation.kind_name() {
             "type_annotation" | "parenthesized_type" => {
                 self.annotated_sdk(annotation.named_child(0)?, source)
             }
@@ -1228,7 +1233,7 @@ impl Bindings {
     fn typed_declaration(&mut self, type_node: Node, source: &str) {
         let mut annotation = type_node;
         while let Some(parent) = syntax::parent(annotation) {
-            match parent.kind() {
+            match parent.kind_name() {
                 "union_type" | "parenthesized_type" => annotation = parent,
                 "type_annotation" => {
                     annotation = parent;
@@ -1237,7 +1242,7 @@ impl Bindings {
                 _ => return,
             }
         }
-        if annotation.kind() != "type_annotation" {
+        if annotation.kind_name() != "type_annotation" {
             return;
         }
         let Some(sdk) = self.annotated_sdk(annotation, source) else {
@@ -1246,18 +1251,18 @@ impl Bindings {
         let Some(declaration) = syntax::parent(annotation) else {
             return;
         };
-        match declaration.kind() {
+        match declaration.kind_name() {
             "required_parameter" | "optional_parameter" => {
                 let Some(pattern) = declaration
                     .field("pattern")
-                    .filter(|p| p.kind() == "identifier")
+                    .filter(|p| p.kind_name() == "identifier")
                 else {
                     return;
                 };
                 let name = text(pattern, source);
                 self.typed_parameters.push(name.to_string());
                 let in_constructor = syntax::enclosing_function(declaration).is_some_and(|f| {
-                    f.kind() == "method_definition"
+                    f.kind_name() == "method_definition"
                         && f.field("name")
                             .is_some_and(|n| text(n, source) == "constructor")
                 });
@@ -1278,16 +1283,16 @@ impl Bindings {
             "variable_declarator" => {
                 let Some(name) = declaration
                     .field("name")
-                    .filter(|n| n.kind() == "identifier")
+                    .filter(|n| n.kind_name() == "identifier")
                 else {
                     return;
                 };
                 let module_level = syntax::parent(declaration)
                     .and_then(syntax::parent)
                     .is_some_and(|p| {
-                        p.kind() == "program"
-                            || (p.kind() == "export_statement"
-                                && syntax::parent(p).is_some_and(|r| r.kind() == "program"))
+                        p.kind_name() == "program"
+                            || (p.kind_name() == "export_statement"
+                                && syntax::parent(p).is_some_and(|r| r.kind_name() == "program"))
                     });
                 if module_level {
                     self.bind(text(name, source), sdk, None);
@@ -1346,7 +1351,7 @@ fn commonjs_export_target(left: Node, source: &str) -> Option<ExportName> {
 
 /// The specifier of `require("x")`.
 pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    if call.kind() != "call_expression" {
+    if call.kind_name() != "call_expression" {
         return None;
     }
     let function = call.field("function")?;
@@ -1363,10 +1368,10 @@ pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
         return Some(text(name, source));
     }
     let parent = syntax::parent(function)?;
-    match parent.kind() {
+    match parent.kind_name() {
         "variable_declarator" => parent
             .field("name")
-            .filter(|n| n.kind() == "identifier")
+            .filter(|n| n.kind_name() == "identifier")
             .map(|n| text(n, source)),
         _ => None,
     }
@@ -1374,7 +1379,9 @@ pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
 
 fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).find(|n| n.kind() == kind);
+    let found = node
+        .named_children(&mut cursor)
+        .find(|n| n.kind_name() == kind);
     found
 }
 

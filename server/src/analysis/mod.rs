@@ -17,6 +17,7 @@ pub mod syntax;
 pub mod user_rules;
 pub mod workspace;
 
+use crate::analysis::syntax::KindExt;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -265,7 +266,7 @@ pub fn linked_by_name(
             let mut names_declared = false;
             syntax::for_each_descendant(*statement, &mut |node| {
                 names_declared = names_declared
-                    || (node.kind() == "identifier"
+                    || (node.kind_name() == "identifier"
                         && declared_outside.contains(syntax::text(node, source)));
             });
             names_declared
@@ -317,13 +318,13 @@ pub fn declared_functions(
 /// The name of the function a top-level statement declares (`function f`, `export function f`,
 /// `const f = () => …`).
 fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Option<&'s str> {
-    let declaration = match statement.kind() {
+    let declaration = match statement.kind_name() {
         "export_statement" => statement.field("declaration")?,
         _ => statement,
     };
     let function = if syntax::is_function(declaration) {
         declaration
-    } else if declaration.kind() == "lexical_declaration" {
+    } else if declaration.kind_name() == "lexical_declaration" {
         let declarator = declaration.named_child(0)?;
         declarator
             .field("value")

@@ -6,6 +6,7 @@
 //! destructured one), or, for `this.x`, another class. Getting this wrong is a false positive,
 //! so these helpers err on the side of "something else".
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::syntax::{self, text, FieldExt};
@@ -49,7 +50,7 @@ pub fn local_declarations<'t>(
         })
         .filter(|node| {
             matches!(
-                node.kind(),
+                node.kind_name(),
                 "identifier" | "shorthand_property_identifier_pattern"
             )
         })
@@ -65,7 +66,7 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
     let mut part = declared;
     let mut holder = ancestors.next()?;
     loop {
-        let climb = match holder.kind() {
+        let climb = match holder.kind_name() {
             "object_pattern" | "array_pattern" | "rest_pattern" => true,
             "pair_pattern" => holder.field("value") == Some(part),
             "assignment_pattern" | "object_assignment_pattern" => {
@@ -80,10 +81,10 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
         part = holder;
         holder = ancestors.next()?;
     }
-    let kind = match holder.kind() {
+    let kind = match holder.kind_name() {
         "formal_parameters" => {
             let function = ancestors.next()?;
-            let type_annotation = (part.kind() != "identifier")
+            let type_annotation = (part.kind_name() != "identifier")
                 .then(|| parameter_type(part, text(declared, source), source))
                 .flatten();
             return Some(Declaration {
@@ -100,7 +101,7 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
             let declarator = holder;
             ancestors.next()?; // the `lexical_declaration` or `variable_declaration`
             let around = ancestors.next()?;
-            if around.kind() == "for_statement" {
+            if around.kind_name() == "for_statement" {
                 // `for (let cio = first; …)`: visible in the loop.
                 return Some(Declaration {
                     scope: around.byte_range(),
@@ -111,8 +112,8 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
             // describe, not a shadow.
             let block = std::iter::once(around)
                 .chain(ancestors)
-                .find(|n| matches!(n.kind(), "statement_block" | "program"))?;
-            if block.kind() == "program" {
+                .find(|n| matches!(n.kind_name(), "statement_block" | "program"))?;
+            if block.kind_name() == "program" {
                 return None;
             }
             return Some(Declaration {
@@ -132,7 +133,7 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
 /// a destructured parameter's type describes the whole object, not the name.
 fn parameter_type<'t>(parameter: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
     let pattern = parameter.field("pattern")?;
-    if pattern.kind() != "identifier" || text(pattern, source) != name {
+    if pattern.kind_name() != "identifier" || text(pattern, source) != name {
         return None;
     }
     parameter.field("type")
@@ -141,7 +142,7 @@ fn parameter_type<'t>(parameter: Node<'t>, name: &str, source: &str) -> Option<N
 /// Node kinds of a class (declaration or expression).
 fn is_class(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "class_declaration" | "class" | "abstract_class_declaration"
     )
 }
@@ -161,16 +162,16 @@ fn superclass_name<'s>(class: Node, source: &'s str) -> Option<&'s str> {
     let mut cursor = class.walk();
     let heritage = class
         .named_children(&mut cursor)
-        .find(|n| n.kind() == "class_heritage")?;
+        .find(|n| n.kind_name() == "class_heritage")?;
     let mut cursor = heritage.walk();
     let first = heritage.named_children(&mut cursor).next()?;
     // TypeScript wraps it: `(class_heritage (extends_clause value: …))`.
-    let value = if first.kind() == "extends_clause" {
+    let value = if first.kind_name() == "extends_clause" {
         first.field("value")?
     } else {
         first
     };
-    (value.kind() == "identifier").then(|| text(value, source))
+    (value.kind_name() == "identifier").then(|| text(value, source))
 }
 
 /// The classes `class` inherits from within this file, nearest first (at most a few levels:
@@ -195,7 +196,7 @@ pub fn superclasses<'t>(class: Node<'t>, source: &str) -> Vec<Node<'t>> {
 fn top_level_class<'t>(root: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
     let mut cursor = root.walk();
     let found = root.named_children(&mut cursor).find_map(|statement| {
-        let class = if statement.kind() == "export_statement" {
+        let class = if statement.kind_name() == "export_statement" {
             statement.field("declaration")?
         } else {
             statement
@@ -211,7 +212,7 @@ pub fn is_parameter_property(parameter: Node) -> bool {
     let mut cursor = parameter.walk();
     let found = parameter.children(&mut cursor).any(|child| {
         matches!(
-            child.kind(),
+            child.kind_name(),
             "accessibility_modifier" | "readonly" | "override_modifier"
         )
     });

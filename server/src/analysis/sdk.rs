@@ -3,6 +3,7 @@
 //! Rules ask "what is the person id of this call?" or "where is its event name?" here instead of
 //! knowing each SDK's argument conventions themselves (catalog table "SDK shapes to recognise").
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::clients::{Bindings, Sdk};
@@ -39,11 +40,11 @@ pub struct CioCall<'t> {
 impl<'t> CioCall<'t> {
     /// Interprets `call` (a `call_expression`) if its receiver is a Customer.io client.
     pub fn from_call(call: Node<'t>, bindings: &Bindings, source: &str) -> Option<CioCall<'t>> {
-        if call.kind() != "call_expression" {
+        if call.kind_name() != "call_expression" {
             return None;
         }
         let function = unwrap_expression(call.field("function")?);
-        if function.kind() != "member_expression" {
+        if function.kind_name() != "member_expression" {
             return None;
         }
         let receiver = function.field("object")?;
@@ -78,7 +79,7 @@ impl<'t> CioCall<'t> {
     ) -> Option<CioCall<'t>> {
         chain
             .into_iter()
-            .filter(|n| n.kind() == "call_expression")
+            .filter(|n| n.kind_name() == "call_expression")
             .find_map(|call| CioCall::from_call(call, bindings, source))
     }
 
@@ -94,7 +95,7 @@ impl<'t> CioCall<'t> {
 
     /// The single object argument of the CDP / Pipelines / snippet style calls.
     fn object_arg(&self) -> Option<Node<'t>> {
-        self.arg(0).filter(|n| n.kind() == "object")
+        self.arg(0).filter(|n| n.kind_name() == "object")
     }
 
     /// The expression naming the person: `identify(id, …)`, `{ userId }`, snippet `{ id }`.
@@ -122,7 +123,7 @@ impl<'t> CioCall<'t> {
                 object_property(self.object_arg()?, "id", source)
             }
             Sdk::CdpBrowser if self.method == Method::Identify => {
-                self.arg(0).filter(|n| n.kind() != "object")
+                self.arg(0).filter(|n| n.kind_name() != "object")
             }
             _ => None,
         }
@@ -151,7 +152,7 @@ impl<'t> CioCall<'t> {
         }
         match self.sdk {
             Sdk::NodeTrack | Sdk::NodeLegacy => {
-                let payload = self.arg(1).filter(|n| n.kind() == "object")?;
+                let payload = self.arg(1).filter(|n| n.kind_name() == "object")?;
                 object_property(payload, "name", source)
             }
             Sdk::NodePipelines | Sdk::CdpNode => {
@@ -172,7 +173,7 @@ impl<'t> CioCall<'t> {
         }
         match self.sdk {
             Sdk::NodeTrack | Sdk::NodeLegacy => {
-                let payload = self.arg(1).filter(|n| n.kind() == "object")?;
+                let payload = self.arg(1).filter(|n| n.kind_name() == "object")?;
                 object_property(payload, "data", source)
             }
             Sdk::NodePipelines | Sdk::CdpNode => {
@@ -187,7 +188,7 @@ impl<'t> CioCall<'t> {
     /// where the SDK has one; fixes insert new data keys relative to it.
     pub fn event_payload(&self) -> Option<Node<'t>> {
         match self.sdk {
-            Sdk::NodeTrack | Sdk::NodeLegacy => self.arg(1).filter(|n| n.kind() == "object"),
+            Sdk::NodeTrack | Sdk::NodeLegacy => self.arg(1).filter(|n| n.kind_name() == "object"),
             Sdk::NodePipelines | Sdk::CdpNode => self.object_arg(),
             _ => None,
         }

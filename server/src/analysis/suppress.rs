@@ -12,6 +12,7 @@
 //! Scanning is a text search for `cio-lsp-disable` confirmed against the tree (the hit must be
 //! inside a comment node), so a string that happens to contain the marker is not a suppression.
 
+use crate::analysis::syntax::KindExt;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -78,7 +79,7 @@ pub fn scan(text: &str, tree: &Tree) -> Suppressions {
     for offset in memchr::memmem::find_iter(text.as_bytes(), MARKER) {
         indexed.get_or_insert_with(|| syntax::index_tree(tree));
         let Some(comment) = syntax::descendant_for_byte_range(root, offset, offset + MARKER.len())
-            .filter(|node| node.kind() == "comment")
+            .filter(|node| node.kind_name() == "comment")
         else {
             continue;
         };

@@ -33,6 +33,43 @@ thread_local! {
         std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 
+/// A node's kind at the cost of an index: [`Node::kind`] measures and UTF-8-checks the
+/// grammar's C string on every call (~190 instructions), and kinds are compared everywhere.
+pub trait KindExt {
+    /// [`Node::kind`], from a table built once per grammar on this thread.
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindExt for Node<'_> {
+    fn kind_name(&self) -> &'static str {
+        // SAFETY: `ts_node_language` only reads the node's tree, which the node borrows.
+        let language = unsafe { tree_sitter::ffi::ts_node_language(self.into_raw()) } as usize;
+        let id = usize::from(self.kind_id());
+        let known = KIND_NAMES.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            let position = tables.iter().position(|(grammar, _)| *grammar == language);
+            let index = position.unwrap_or_else(|| {
+                let grammar = self.language();
+                let names = (0..grammar.node_kind_count() as u16)
+                    .map(|id| grammar.node_kind_for_id(id).unwrap_or(""))
+                    .collect();
+                tables.push((language, names));
+                tables.len() - 1
+            });
+            tables[index].1.get(id).copied()
+        });
+        // Ids past the table (the ERROR symbol) take the ordinary path.
+        #[allow(clippy::disallowed_methods)]
+        known.unwrap_or_else(|| self.kind())
+    }
+}
+
+thread_local! {
+    /// `(grammar, kind names by id)` for each grammar seen on this thread (three at most).
+    static KIND_NAMES: std::cell::RefCell<Vec<(usize, Vec<&'static str>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The source text of a node.
 pub fn text<'s>(node: Node, source: &'s str) -> &'s str {
     source.get(node.byte_range()).unwrap_or("")
@@ -281,7 +318,7 @@ fn statement_holding(node: Node, start: usize, end: usize) -> Option<Node> {
 /// Node kinds that open a new function body.
 pub fn is_function(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "function_declaration"
             | "function_expression"
             | "function"
@@ -307,14 +344,14 @@ pub fn enclosing_statement(node: Node) -> Node {
 }
 
 pub fn is_statement(node: Node) -> bool {
-    let kind = node.kind();
+    let kind = node.kind_name();
     (kind.ends_with("_statement") || kind.ends_with("_declaration")) && kind != "statement_block"
         || matches!(kind, "public_field_definition" | "field_definition")
 }
 
 /// Whether a string-ish node is a plain string literal (no substitutions).
 pub fn string_literal_value<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    match node.kind() {
+    match node.kind_name() {
         "string" => {
             let raw = text(node, source);
             raw.get(1..raw.len().saturating_sub(1))
@@ -331,14 +368,14 @@ pub fn has_substitution(template: Node) -> bool {
     let mut cursor = template.walk();
     let found = template
         .named_children(&mut cursor)
-        .any(|c| c.kind() == "template_substitution");
+        .any(|c| c.kind_name() == "template_substitution");
     found
 }
 
 /// Removes parentheses, `as` / `satisfies` casts and non-null assertions around an expression.
 pub fn unwrap_expression(mut node: Node) -> Node {
     loop {
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
@@ -360,7 +397,7 @@ pub fn arguments(call: Node) -> Vec<Node> {
     let mut cursor = args.walk();
     let list: Vec<Node> = args
         .named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_name() != "comment")
         .collect();
     list
 }
@@ -370,7 +407,7 @@ pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<
     let mut cursor = object.walk();
     let found = object
         .named_children(&mut cursor)
-        .find_map(|member| match member.kind() {
+        .find_map(|member| match member.kind_name() {
             "pair" => {
                 let k = member.field("key")?;
                 (property_key(k, source)? == key).then(|| member.field("value"))?
@@ -386,7 +423,7 @@ pub fn object_member<'t>(object: Node<'t>, key: &str, source: &str) -> Option<No
     let mut cursor = object.walk();
     let found = object
         .named_children(&mut cursor)
-        .find(|member| match member.kind() {
+        .find(|member| match member.kind_name() {
             "pair" => member
                 .field("key")
                 .and_then(|k| property_key(k, source))
@@ -399,7 +436,7 @@ pub fn object_member<'t>(object: Node<'t>, key: &str, source: &str) -> Option<No
 
 /// The name of a property key: identifiers as written, string keys without quotes.
 pub fn property_key<'s>(key: Node, source: &'s str) -> Option<&'s str> {
-    match key.kind() {
+    match key.kind_name() {
         "property_identifier" | "private_property_identifier" | "number" => Some(text(key, source)),
         "string" => string_literal_value(key, source),
         _ => None,
@@ -429,7 +466,7 @@ pub fn normalized(text: &str) -> String {
 pub fn value_parent(node: Node) -> Option<Node> {
     ancestors(node).find(|n| {
         !matches!(
-            n.kind(),
+            n.kind_name(),
             "parenthesized_expression"
                 | "as_expression"
                 | "satisfies_expression"
@@ -443,7 +480,7 @@ pub fn value_parent(node: Node) -> Option<Node> {
 pub fn outer_expression(mut node: Node) -> Node {
     while let Some(parent) = parent(node) {
         if matches!(
-            parent.kind(),
+            parent.kind_name(),
             "parenthesized_expression"
                 | "as_expression"
                 | "satisfies_expression"
@@ -461,7 +498,7 @@ pub fn outer_expression(mut node: Node) -> Node {
 /// Loop statements (`for`, `for…of`, `for…in`, `while`, `do`).
 pub fn is_loop(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
     )
 }
@@ -469,16 +506,17 @@ pub fn is_loop(node: Node) -> bool {
 /// The call that `function` is passed to as an argument (`items.map(function)`), if any.
 pub fn call_receiving_callback(function: Node) -> Option<Node> {
     let arguments = parent(outer_expression(function))?;
-    if arguments.kind() != "arguments" {
+    if arguments.kind_name() != "arguments" {
         return None;
     }
-    parent(arguments).filter(|call| matches!(call.kind(), "call_expression" | "new_expression"))
+    parent(arguments)
+        .filter(|call| matches!(call.kind_name(), "call_expression" | "new_expression"))
 }
 
 /// The method name of a call through a member expression (`x.forEach(...)` → `forEach`).
 pub fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
     let function = unwrap_expression(call.field("function")?);
-    if function.kind() != "member_expression" {
+    if function.kind_name() != "member_expression" {
         return None;
     }
     Some(text(function.field("property")?, source))
@@ -495,10 +533,10 @@ pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s st
     let mut cursor = parameters.walk();
     let names = parameters
         .named_children(&mut cursor)
-        .filter(|p| p.kind() != "comment")
+        .filter(|p| p.kind_name() != "comment")
         .map(|param| {
             let pattern = param.field("pattern").unwrap_or(param);
-            (pattern.kind() == "identifier").then(|| text(pattern, source))
+            (pattern.kind_name() == "identifier").then(|| text(pattern, source))
         })
         .collect();
     names
@@ -553,7 +591,7 @@ pub fn identifiers_in(node: Node, source: &str) -> std::collections::HashSet<Str
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
         if matches!(
-            current.kind(),
+            current.kind_name(),
             "identifier"
                 | "shorthand_property_identifier"
                 | "shorthand_property_identifier_pattern"
@@ -573,7 +611,7 @@ pub fn names_written(node: Node, source: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut stack = vec![node];
     while let Some(current) = stack.pop() {
-        let target = match current.kind() {
+        let target = match current.kind_name() {
             "variable_declarator" => current.field("name"),
             "function_declaration" | "generator_function_declaration" | "class_declaration" => {
                 current.field("name")
@@ -599,13 +637,16 @@ pub fn names_written(node: Node, source: &str) -> Vec<String> {
 /// of a member expression.
 fn written_roots(target: Node, source: &str) -> Vec<String> {
     let mut root = unwrap_expression(target);
-    while matches!(root.kind(), "member_expression" | "subscript_expression") {
+    while matches!(
+        root.kind_name(),
+        "member_expression" | "subscript_expression"
+    ) {
         match root.field("object") {
             Some(object) => root = unwrap_expression(object),
             None => break,
         }
     }
-    if root.kind() == "identifier" {
+    if root.kind_name() == "identifier" {
         return vec![text(root, source).to_string()];
     }
     identifiers_in(root, source).into_iter().collect()
@@ -615,6 +656,25 @@ fn written_roots(target: Node, source: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::analysis::{parse, Lang};
+
+    #[test]
+    #[allow(clippy::disallowed_methods)] // the reference the table must equal
+    fn kind_names_from_the_table_equal_the_grammars_own() {
+        // Aliased nodes, anonymous tokens, JSX, type syntax and an ERROR node.
+        let source = "import x from 'y';\nconst a = <div a={1}>t</div>;\nlet b: Map<string, number> = f?.(1) ?? 2;\nclass C { #p = 1; }\n) oops (\n";
+        for lang in Lang::ALL {
+            let tree = parse(lang, source, None);
+            let mut stack = vec![tree.root_node()];
+            let mut kinds = std::collections::HashSet::new();
+            while let Some(node) = stack.pop() {
+                assert_eq!(node.kind_name(), node.kind(), "{lang:?}");
+                kinds.insert(node.kind());
+                let mut cursor = node.walk();
+                stack.extend(node.children(&mut cursor));
+            }
+            assert!(kinds.contains("ERROR") && kinds.contains("=") && kinds.len() > 30);
+        }
+    }
 
     #[test]
     fn top_level_statements_in_a_range_are_those_starting_in_it() {
@@ -653,7 +713,7 @@ mod tests {
                 actual,
                 expected,
                 "{} at {:?}",
-                node.kind(),
+                node.kind_name(),
                 node.byte_range()
             );
             assert_eq!(parent(node).map(|n| n.id()), expected.first().copied());

@@ -1,5 +1,6 @@
 //! CIO002 millisecond-timestamp: see `queries/CIO002-millisecond-timestamp.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::timestamps::{classify, TimeValue};
@@ -15,7 +16,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return;
     };
     // `{ placedAt }` is its own pair; `{ placed_at: x }` is a `pair` node.
-    let shorthand = key.kind() == "shorthand_property_identifier";
+    let shorthand = key.kind_name() == "shorthand_property_identifier";
     // One climb from the key finds the pair, its object and the call around them.
     let mut above_key = syntax::ancestors(key);
     let Some(pair) = (if shorthand {
@@ -25,7 +26,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     }) else {
         return;
     };
-    let Some(object) = above_key.next().filter(|o| o.kind() == "object") else {
+    let Some(object) = above_key.next().filter(|o| o.kind_name() == "object") else {
         return;
     };
     let Some(call) = CioCall::innermost(
@@ -96,7 +97,12 @@ fn holds_timestamps(call: &CioCall, object: Node, pair: Node, source: &str) -> b
     // The payload object itself: `{ name, data, timestamp }`, CDP `{ userId, event, timestamp }`.
     let payload_timestamp = call
         .event_payload()
-        .or_else(|| call.args.first().copied().filter(|a| a.kind() == "object"))
+        .or_else(|| {
+            call.args
+                .first()
+                .copied()
+                .filter(|a| a.kind_name() == "object")
+        })
         .filter(|payload| *payload == object)
         .and_then(|payload| syntax::object_member(payload, "timestamp", source));
     payload_timestamp == Some(pair)
@@ -111,7 +117,10 @@ fn holds_timestamps(call: &CioCall, object: Node, pair: Node, source: &str) -> b
 /// (of the whole file, for a use at top level) per time key made this check a tenth of a
 /// dense file's analysis.
 fn const_initializer<'t>(value: Node<'t>, source: &str) -> Option<Node<'t>> {
-    if !matches!(value.kind(), "identifier" | "shorthand_property_identifier") {
+    if !matches!(
+        value.kind_name(),
+        "identifier" | "shorthand_property_identifier"
+    ) {
         return None;
     }
     let name = text(value, source);
@@ -138,16 +147,17 @@ fn const_declarator_value<'t>(
     scope: Node<'t>,
     source: &str,
 ) -> Option<Node<'t>> {
-    if declared.kind() != "identifier" {
+    if declared.kind_name() != "identifier" {
         return None;
     }
     let mut ancestors = syntax::ancestors(declared);
     let declarator = ancestors.next()?;
-    if declarator.kind() != "variable_declarator" || declarator.field("name") != Some(declared) {
+    if declarator.kind_name() != "variable_declarator" || declarator.field("name") != Some(declared)
+    {
         return None;
     }
     let declaration = ancestors.next()?;
-    if declaration.kind() != "lexical_declaration"
+    if declaration.kind_name() != "lexical_declaration"
         || !text(declaration, source).starts_with("const")
     {
         return None;
@@ -165,7 +175,7 @@ fn const_declarator_value<'t>(
 
 /// `X` → `Math.floor(X / 1000)`; a literal → the literal divided by 1000.
 fn millis_to_seconds(value: Node, value_text: &str, _source: &str) -> String {
-    if value.kind() == "number" {
+    if value.kind_name() == "number" {
         let digits: String = value_text.chars().filter(|c| *c != '_').collect();
         if let Ok(millis) = digits.parse::<u128>() {
             return (millis / 1000).to_string();
@@ -176,7 +186,7 @@ fn millis_to_seconds(value: Node, value_text: &str, _source: &str) -> String {
 
 /// Wraps low-precedence expressions in parentheses before a member access or division.
 fn parenthesize(node: Node, node_text: &str) -> String {
-    match node.kind() {
+    match node.kind_name() {
         "identifier"
         | "shorthand_property_identifier"
         | "member_expression"

@@ -1,5 +1,6 @@
 //! CIO003 track-before-identify: see `queries/CIO003-track-before-identify.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
@@ -52,7 +53,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 /// Node kinds whose children run one after the other.
 fn is_sequence(node: Node) -> bool {
     matches!(
-        node.kind(),
+        node.kind_name(),
         "program" | "statement_block" | "switch_case" | "switch_default"
     )
 }
@@ -114,7 +115,7 @@ fn names_identify(ctx: &RuleContext, statement: Node) -> bool {
 }
 
 fn find_identify(ctx: &RuleContext, node: Node, person: &str, enter_blocks: bool) -> bool {
-    if node.kind() == "call_expression" {
+    if node.kind_name() == "call_expression" {
         let identify = ctx.call(node).filter(|c| c.method == Method::Identify);
         if let Some(id) = identify.and_then(|c| c.person_id(ctx.source)) {
             if normalized(ctx.text(id)) == person {
@@ -125,7 +126,7 @@ fn find_identify(ctx: &RuleContext, node: Node, person: &str, enter_blocks: bool
     let mut cursor = node.walk();
     let found = node.named_children(&mut cursor).any(|child| {
         !syntax::is_function(child)
-            && (enter_blocks || child.kind() != "statement_block")
+            && (enter_blocks || child.kind_name() != "statement_block")
             && find_identify(ctx, child, person, enter_blocks)
     });
     found

@@ -1,5 +1,6 @@
 //! CIO004 email-as-id: see `queries/CIO004-email-as-id.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
@@ -29,7 +30,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     // `user.email` → `user.id`: the same object usually carries the permanent id. A string
     // method after it goes too (`user.email.trim()` → `user.id`): an id is used as it is.
     let email_value = without_string_methods(id, ctx.source);
-    if email_value.kind() == "member_expression" {
+    if email_value.kind_name() == "member_expression" {
         if let (Some(object), Some(property)) =
             (email_value.field("object"), email_value.field("property"))
         {
@@ -64,7 +65,7 @@ const EMAIL_PRESERVING_METHODS: &[&str] = &[
 /// possibly normalised by string methods (`user.email.trim().toLowerCase()`).
 fn names_an_email(id: Node, source: &str) -> bool {
     let id = without_string_methods(id, source);
-    match id.kind() {
+    match id.kind_name() {
         "string" | "template_string" => text(id, source).contains('@'),
         "identifier" => is_email_name(text(id, source)),
         "member_expression" => id
@@ -76,7 +77,7 @@ fn names_an_email(id: Node, source: &str) -> bool {
 
 /// `x` of `x.trim().toLowerCase()`: the value that the email-preserving methods are called on.
 fn without_string_methods<'t>(mut node: Node<'t>, source: &str) -> Node<'t> {
-    while node.kind() == "call_expression"
+    while node.kind_name() == "call_expression"
         && syntax::called_method(node, source)
             .is_some_and(|method| EMAIL_PRESERVING_METHODS.contains(&method))
     {

@@ -1,5 +1,6 @@
 //! CIO005 identify-without-email: see `queries/CIO005-identify-without-email.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
@@ -43,7 +44,7 @@ fn has_spread(object: Node) -> bool {
     let mut cursor = object.walk();
     let found = object
         .named_children(&mut cursor)
-        .any(|member| member.kind() == "spread_element");
+        .any(|member| member.kind_name() == "spread_element");
     found
 }
 
@@ -51,7 +52,7 @@ fn has_spread(object: Node) -> bool {
 /// first attribute, on its own line when the object is laid out one member per line.
 fn insert_email(call: &CioCall, attributes: Node, source: &str) -> Option<Fix> {
     let id = call.person_id(source)?;
-    if id.kind() != "member_expression" {
+    if id.kind_name() != "member_expression" {
         return None;
     }
     let property = id.field("property")?;
@@ -64,7 +65,7 @@ fn insert_email(call: &CioCall, attributes: Node, source: &str) -> Option<Fix> {
     let mut cursor = attributes.walk();
     let first = attributes
         .named_children(&mut cursor)
-        .find(|member| member.kind() != "comment")?;
+        .find(|member| member.kind_name() != "comment")?;
     let on_own_line = first.start_position().row > attributes.start_position().row;
     let separator = if on_own_line {
         format!(",\n{}", syntax::line_indent(source, first.start_byte()))

@@ -1,5 +1,6 @@
 //! CIO009 client-per-request: see `queries/CIO009-client-per-request.md`.
 
+use crate::analysis::syntax::KindExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -45,7 +46,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 }
 
 fn is_class_constructor(function: Node, source: &str) -> bool {
-    function.kind() == "method_definition"
+    function.kind_name() == "method_definition"
         && function
             .field("name")
             .is_some_and(|name| text(name, source) == "constructor")
@@ -56,16 +57,16 @@ fn is_class_constructor(function: Node, source: &str) -> bool {
 /// class constructor, the caller decides how many instances exist.
 fn is_constructor_function(new: Node, function: Node, source: &str) -> bool {
     if !matches!(
-        function.kind(),
+        function.kind_name(),
         "function_declaration" | "function_expression" | "function"
     ) {
         return false;
     }
     let stored_on_this = syntax::parent(syntax::outer_expression(new))
-        .filter(|p| p.kind() == "assignment_expression")
+        .filter(|p| p.kind_name() == "assignment_expression")
         .and_then(|assignment| assignment.field("left"))
         .and_then(|left| left.field("object"))
-        .is_some_and(|object| object.kind() == "this");
+        .is_some_and(|object| object.kind_name() == "this");
     let Some(name) = function_name(function, source) else {
         return false;
     };
@@ -85,7 +86,7 @@ fn is_constructor_function(new: Node, function: Node, source: &str) -> bool {
 fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     // `const cio = (() => new TrackClient(…))()`
     if let Some(call) = syntax::value_parent(function).filter(|p| {
-        p.kind() == "call_expression"
+        p.kind_name() == "call_expression"
             && p.field("function").map(syntax::unwrap_expression) == Some(function)
     }) {
         return syntax::enclosing_function(call).is_none();
@@ -101,7 +102,7 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
             continue;
         };
         let Some(call) = syntax::parent(callee)
-            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(callee))
+            .filter(|p| p.kind_name() == "call_expression" && p.field("function") == Some(callee))
         else {
             continue;
         };
@@ -120,7 +121,7 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     let Some(assignment) = syntax::parent(value) else {
         return false;
     };
-    let target = match assignment.kind() {
+    let target = match assignment.kind_name() {
         "augmented_assignment_expression" => {
             let operator = assignment.field("operator").map(|o| text(o, source));
             return matches!(operator, Some("??=" | "||="));
@@ -137,7 +138,7 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     // A guard around the assignment (`if (!client)`, `client ?? (client = …)`, a ternary).
     let guarded_around = syntax::ancestors(assignment)
         .take_while(|a| *a != function)
-        .any(|a| match a.kind() {
+        .any(|a| match a.kind_name() {
             "if_statement" => mentions_target(a.field("condition")),
             "ternary_expression" => mentions_target(a.field("condition")),
             "binary_expression" => {
@@ -151,7 +152,7 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
     if let Some(body) = function.field("body") {
         syntax::for_each_in_function_body(body, &mut |node| {
             guarded_before = guarded_before
-                || node.kind() == "if_statement"
+                || node.kind_name() == "if_statement"
                     && node.end_byte() <= assignment.start_byte()
                     && mentions_target(node.field("condition"));
         });
@@ -162,14 +163,14 @@ fn is_lazy_singleton(new: Node, function: Node, source: &str) -> bool {
 /// A client made for a dependency-injection container or a server instance, which keeps it:
 /// a NestJS provider's `useFactory` (singleton by default), Fastify's `decorate("cio", new …)`.
 fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
-    let is_use_factory = match function.kind() {
+    let is_use_factory = match function.kind_name() {
         // `useFactory(config) { return new … }`
         "method_definition" => function
             .field("name")
             .is_some_and(|name| text(name, source) == "useFactory"),
         // `useFactory: () => new …`
         _ => syntax::value_parent(function).is_some_and(|pair| {
-            pair.kind() == "pair"
+            pair.kind_name() == "pair"
                 && pair
                     .field("key")
                     .is_some_and(|key| text(key, source) == "useFactory")
@@ -180,7 +181,7 @@ fn is_managed_by_container(new: Node, function: Node, source: &str) -> bool {
     }
     let value = syntax::outer_expression(new);
     syntax::parent(value)
-        .filter(|p| p.kind() == "arguments")
+        .filter(|p| p.kind_name() == "arguments")
         .and_then(syntax::parent)
         .is_some_and(|call| {
             syntax::called_method(call, source) == Some("decorate")
@@ -195,19 +196,19 @@ fn is_cached_per_key(new: Node, function: Node, source: &str) -> bool {
     let Some(parent) = syntax::parent(value) else {
         return false;
     };
-    if parent.kind() == "arguments" {
+    if parent.kind_name() == "arguments" {
         let call = syntax::parent(parent);
         return call.is_some_and(|call| {
             syntax::called_method(call, source) == Some("set")
                 && syntax::arguments(call).get(1) == Some(&value)
         });
     }
-    let stored = match parent.kind() {
+    let stored = match parent.kind_name() {
         "variable_declarator" => parent.field("name"),
         "assignment_expression" => parent.field("left"),
         _ => None,
     };
-    let Some(stored) = stored.filter(|s| s.kind() == "identifier") else {
+    let Some(stored) = stored.filter(|s| s.kind_name() == "identifier") else {
         return false;
     };
     let name = text(stored, source);
@@ -217,7 +218,7 @@ fn is_cached_per_key(new: Node, function: Node, source: &str) -> bool {
     let mut cached = false;
     syntax::for_each_in_function_body(body, &mut |node| {
         cached = cached
-            || node.kind() == "call_expression"
+            || node.kind_name() == "call_expression"
                 && syntax::called_method(node, source) == Some("set")
                 && syntax::arguments(node)
                     .get(1)
@@ -231,17 +232,18 @@ fn is_cached_per_key(new: Node, function: Node, source: &str) -> bool {
 /// and the name is free at module scope.
 fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
     let declarator = syntax::parent(syntax::outer_expression(new))
-        .filter(|p| p.kind() == "variable_declarator")?;
-    let declaration = syntax::parent(declarator)
-        .filter(|d| d.kind() == "lexical_declaration" && text(*d, source).starts_with("const"))?;
+        .filter(|p| p.kind_name() == "variable_declarator")?;
+    let declaration = syntax::parent(declarator).filter(|d| {
+        d.kind_name() == "lexical_declaration" && text(*d, source).starts_with("const")
+    })?;
     if declaration.named_child_count() != 1
-        || syntax::parent(declaration)?.kind() != "statement_block"
+        || syntax::parent(declaration)?.kind_name() != "statement_block"
     {
         return None;
     }
     let name = declarator
         .field("name")
-        .filter(|n| n.kind() == "identifier")?;
+        .filter(|n| n.kind_name() == "identifier")?;
     let name = text(name, source);
     let program = syntax::ancestors(new).last()?;
     let module_names = module_level_names(program, source);
@@ -281,7 +283,10 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
 
 /// Identifiers that `node`'s subtree reads (not property names).
 fn visit_references<'s>(node: Node, source: &'s str, visit: &mut impl FnMut(&'s str)) {
-    if matches!(node.kind(), "identifier" | "shorthand_property_identifier") {
+    if matches!(
+        node.kind_name(),
+        "identifier" | "shorthand_property_identifier"
+    ) {
         visit(text(node, source));
     }
     let mut cursor = node.walk();
@@ -295,14 +300,14 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
     let mut names = HashSet::new();
     let mut cursor = program.walk();
     for statement in program.named_children(&mut cursor) {
-        let declaration = match statement.kind() {
+        let declaration = match statement.kind_name() {
             "export_statement" => match statement.field("declaration") {
                 Some(declaration) => declaration,
                 None => continue,
             },
             _ => statement,
         };
-        match declaration.kind() {
+        match declaration.kind_name() {
             "import_statement" => declared_identifiers(declaration, source, &mut names),
             "lexical_declaration" | "variable_declaration" => {
                 let mut inner = declaration.walk();
@@ -329,18 +334,18 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
 /// Every binding identifier under an import clause or a declaration pattern.
 fn declared_identifiers<'s>(node: Node, source: &'s str, names: &mut HashSet<&'s str>) {
     if matches!(
-        node.kind(),
+        node.kind_name(),
         "identifier" | "shorthand_property_identifier_pattern"
     ) {
         names.insert(text(node, source));
     }
-    if node.kind() == "string" {
+    if node.kind_name() == "string" {
         return;
     }
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
         // `{ a: b }` binds `b`, not `a`; `import { a as b }` binds `b`.
-        if child.kind() == "property_identifier" {
+        if child.kind_name() == "property_identifier" {
             continue;
         }
         declared_identifiers(child, source, names);
@@ -362,7 +367,7 @@ fn enclosing_local_names<'s>(node: Node, source: &'s str) -> HashSet<&'s str> {
         }
         if let Some(body) = function.field("body") {
             syntax::for_each_in_function_body(body, &mut |n| {
-                if n.kind() == "variable_declarator" {
+                if n.kind_name() == "variable_declarator" {
                     if let Some(pattern) = n.field("name") {
                         declared_identifiers(pattern, source, &mut names);
                     }
@@ -378,7 +383,7 @@ fn last_import<'t>(program: Node<'t>, source: &str) -> Option<Node<'t>> {
     let mut cursor = program.walk();
     let last = program
         .named_children(&mut cursor)
-        .filter(|statement| match statement.kind() {
+        .filter(|statement| match statement.kind_name() {
             "import_statement" => true,
             "lexical_declaration" | "variable_declaration" => {
                 text(*statement, source).contains("require(")

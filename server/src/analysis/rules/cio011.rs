@@ -1,5 +1,6 @@
 //! CIO011 unthrottled-loop: see `queries/CIO011-unthrottled-loop.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::query::Hit;
@@ -82,13 +83,13 @@ fn is_limited(node: Node, boundary: Node, source: &str) -> bool {
 
 /// `limiter.schedule(...)`, `queue.add(...)`, `limit(() => ...)`, `throttled(...)`.
 fn is_limiter_call(node: Node, source: &str) -> bool {
-    if node.kind() != "call_expression" {
+    if node.kind_name() != "call_expression" {
         return false;
     }
     let Some(function) = node.field("function").map(syntax::unwrap_expression) else {
         return false;
     };
-    match function.kind() {
+    match function.kind_name() {
         "identifier" => names_a_limiter(text(function, source)),
         "member_expression" => function
             .field("property")
@@ -110,7 +111,7 @@ fn waits_between(looped: Node, source: &str) -> bool {
     };
     let mut found = false;
     syntax::for_each_in_function_body(body, &mut |node| {
-        if found || node.kind() != "await_expression" {
+        if found || node.kind_name() != "await_expression" {
             return;
         }
         let awaited = node.named_child(0).map(syntax::unwrap_expression);
@@ -119,7 +120,7 @@ fn waits_between(looped: Node, source: &str) -> bool {
             return;
         }
         let callee = awaited
-            .filter(|awaited| awaited.kind() == "call_expression")
+            .filter(|awaited| awaited.kind_name() == "call_expression")
             .and_then(|awaited| awaited.field("function"));
         found = callee.is_some_and(|callee| {
             let name = text(callee, source);
@@ -135,7 +136,7 @@ fn waits_between(looped: Node, source: &str) -> bool {
 
 /// `new Promise((resolve) => setTimeout(resolve, ms))`: a sleep written inline.
 fn is_inline_pause(awaited: Node, source: &str) -> bool {
-    awaited.kind() == "new_expression"
+    awaited.kind_name() == "new_expression"
         && awaited
             .field("constructor")
             .is_some_and(|c| text(c, source) == "Promise")

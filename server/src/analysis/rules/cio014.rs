@@ -1,5 +1,6 @@
 //! CIO014 unhandled-rejection: see `queries/CIO014-unhandled-rejection.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
@@ -44,12 +45,13 @@ fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
     let mut handled = false;
     loop {
         let Some(member) = syntax::parent(syntax::outer_expression(end))
-            .filter(|p| p.kind() == "member_expression")
+            .filter(|p| p.kind_name() == "member_expression")
         else {
             return Some((end, handled));
         };
-        let link = syntax::parent(member)
-            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(member))?;
+        let link = syntax::parent(member).filter(|p| {
+            p.kind_name() == "call_expression" && p.field("function") == Some(member)
+        })?;
         let method = text(member.field("property")?, source);
         match method {
             "catch" => handled = true,
@@ -66,7 +68,7 @@ fn promise_chain<'t>(call: Node<'t>, source: &str) -> Option<(Node<'t>, bool)> {
 fn discarded(chain_end: Node, source: &str) -> Option<&'static str> {
     let outer = syntax::outer_expression(chain_end);
     let parent = syntax::parent(outer)?;
-    match parent.kind() {
+    match parent.kind_name() {
         "expression_statement" => Some("neither awaited nor caught"),
         "unary_expression" if text(parent.field("operator")?, source) == "void" => {
             Some("discarded by `void`")

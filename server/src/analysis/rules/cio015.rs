@@ -1,5 +1,6 @@
 //! CIO015 legacy-constructor: see `queries/CIO015-legacy-constructor.md`.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::{require_specifier, word_occurrences};
@@ -71,14 +72,15 @@ fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
             continue;
         };
         if !matches!(
-            node.kind(),
+            node.kind_name(),
             "identifier" | "type_identifier" | "shorthand_property_identifier"
         ) {
             continue; // In a comment, a string or a property name: not a use.
         }
         let parent = syntax::parent(node);
-        let constructs = parent
-            .is_some_and(|p| p.kind() == "new_expression" && p.field("constructor") == Some(node));
+        let constructs = parent.is_some_and(|p| {
+            p.kind_name() == "new_expression" && p.field("constructor") == Some(node)
+        });
         if constructs {
             constructor_sites.push(node.byte_range());
         } else {
@@ -157,7 +159,7 @@ fn find_declaration<'t>(
     let statements: Vec<Node<'t>> = root.named_children(&mut cursor).collect();
     statements
         .into_iter()
-        .find_map(|statement| match statement.kind() {
+        .find_map(|statement| match statement.kind_name() {
             "import_statement" => {
                 if let Some(clause) = named_child(statement, "import_require_clause") {
                     return import_require_declaration(clause, source, name);
@@ -188,7 +190,7 @@ fn find_declaration<'t>(
                 declarators.into_iter().find_map(|declarator| {
                     let bound = declarator
                         .field("name")
-                        .filter(|n| n.kind() == "identifier" && text(*n, source) == name)?;
+                        .filter(|n| n.kind_name() == "identifier" && text(*n, source) == name)?;
                     let value = unwrap_expression(declarator.field("value")?);
                     (require_specifier(value, source)? == "customerio-node")
                         .then_some((Declaration::Require(bound), bound.start_byte()))
@@ -200,7 +202,9 @@ fn find_declaration<'t>(
 
 fn named_child<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();
-    let found = node.named_children(&mut cursor).find(|n| n.kind() == kind);
+    let found = node
+        .named_children(&mut cursor)
+        .find(|n| n.kind_name() == kind);
     found
 }
 

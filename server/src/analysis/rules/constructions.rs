@@ -2,6 +2,7 @@
 //! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
 //! runs first records the construction, the other finds it recorded.
 
+use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::clients::Sdk;
@@ -61,7 +62,7 @@ fn region_argument<'t>(new: Node<'t>, sdk: Sdk, source: &str) -> Option<(Node<'t
         _ => return None,
     };
     let options = unwrap_expression(*syntax::arguments(new).get(options_index)?);
-    if options.kind() != "object" {
+    if options.kind_name() != "object" {
         return Some((options, text(options, source).to_string()));
     }
     if let Some(region) = syntax::object_property(options, "region", source) {
@@ -70,14 +71,14 @@ fn region_argument<'t>(new: Node<'t>, sdk: Sdk, source: &str) -> Option<(Node<'t
     let mut cursor = options.walk();
     let spread = options
         .named_children(&mut cursor)
-        .any(|member| member.kind() == "spread_element");
+        .any(|member| member.kind_name() == "spread_element");
     spread.then(|| (options, text(options, source).to_string()))
 }
 
 /// `RegionEU`, `CIO.RegionEU`, `regions.RegionUS` → the region's name; anything else → its text.
 fn region_name(value: Node, source: &str) -> String {
     let value = unwrap_expression(value);
-    let name = match value.kind() {
+    let name = match value.kind_name() {
         "identifier" => Some(text(value, source)),
         "member_expression" => value.field("property").map(|p| text(p, source)),
         _ => None,

@@ -3,6 +3,7 @@
 //! styles and conversions between them, PII-name detection, and the fix that moves run-time
 //! values out of the name into the event data.
 
+use crate::analysis::syntax::KindExt;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -46,7 +47,9 @@ pub enum Piece {
 pub fn dynamic_name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
     let name = unwrap_expression(name);
     let is_concatenation = is_plus(name) && has_string_leaf(name);
-    if !(name.kind() == "template_string" && syntax::has_substitution(name) || is_concatenation) {
+    if !(name.kind_name() == "template_string" && syntax::has_substitution(name)
+        || is_concatenation)
+    {
         return None;
     }
     let mut pieces = Vec::new();
@@ -60,7 +63,7 @@ pub fn dynamic_name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
 /// The pieces of any string-valued name expression (literal, template, concatenation).
 pub fn name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
     let name = unwrap_expression(name);
-    let stringy = matches!(name.kind(), "string" | "template_string")
+    let stringy = matches!(name.kind_name(), "string" | "template_string")
         || is_plus(name) && has_string_leaf(name);
     if !stringy {
         return None;
@@ -71,12 +74,15 @@ pub fn name_pieces(name: Node, source: &str) -> Option<Vec<Piece>> {
 }
 
 fn is_plus(node: Node) -> bool {
-    node.kind() == "binary_expression" && node.field("operator").is_some_and(|op| op.kind() == "+")
+    node.kind_name() == "binary_expression"
+        && node
+            .field("operator")
+            .is_some_and(|op| op.kind_name() == "+")
 }
 
 fn has_string_leaf(node: Node) -> bool {
     let node = unwrap_expression(node);
-    match node.kind() {
+    match node.kind_name() {
         "string" | "template_string" => true,
         _ if is_plus(node) => {
             let left = node.field("left");
@@ -89,14 +95,14 @@ fn has_string_leaf(node: Node) -> bool {
 
 fn collect_pieces(node: Node, source: &str, pieces: &mut Vec<Piece>) {
     let node = unwrap_expression(node);
-    match node.kind() {
+    match node.kind_name() {
         "string" | "number" => pieces.push(Piece::Text(literal_content(node, source))),
         "template_string" => {
             // Static text is whatever lies between the backticks outside the substitutions.
             let mut cursor = node.start_byte() + 1;
             let mut children = node.walk();
             for child in node.named_children(&mut children) {
-                if child.kind() != "template_substitution" {
+                if child.kind_name() != "template_substitution" {
                     continue;
                 }
                 pieces.push(Piece::Text(source[cursor..child.start_byte()].to_string()));
@@ -120,7 +126,7 @@ fn collect_pieces(node: Node, source: &str, pieces: &mut Vec<Piece>) {
 }
 
 fn literal_content(node: Node, source: &str) -> String {
-    match node.kind() {
+    match node.kind_name() {
         "string" => syntax::string_literal_value(node, source)
             .unwrap_or("")
             .to_string(),
@@ -131,7 +137,7 @@ fn literal_content(node: Node, source: &str) -> String {
 fn value_piece(expression: Node, source: &str) -> Piece {
     let mut expression_text = text(expression, source).to_string();
     // A comma expression must be parenthesised to be a property value.
-    if unwrap_expression(expression).kind() == "sequence_expression" {
+    if unwrap_expression(expression).kind_name() == "sequence_expression" {
         expression_text = format!("({expression_text})");
     }
     Piece::Value {
@@ -159,7 +165,7 @@ const TRANSFORMS: &[&str] = &[
 /// `user.getEmail()` → [email]; `user.email.toLowerCase()` → [user, email].
 fn value_words(expression: Node, source: &str) -> Vec<String> {
     let expression = unwrap_expression(expression);
-    match expression.kind() {
+    match expression.kind_name() {
         "identifier" | "property_identifier" | "shorthand_property_identifier" => {
             words(text(expression, source))
         }
@@ -170,10 +176,10 @@ fn value_words(expression: Node, source: &str) -> Vec<String> {
             let object = expression
                 .field("object")
                 .map(unwrap_expression)
-                .filter(|o| o.kind() != "this");
+                .filter(|o| o.kind_name() != "this");
             let owner = match object {
-                Some(o) if o.kind() == "identifier" => words(text(o, source)),
-                Some(o) if o.kind() == "member_expression" => o
+                Some(o) if o.kind_name() == "identifier" => words(text(o, source)),
+                Some(o) if o.kind_name() == "member_expression" => o
                     .field("property")
                     .map_or(Vec::new(), |p| words(text(p, source))),
                 _ => Vec::new(),
@@ -185,7 +191,7 @@ fn value_words(expression: Node, source: &str) -> Vec<String> {
                 return Vec::new();
             };
             let function = unwrap_expression(function);
-            let method = match function.kind() {
+            let method = match function.kind_name() {
                 "member_expression" => function.field("property"),
                 "identifier" => Some(function),
                 _ => None,
@@ -551,12 +557,12 @@ pub fn move_values_to_data(
     let mut edits = vec![TextEdit::replace(name.byte_range(), js_string(&new_name))];
     let data = call.event_data(source);
     let taken = data
-        .filter(|d| d.kind() == "object")
+        .filter(|d| d.kind_name() == "object")
         .map(|d| object_keys(d, source))
         .unwrap_or_default();
     let entries = data_entries(pieces, &taken);
     match data {
-        Some(object) if object.kind() == "object" => {
+        Some(object) if object.kind_name() == "object" => {
             edits.push(add_members(object, &entries, source));
         }
         Some(expression) => {
@@ -566,7 +572,7 @@ pub fn move_values_to_data(
                 entries.join(", ")
             );
             // A shorthand `{ name, data }` member is both key and value.
-            let replacement = if expression.kind() == "shorthand_property_identifier" {
+            let replacement = if expression.kind_name() == "shorthand_property_identifier" {
                 format!("{}: {spread}", text(expression, source))
             } else {
                 spread
@@ -603,7 +609,7 @@ fn object_keys(object: Node, source: &str) -> Vec<String> {
     let mut cursor = object.walk();
     let keys = object
         .named_children(&mut cursor)
-        .filter_map(|member| match member.kind() {
+        .filter_map(|member| match member.kind_name() {
             "pair" => member
                 .field("key")
                 .and_then(|k| syntax::property_key(k, source))
@@ -621,7 +627,7 @@ fn add_members(object: Node, members: &[String], source: &str) -> TextEdit {
     let mut cursor = object.walk();
     let last = object
         .named_children(&mut cursor)
-        .filter(|m| m.kind() != "comment")
+        .filter(|m| m.kind_name() != "comment")
         .last();
     let Some(last) = last else {
         return TextEdit::replace(object.byte_range(), format!("{{ {} }}", members.join(", ")));
