@@ -365,9 +365,12 @@ impl Bindings {
         };
         let root = tree.root_node();
         let mut pending_exports: Vec<(ExportName, String)> = Vec::new();
-        let mut cursor = root.walk();
-        for statement in root.named_children(&mut cursor) {
-            bindings.top_level(statement, source, workspace, &mut pending_exports);
+        // From the index: a cursor's walk over a long file's statements costs more than
+        // looking at them.
+        for statement in syntax::top_level_statements(root) {
+            if statement.is_named() {
+                bindings.top_level(statement, source, workspace, &mut pending_exports);
+            }
         }
         bindings.find_constructions(root, source);
         for (export, local) in &pending_exports {

@@ -116,10 +116,15 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
     let Some(name) = function_name(helper, ctx.source) else {
         return;
     };
+    let root = syntax::ancestors(helper).last().unwrap_or(helper);
+    let awaits = handler_awaits_of(ctx, root, name);
+    if awaits.is_empty() && ctx.bindings.exports_of(name).next().is_none() {
+        // Nothing to report or record: spare the location (a line index of the whole file).
+        return;
+    }
     let call_location = ctx.location(call.call.byte_range());
     record_exported_helper(ctx, name, &call_location, described);
-    let root = syntax::ancestors(helper).last().unwrap_or(helper);
-    let findings: Vec<Finding> = handler_awaits_of(ctx, root, name)
+    let findings: Vec<Finding> = awaits
         .into_iter()
         .map(|wait| helper_await_finding(ctx, wait, name, described, call_location.clone()))
         .collect();
