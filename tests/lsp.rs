@@ -1419,3 +1419,39 @@ fn a_renamed_helper_stays_linked_to_its_callers_on_later_keystrokes() {
     type_at(&mut doc, 2, LineCol { line: 7, col: 2 }, 0, " ");
     assert_eq!(cio007_ranges(&doc), ["await recordSignUp(req.body.id)"]);
 }
+
+/// An edit inside a function body that changes how the rest of the file parses (a closing
+/// brace, an opened comment or string) reaches past its statement: the keystroke's analysis
+/// must cover what changed there, as a fresh analysis does.
+#[test]
+fn an_edit_that_reparses_later_statements_matches_a_fresh_analysis() {
+    const TEXT: &str = "import { TrackClient } from \"customerio-node\";\n\
+const cio = new TrackClient(process.env.SITE_ID!, process.env.TRACK_KEY!);\n\
+async function first() {\n  \
+  await work();\n\
+}\n\
+async function second(id: string) {\n  \
+  await cio.identify(id, { created_at: Date.now() });\n\
+}\n";
+    let settings = Settings::default();
+    for fragment in ["}", "/*", "`", "\"", "{", "${", "*/"] {
+        let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, TEXT);
+        doc.analyze_whole(&settings, &NoWorkspaceView);
+        assert!(doc.findings().iter().any(|f| f.rule == "CIO002"));
+        let at = LineCol { line: 3, col: 2 };
+        doc.apply_changes(
+            1,
+            &[Change {
+                range: Some((at, at)),
+                text: fragment.into(),
+            }],
+            Encoding::Utf16,
+        );
+        doc.reanalyze(&settings, &NoWorkspaceView);
+        let index = LineIndex::new(TEXT);
+        let mut current = TEXT.to_string();
+        current.insert_str(index.offset(TEXT, at, Encoding::Utf16).unwrap(), fragment);
+        assert_eq!(&**doc.text(), current.as_str());
+        assert_eq!(doc.findings(), fresh_findings(&current).1, "{fragment:?}");
+    }
+}
