@@ -2,8 +2,12 @@
 //! diagnostics, text edits). Every position goes through `analysis::position::LineIndex`.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use rustc_hash::FxHashMap;
+use serde_json::value::RawValue;
 
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
@@ -110,6 +114,70 @@ impl Snapshot<'_> {
     }
 }
 
+/// The JSON of a document's diagnostics as last published, by a hash of everything a
+/// diagnostic says. A keystroke leaves almost every finding as it was (same rule, message and
+/// line/column range: the edit only moved its bytes), and serialising all ~900 diagnostics of
+/// a long file again cost more instructions than re-analysing the edit.
+#[derive(Default)]
+pub struct DiagnosticsJson {
+    by_content: FxHashMap<u64, Arc<RawValue>>,
+}
+
+impl Snapshot<'_> {
+    /// The diagnostics of `findings`, serialised, reusing the JSON of those that `cache` saw
+    /// last time; afterwards `cache` holds just these.
+    pub fn diagnostics_json(
+        &self,
+        findings: &[Finding],
+        cache: &mut DiagnosticsJson,
+    ) -> Vec<Arc<RawValue>> {
+        let mut current = FxHashMap::with_capacity_and_hasher(findings.len(), Default::default());
+        let json = findings
+            .iter()
+            .map(|finding| {
+                let key = self.content_hash(finding);
+                let json = cache.by_content.get(&key).cloned().unwrap_or_else(|| {
+                    let diagnostic = self.diagnostic(finding.clone());
+                    let raw = serde_json::value::to_raw_value(&diagnostic)
+                        .expect("an LSP diagnostic serialises");
+                    Arc::from(raw)
+                });
+                current.insert(key, json.clone());
+                json
+            })
+            .collect();
+        cache.by_content = current;
+        json
+    }
+
+    /// A hash of what [`Snapshot::diagnostic`] makes of `finding` (its fixes are not part of
+    /// it). SipHash: a collision would show another finding's text, so not a fast weak hash.
+    fn content_hash(&self, finding: &Finding) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        let mut positions = |at: LineCol| {
+            hasher.write_u32(at.line);
+            hasher.write_u32(at.col);
+        };
+        let range = &finding.range;
+        positions(self.index.position(self.text, range.start, self.encoding));
+        positions(self.index.position(self.text, range.end, self.encoding));
+        (self.encoding == Encoding::Utf8).hash(&mut hasher);
+        finding.rule.hash(&mut hasher);
+        finding.severity.hash(&mut hasher);
+        finding.message.hash(&mut hasher);
+        for related in &finding.related {
+            let location = &related.location;
+            location.path.hash(&mut hasher);
+            for at in [location.start(self.encoding), location.end(self.encoding)] {
+                hasher.write_u32(at.line);
+                hasher.write_u32(at.col);
+            }
+            related.message.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+}
+
 /// The rule's documentation URL, parsed once per rule (diagnostics are rebuilt on every
 /// keystroke, for every finding of the file).
 fn docs_uri(rule_id: &str) -> Option<Uri> {
@@ -178,5 +246,84 @@ pub fn document_edit(uri: &Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit
     lsp::WorkspaceEdit {
         changes: Some(HashMap::from([(uri.clone(), edits)])),
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::finding::Related;
+    use std::path::PathBuf;
+
+    fn json_of(snapshot: &Snapshot, finding: &Finding) -> String {
+        serde_json::to_string(&snapshot.diagnostic(finding.clone())).unwrap()
+    }
+
+    #[test]
+    fn serialised_diagnostics_are_reused_only_for_the_same_content() {
+        let text = "a();\ncio.track(id, { at: Date.now() });\n";
+        let moved = format!(" {text}");
+        let index = LineIndex::new(text);
+        let moved_index = LineIndex::new(&moved);
+        let snapshot = Snapshot {
+            text,
+            index: &index,
+            encoding: Encoding::Utf16,
+        };
+        let at = text.find("Date").unwrap();
+        let finding = Finding::new("CIO002", Severity::Error, at..at + 10, "ms".into());
+        let mut cache = DiagnosticsJson::default();
+        let first = snapshot.diagnostics_json(std::slice::from_ref(&finding), &mut cache);
+        assert_eq!(first[0].get(), json_of(&snapshot, &finding));
+
+        // Same line and column, other bytes (an edit on an earlier line): reused.
+        let later = Snapshot {
+            text: &moved,
+            index: &moved_index,
+            encoding: Encoding::Utf16,
+        };
+        let shifted = Finding {
+            range: at + 1..at + 11,
+            ..finding.clone()
+        };
+        assert_eq!(later.range(&shifted.range), snapshot.range(&finding.range));
+        let again = later.diagnostics_json(std::slice::from_ref(&shifted), &mut cache);
+        assert!(Arc::ptr_eq(&first[0], &again[0]));
+
+        // Each part of what the diagnostic says makes a new one.
+        let related = Related {
+            location: Location::new(PathBuf::from("/p/a.ts"), text, &index, 0..3),
+            message: "here".into(),
+        };
+        let variants = [
+            Finding {
+                message: "other".into(),
+                ..finding.clone()
+            },
+            Finding {
+                severity: Severity::Warning,
+                ..finding.clone()
+            },
+            Finding {
+                rule: "CIO012".into(),
+                ..finding.clone()
+            },
+            Finding {
+                range: at..at + 4,
+                ..finding.clone()
+            },
+            finding.clone().with_related(related.clone()),
+            finding.clone().with_related(Related {
+                message: "there".into(),
+                ..related
+            }),
+        ];
+        for variant in &variants {
+            snapshot.diagnostics_json(std::slice::from_ref(&finding), &mut cache);
+            let json = snapshot.diagnostics_json(std::slice::from_ref(variant), &mut cache);
+            assert_eq!(json[0].get(), json_of(&snapshot, variant));
+        }
+        // The cache keeps only the last publication's diagnostics.
+        assert_eq!(cache.by_content.len(), 1);
     }
 }

@@ -13,8 +13,10 @@
 //! so they reach the client in the order they were sent.
 
 use std::io::Write as _;
+use std::sync::Arc;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::notification::{Notification, PublishDiagnostics};
@@ -53,6 +55,24 @@ struct NotificationMessage<'a, P> {
     params: &'a P,
 }
 
+/// `PublishDiagnosticsParams` with diagnostics already in JSON: same fields, same order.
+#[derive(Serialize)]
+struct SerialisedDiagnostics<'a> {
+    uri: &'a Uri,
+    diagnostics: RawList<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
+/// Pieces of JSON written as one array.
+struct RawList<'a>(&'a [Arc<RawValue>]);
+
+impl Serialize for RawList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|piece| &**piece))
+    }
+}
+
 impl Outbox {
     /// `textDocument/publishDiagnostics`, as `Client::publish_diagnostics` would send it.
     pub async fn publish_diagnostics(
@@ -65,7 +85,23 @@ impl Outbox {
         self.notify::<PublishDiagnostics>(&params).await;
     }
 
-    async fn notify<N: Notification>(&self, params: &N::Params) {
+    /// `textDocument/publishDiagnostics` from diagnostics already serialised (see
+    /// `convert::DiagnosticsJson`): the same message as [`Outbox::publish_diagnostics`].
+    pub async fn publish_diagnostics_json(
+        &self,
+        uri: &Uri,
+        diagnostics: &[Arc<RawValue>],
+        version: Option<i32>,
+    ) {
+        let params = SerialisedDiagnostics {
+            uri,
+            diagnostics: RawList(diagnostics),
+            version,
+        };
+        self.notify::<PublishDiagnostics>(&params).await;
+    }
+
+    async fn notify<N: Notification>(&self, params: &impl Serialize) {
         let body = serde_json::to_vec(&NotificationMessage {
             jsonrpc: "2.0",
             method: N::METHOD,
@@ -225,6 +261,42 @@ mod tests {
                 std::str::from_utf8(body).unwrap()
             )
         );
+    }
+
+    /// Diagnostics serialised ahead of time make the very frame that serialising them in the
+    /// message makes.
+    #[tokio::test]
+    async fn serialised_diagnostics_are_published_byte_for_byte_the_same() {
+        use tower_lsp_server::ls_types::{Position, Range};
+        let uri: Uri = "file:///src/a.ts".parse().unwrap();
+        let diagnostics: Vec<Diagnostic> = ["one", "two \"quoted\""]
+            .iter()
+            .map(|message| {
+                Diagnostic::new_simple(
+                    Range::new(Position::new(1, 2), Position::new(1, 9)),
+                    message.to_string(),
+                )
+            })
+            .collect();
+        let pieces: Vec<Arc<RawValue>> = diagnostics
+            .iter()
+            .map(|d| Arc::from(serde_json::value::to_raw_value(d).unwrap()))
+            .collect();
+        let (outbox, mut frames) = channel();
+        for version in [Some(4), None] {
+            outbox
+                .publish_diagnostics(uri.clone(), diagnostics.clone(), version)
+                .await;
+            outbox
+                .publish_diagnostics_json(&uri, &pieces, version)
+                .await;
+            let (Some(Outgoing::Frame(expected)), Some(Outgoing::Frame(sent))) =
+                (frames.recv().await, frames.recv().await)
+            else {
+                panic!("no frames");
+            };
+            assert_eq!(String::from_utf8(sent), String::from_utf8(expected));
+        }
     }
 
     /// The same JSON as tower-lsp-server's `Client::publish_diagnostics` would write.

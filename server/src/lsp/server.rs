@@ -14,11 +14,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use dashmap::DashMap;
+use serde_json::value::RawValue;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::convert::{self, Snapshot};
+use super::convert::{self, DiagnosticsJson, Snapshot};
 use super::documents::{self, AnalysisScope, Change, Document};
 use super::outbox::Outbox;
 use super::settings::{self, ClientSettings};
@@ -69,6 +70,8 @@ struct ConfigReport {
 /// Everything the handlers share.
 pub struct State {
     documents: DashMap<Uri, Document>,
+    /// Each open document's diagnostics as last published, serialised (by file path).
+    published: DashMap<PathBuf, DiagnosticsJson>,
     encoding: RwLock<Encoding>,
     settings: RwLock<Effective>,
     client_settings: RwLock<ClientSettings>,
@@ -96,6 +99,7 @@ impl Backend {
             pending_config: Default::default(),
             state: Arc::new(State {
                 documents: DashMap::new(),
+                published: DashMap::new(),
                 encoding: RwLock::new(Encoding::Utf16),
                 settings: RwLock::new(Effective {
                     enable: true,
@@ -234,7 +238,7 @@ impl State {
     /// Analyses `doc` as its scope asks (after edits: only the edited functions when
     /// possible), refreshes its workspace findings after a whole-file analysis, and returns
     /// its diagnostics. Runs synchronously: callers hold the document's map guard.
-    fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Diagnostic> {
+    fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Arc<RawValue>> {
         let settings = self.settings.read().unwrap().clone();
         if !settings.enable || self.is_ignored(&doc.path) {
             return Vec::new();
@@ -260,7 +264,22 @@ impl State {
         for error in &doc.internal_errors {
             tracing::error!("{error}");
         }
-        self.diagnostics(doc)
+        self.diagnostics_json(doc)
+    }
+
+    /// [`State::diagnostics`], serialised for publishing; unchanged ones are not serialised
+    /// again (see `convert::DiagnosticsJson`).
+    fn diagnostics_json(&self, doc: &Document) -> Vec<Arc<RawValue>> {
+        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
+            return Vec::new();
+        }
+        let snapshot = Snapshot {
+            text: doc.text(),
+            index: doc.line_index(),
+            encoding: self.encoding(),
+        };
+        let mut cache = self.published.entry(doc.path.clone()).or_default();
+        snapshot.diagnostics_json(&doc.findings(), &mut cache)
     }
 
     fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
@@ -295,7 +314,7 @@ impl State {
 }
 
 impl Backend {
-    async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Diagnostic>) {
+    async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Arc<RawValue>>) {
         if self.state.support().pull_diagnostics {
             return;
         }
@@ -304,7 +323,7 @@ impl Backend {
             return;
         }
         self.outbox
-            .publish_diagnostics(uri, diagnostics, Some(version))
+            .publish_diagnostics_json(&uri, &diagnostics, Some(version))
             .await;
     }
 
@@ -704,6 +723,7 @@ impl LanguageServer for Backend {
             tracing::warn!("didClose for {}, which is not open", uri.as_str());
             return;
         };
+        self.state.published.remove(&doc.path);
         // Unsaved edits are gone: the index goes back to what is on disk.
         let settings = self.state.settings.read().unwrap().analysis.clone();
         {
