@@ -1238,6 +1238,7 @@ const FRAGMENTS: &[&str] = &[
     "const cio = 1;\n",
     "await ",
     "await record(id);\n",
+    "// cio-lsp-disable-next-line CIO002\n",
 ];
 
 fn fresh_findings(text: &str) -> (String, Vec<cio_lsp::analysis::Finding>) {
@@ -1277,6 +1278,8 @@ proptest! {
             doc.reanalyze(&settings, &NoWorkspaceView);
             text.replace_range(start..end, FRAGMENTS[fragment]);
             prop_assert_eq!(&**doc.text(), text.as_str());
+            let all = doc.findings();
+            prop_assert_eq!(&*doc.findings_ref(), all.as_slice());
             let (sexp, findings) = fresh_findings(&text);
             // On broken text tree-sitter's error recovery may legitimately build a different
             // (equally valid) tree incrementally than from scratch; the property is about text

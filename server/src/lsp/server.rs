@@ -279,7 +279,7 @@ impl State {
             encoding: self.encoding(),
         };
         let mut cache = self.published.entry(doc.path.clone()).or_default();
-        snapshot.diagnostics_json(&doc.findings(), &mut cache)
+        snapshot.diagnostics_json(&doc.findings_ref(), &mut cache)
     }
 
     fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
