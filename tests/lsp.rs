@@ -1345,6 +1345,27 @@ fn cio007_ranges(doc: &Document) -> Vec<String> {
         .collect()
 }
 
+/// Replaces `removed` characters at `at` (on one line) with `new_text`, re-analyses, and checks
+/// that the incremental path (not a whole-file fallback, which is not under test) gave the
+/// findings of a fresh analysis.
+fn edit_incrementally(doc: &mut Document, version: i32, at: LineCol, removed: u32, new_text: &str) {
+    let end = LineCol {
+        line: at.line,
+        col: at.col + removed,
+    };
+    let change = Change {
+        range: Some((at, end)),
+        text: new_text.into(),
+    };
+    doc.apply_changes(version, &[change], Encoding::Utf16);
+    doc.reanalyze(&Settings::default(), &NoWorkspaceView);
+    assert!(matches!(
+        doc.last_scope,
+        cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
+    ));
+    assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
+}
+
 #[test]
 fn an_edit_in_a_helper_updates_its_callers_cio007_finding() {
     let settings = Settings::default();
@@ -1357,32 +1378,11 @@ fn an_edit_in_a_helper_updates_its_callers_cio007_finding() {
     doc.analyze_whole(&settings, &NoWorkspaceView);
     assert_eq!(cio007_ranges(&doc), ["await recordSignup(req.body.id)"]);
     let helper_await = LineCol { line: 3, col: 2 };
-    let replace_await = |doc: &mut Document, version, old_len: u32, new_text: &str| {
-        let end = LineCol {
-            line: 3,
-            col: 2 + old_len,
-        };
-        doc.apply_changes(
-            version,
-            &[Change {
-                range: Some((helper_await, end)),
-                text: new_text.into(),
-            }],
-            Encoding::Utf16,
-        );
-        doc.reanalyze(&settings, &NoWorkspaceView);
-        // The incremental path, not a whole-file fallback, is what is under test.
-        assert!(matches!(
-            doc.last_scope,
-            cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
-        ));
-        assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
-    };
     // The helper stops waiting for Customer.io: the handler no longer waits either.
-    replace_await(&mut doc, 1, 5, "void");
+    edit_incrementally(&mut doc, 1, helper_await, 5, "void");
     assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
     // And waits again.
-    replace_await(&mut doc, 2, 4, "await");
+    edit_incrementally(&mut doc, 2, helper_await, 4, "await");
     assert_eq!(cio007_ranges(&doc), ["await recordSignup(req.body.id)"]);
 }
 
@@ -1395,31 +1395,11 @@ fn a_renamed_helper_stays_linked_to_its_callers_on_later_keystrokes() {
     let mut doc = Document::new("a.ts".into(), cio_lsp::analysis::Lang::TypeScript, 0, &text);
     doc.analyze_whole(&settings, &NoWorkspaceView);
     assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
-    let type_at = |doc: &mut Document, version, at: LineCol, removed: u32, new_text: &str| {
-        let end = LineCol {
-            line: at.line,
-            col: at.col + removed,
-        };
-        doc.apply_changes(
-            version,
-            &[Change {
-                range: Some((at, end)),
-                text: new_text.into(),
-            }],
-            Encoding::Utf16,
-        );
-        doc.reanalyze(&settings, &NoWorkspaceView);
-        assert!(matches!(
-            doc.last_scope,
-            cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
-        ));
-        assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
-    };
     // `async function recordSignup` → `recordSignUp`: the handler's call now names it.
-    type_at(&mut doc, 1, LineCol { line: 2, col: 25 }, 1, "U");
+    edit_incrementally(&mut doc, 1, LineCol { line: 2, col: 25 }, 1, "U");
     assert_eq!(cio007_ranges(&doc), ["await recordSignUp(req.body.id)"]);
     // A keystroke in the handler keeps the finding that the helper's analysis reports there.
-    type_at(&mut doc, 2, LineCol { line: 7, col: 2 }, 0, " ");
+    edit_incrementally(&mut doc, 2, LineCol { line: 7, col: 2 }, 0, " ");
     assert_eq!(cio007_ranges(&doc), ["await recordSignUp(req.body.id)"]);
 }
 

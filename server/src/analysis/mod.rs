@@ -241,7 +241,7 @@ pub fn analyze_in_ranges(
 /// Whether the top-level statements in `within` are linked by name to other top-level
 /// statements of the file: a function declared in `within` is named outside it, or `within`
 /// names a function declared outside it (`declared_outside`, from
-/// [`functions_declared_outside`] of this text or of any version of it whose statements
+/// [`declared_functions`] of this text or of any version of it whose statements
 /// outside `within` are the same). File-scoped rules follow exactly such links (CIO007 from a
 /// handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
 /// without them leaves their findings elsewhere unchanged.
@@ -271,21 +271,6 @@ pub fn linked_by_name(
             });
             names_declared
         })
-}
-
-/// The names of the functions that the top-level statements outside `within` declare (see
-/// [`linked_by_name`]).
-pub fn functions_declared_outside<'s>(
-    tree: &Tree,
-    source: &'s str,
-    within: &[Range<usize>],
-) -> HashSet<&'s str> {
-    let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
-    syntax::top_level_statements(tree.root_node())
-        .into_iter()
-        .filter(|statement| !inside(statement.start_byte()))
-        .filter_map(|statement| declared_function(statement, source))
-        .collect()
 }
 
 /// A function declared by a top-level statement: the statement's range and the name.
@@ -627,7 +612,12 @@ mod tests {
             .find(|s| s.start_byte() <= at && at < s.end_byte())
             .unwrap();
         let within = [statement.byte_range()];
-        let declared = functions_declared_outside(&tree, source, &within);
+        let declared_functions = declared_functions(&tree, source, None);
+        let declared: HashSet<&str> = declared_functions
+            .iter()
+            .filter(|(range, _)| !within.iter().any(|w| w.contains(&range.start)))
+            .map(|(_, name)| name.as_str())
+            .collect();
         let unindexed = linked_by_name(&tree, source, &within, &declared);
         let _index = syntax::index_tree(&tree);
         assert_eq!(linked_by_name(&tree, source, &within, &declared), unindexed);

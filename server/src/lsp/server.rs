@@ -267,29 +267,32 @@ impl State {
         self.diagnostics_json(doc)
     }
 
-    /// [`State::diagnostics`], serialised for publishing; unchanged ones are not serialised
-    /// again (see `convert::DiagnosticsJson`).
-    fn diagnostics_json(&self, doc: &Document) -> Vec<Arc<RawValue>> {
+    /// The snapshot to convert `doc`'s findings with, or `None` when they are not reported
+    /// (cio-lsp disabled, or the file ignored).
+    fn reported_snapshot<'d>(&self, doc: &'d Document) -> Option<Snapshot<'d>> {
         if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
-            return Vec::new();
+            return None;
         }
-        let snapshot = Snapshot {
+        Some(Snapshot {
             text: doc.text(),
             index: doc.line_index(),
             encoding: self.encoding(),
+        })
+    }
+
+    /// [`State::diagnostics`], serialised for publishing; unchanged ones are not serialised
+    /// again (see `convert::DiagnosticsJson`).
+    fn diagnostics_json(&self, doc: &Document) -> Vec<Arc<RawValue>> {
+        let Some(snapshot) = self.reported_snapshot(doc) else {
+            return Vec::new();
         };
         let mut cache = self.published.entry(doc.path.clone()).or_default();
         snapshot.diagnostics_json(&doc.findings_ref(), &mut cache)
     }
 
     fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
-        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
+        let Some(snapshot) = self.reported_snapshot(doc) else {
             return Vec::new();
-        }
-        let snapshot = Snapshot {
-            text: doc.text(),
-            index: doc.line_index(),
-            encoding: self.encoding(),
         };
         doc.findings()
             .into_iter()
