@@ -251,7 +251,7 @@ pub fn linked_by_name(
     within: &[Range<usize>],
     declared_outside: &HashSet<&str>,
 ) -> bool {
-    let inside = |offset: usize| within.iter().any(|r| r.start <= offset && offset < r.end);
+    let inside = |offset: usize| in_any(offset, within);
     let edited: Vec<tree_sitter::Node> = within
         .iter()
         .flat_map(|range| syntax::top_level_statements_in(tree.root_node(), range.clone()))
@@ -271,6 +271,24 @@ pub fn linked_by_name(
             });
             names_declared
         })
+}
+
+/// Whether `offset` lies in one of `ranges`.
+pub fn in_any(offset: usize, ranges: &[Range<usize>]) -> bool {
+    ranges.iter().any(|range| range.contains(&offset))
+}
+
+/// The names of the `declared` functions whose statements start outside `within` (the
+/// `declared_outside` of [`linked_by_name`]).
+pub fn declared_outside<'d>(
+    declared: &'d [DeclaredFunction],
+    within: &[Range<usize>],
+) -> HashSet<&'d str> {
+    declared
+        .iter()
+        .filter(|(range, _)| !in_any(range.start, within))
+        .map(|(_, name)| name.as_str())
+        .collect()
 }
 
 /// A function declared by a top-level statement: the statement's range and the name.
@@ -613,11 +631,7 @@ mod tests {
             .unwrap();
         let within = [statement.byte_range()];
         let declared_functions = declared_functions(&tree, source, None);
-        let declared: HashSet<&str> = declared_functions
-            .iter()
-            .filter(|(range, _)| !within.iter().any(|w| w.contains(&range.start)))
-            .map(|(_, name)| name.as_str())
-            .collect();
+        let declared = declared_outside(&declared_functions, &within);
         let unindexed = linked_by_name(&tree, source, &within, &declared);
         let _index = syntax::index_tree(&tree);
         assert_eq!(linked_by_name(&tree, source, &within, &declared), unindexed);

@@ -8,7 +8,6 @@
 //!
 //! This module uses no LSP types, so that tests can drive it directly.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -386,12 +385,7 @@ impl Document {
         // functions call, or are called by, other functions of the file.
         // The statements outside `within` are the same before and after the edits: what
         // they declare was read at the last analysis.
-        let declared: HashSet<&str> = self
-            .declared_functions
-            .iter()
-            .filter(|(range, _)| !starts_inside(range, &before))
-            .map(|(_, name)| name.as_str())
-            .collect();
+        let declared = analysis::declared_outside(&self.declared_functions, &before);
         let linked = analysis::linked_by_name(&self.tree, &self.text, &within, &declared)
             || self.analysed.as_ref().is_none_or(|(tree, text)| {
                 analysis::linked_by_name(tree, text, &before, &declared)
@@ -424,7 +418,7 @@ impl Document {
         let mut declared: Vec<analysis::DeclaredFunction> =
             std::mem::take(&mut self.declared_functions)
                 .into_iter()
-                .filter(|(range, _)| !starts_inside(range, before))
+                .filter(|(range, _)| !analysis::in_any(range.start, before))
                 .filter_map(|(range, name)| {
                     let range = edits.iter().try_fold(range, shift_range)?;
                     Some((range, name))
@@ -549,12 +543,6 @@ fn unshift(mut offset: usize, edits: &[AppliedEdit]) -> usize {
         }
     }
     offset
-}
-
-fn starts_inside(range: &Range<usize>, ranges: &[Range<usize>]) -> bool {
-    ranges
-        .iter()
-        .any(|r| r.start <= range.start && range.start < r.end)
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
