@@ -1,16 +1,14 @@
 ; CIO002 millisecond-timestamp
 ;
-; A property whose key is a time key (`created_at`, `timestamp`, keys ending `_at`, `At`,
-; `_date`, `Date`, `_time`). What the value is (milliseconds, a Date object, an ISO string) is
-; decided by the shapes in `queries/shared/time-values.scm`, which are also applied to the
-; initialiser of a `const` that the value names. The Rust check confirms that the pair is in the
-; attributes, event data or event timestamp of a Customer.io call.
-(pair
-  key: [(property_identifier) (string)] @key
-  value: (_) @value
-  (#match? @key "^[\"']?([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)[\"']?$"))
-
-; Shorthand `{ placedAt }`: the key is also the value, a `const` to follow.
-(object
-  (shorthand_property_identifier) @key @value
-  (#match? @key "^([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)$"))
+; A call on a Customer.io client. Where such a call takes timestamps depends on its SDK and
+; method, so the Rust check finds those objects (`CioCall`: identify attributes, track data)
+; and matches their members against the time-key shapes of `queries/shared/time-keys.scm`;
+; the event payload's own `timestamp` is a time key by name. What a value is (milliseconds, a
+; Date object, an ISO string) is decided by the shapes in `queries/shared/time-values.scm`,
+; which are also applied to the initialiser of a `const` that the value names.
+;
+; The time keys are not matched by this query itself: at the call, their objects' members
+; would be walked for every call of every SDK, where most objects hold no timestamps at all
+; (docs/performance.md).
+((call_expression) @call
+ (#cio-call? @call))

@@ -3,42 +3,59 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use super::timestamps::{classify, TimeValue};
+use super::timestamps::{as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue};
 use crate::analysis::clients::word_occurrences;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
+use crate::analysis::language::Lang;
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let (Some(key), Some(value)) = (hit.get("key"), hit.get("value")) else {
+    let Some(call) = hit
+        .get("call")
+        .and_then(|call| CioCall::from_call(call, ctx.bindings, ctx.source))
+    else {
         return;
     };
-    // `{ placedAt }` is its own pair; `{ placed_at: x }` is a `pair` node.
-    let shorthand = key.kind_name() == "shorthand_property_identifier";
-    // One climb from the key finds the pair, its object and the call around them.
-    let mut above_key = syntax::ancestors(key);
-    let Some(pair) = (if shorthand {
-        Some(key)
-    } else {
-        above_key.next()
-    }) else {
-        return;
-    };
-    let Some(object) = above_key.next().filter(|o| o.kind_name() == "object") else {
-        return;
-    };
-    let Some(call) = CioCall::innermost(
-        std::iter::once(object).chain(above_key),
-        ctx.bindings,
-        ctx.source,
-    ) else {
-        return;
-    };
-    if !holds_timestamps(&call, object, pair, ctx.source) {
-        return;
+    for member in timestamp_members(&call, ctx.source, ctx.lang) {
+        check_member(ctx, &call, member);
     }
+}
+
+/// The time-key members of the objects where `call` takes timestamps: identify attributes,
+/// track data, and the event payload's own `timestamp`; each once, in source order.
+fn timestamp_members<'t>(call: &CioCall<'t>, source: &str, lang: Lang) -> Vec<TimeKeyMember<'t>> {
+    let objects = [call.attributes(source), call.event_data(source)];
+    let mut members: Vec<TimeKeyMember> = objects
+        .into_iter()
+        .flatten()
+        .filter(|object| object.kind_name() == "object")
+        .flat_map(|object| time_key_members(object, source, lang))
+        .collect();
+    // The payload object itself: `{ name, data, timestamp }`, CDP `{ userId, event, timestamp }`.
+    // Its one time key is known by name.
+    let payload = call.event_payload().or_else(|| {
+        call.args
+            .first()
+            .copied()
+            .filter(|a| a.kind_name() == "object")
+    });
+    let payload_timestamp = payload
+        .and_then(|payload| syntax::object_member(payload, "timestamp", source))
+        .and_then(as_time_key_member);
+    members.extend(payload_timestamp);
+    // The snippet's identify object is both its attributes and its payload.
+    members.sort_by_key(|m| m.member.start_byte());
+    members.dedup_by_key(|m| m.member.id());
+    members
+}
+
+fn check_member(ctx: &mut RuleContext, call: &CioCall, member: TimeKeyMember) {
+    let TimeKeyMember { member, key, value } = member;
+    // `{ placedAt }` is its own key and value; `{ placed_at: x }` is a `pair` node.
+    let shorthand = member == key;
     let lang = ctx.lang;
     let shape_node = const_initializer(value, ctx.source).unwrap_or(value);
     let Some(kind) = classify(shape_node, ctx.source, lang) else {
@@ -85,27 +102,6 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         )],
     });
     ctx.report(finding);
-}
-
-/// Whether `object` (containing `pair`) is where `call` takes timestamps: identify attributes,
-/// track data, or the event payload's own `timestamp`.
-fn holds_timestamps(call: &CioCall, object: Node, pair: Node, source: &str) -> bool {
-    let is = |candidate: Option<Node>| candidate == Some(object);
-    if is(call.attributes(source)) || is(call.event_data(source)) {
-        return true;
-    }
-    // The payload object itself: `{ name, data, timestamp }`, CDP `{ userId, event, timestamp }`.
-    let payload_timestamp = call
-        .event_payload()
-        .or_else(|| {
-            call.args
-                .first()
-                .copied()
-                .filter(|a| a.kind_name() == "object")
-        })
-        .filter(|payload| *payload == object)
-        .and_then(|payload| syntax::object_member(payload, "timestamp", source));
-    payload_timestamp == Some(pair)
 }
 
 /// The initialiser of the `const` that identifier `value` names, declared in the same function

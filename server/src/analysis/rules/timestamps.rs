@@ -1,5 +1,6 @@
-//! Time values: which expressions yield milliseconds, `Date` objects or ISO strings, from the
-//! shapes in `queries/shared/time-values.scm`.
+//! Time keys and values: which members of an object are timestamps
+//! (`queries/shared/time-keys.scm`) and which expressions yield milliseconds, `Date` objects or
+//! ISO strings (`queries/shared/time-values.scm`).
 
 use std::sync::OnceLock;
 
@@ -7,6 +8,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor};
 
 use crate::analysis::language::Lang;
+use crate::analysis::syntax::{FieldExt, KindExt};
 
 /// What a time value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +23,74 @@ const TIME_VALUES: &str = include_str!(concat!(
     "/../queries/shared/time-values.scm"
 ));
 
+const TIME_KEYS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../queries/shared/time-keys.scm"
+));
+
 fn query(lang: Lang) -> &'static Query {
     static QUERIES: [OnceLock<Query>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     QUERIES[lang as usize]
         .get_or_init(|| Query::new(&lang.grammar(), TIME_VALUES).expect("time-values.scm compiles"))
+}
+
+fn time_keys_query(lang: Lang) -> &'static Query {
+    static QUERIES: [OnceLock<Query>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    QUERIES[lang as usize]
+        .get_or_init(|| Query::new(&lang.grammar(), TIME_KEYS).expect("time-keys.scm compiles"))
+}
+
+/// A member of an object literal whose key is a time key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeKeyMember<'t> {
+    /// The `pair`, or the shorthand property (which is also `key` and `value`).
+    pub member: Node<'t>,
+    pub key: Node<'t>,
+    pub value: Node<'t>,
+}
+
+/// The direct members of `object` whose key is a time key, in source order.
+pub fn time_key_members<'t>(object: Node<'t>, source: &str, lang: Lang) -> Vec<TimeKeyMember<'t>> {
+    let query = time_keys_query(lang);
+    let mut cursor = QueryCursor::new();
+    // A pair pattern starts at the object's children and the shorthand one at the object
+    // itself; none may start deeper, where a nested object's members would match.
+    cursor.set_max_start_depth(Some(1));
+    let names = query.capture_names();
+    let mut members = Vec::new();
+    let mut matches = cursor.matches(query, object, source.as_bytes());
+    while let Some(m) = matches.next() {
+        let capture = |name: &str| {
+            m.captures
+                .iter()
+                .find(|c| names[c.index as usize] == name)
+                .map(|c| c.node)
+        };
+        if let (Some(member), Some(key), Some(value)) =
+            (capture("member"), capture("key"), capture("value"))
+        {
+            members.push(TimeKeyMember { member, key, value });
+        }
+    }
+    members.sort_by_key(|m| m.member.start_byte());
+    members
+}
+
+/// `member` of an object as a [`TimeKeyMember`], when it is a pair or a shorthand property.
+pub fn as_time_key_member<'t>(member: Node<'t>) -> Option<TimeKeyMember<'t>> {
+    match member.kind_name() {
+        "pair" => Some(TimeKeyMember {
+            member,
+            key: member.field("key")?,
+            value: member.field("value")?,
+        }),
+        "shorthand_property_identifier" => Some(TimeKeyMember {
+            member,
+            key: member,
+            value: member,
+        }),
+        _ => None,
+    }
 }
 
 /// Classifies `node` by the shape of its root (not of any sub-expression).
@@ -56,4 +122,38 @@ pub fn is_time_key(key: &str) -> bool {
         || ["_at", "At", "_date", "Date", "_time"]
             .iter()
             .any(|suffix| key.ends_with(suffix) && key.len() > suffix.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::parse;
+    use crate::analysis::syntax::{self, KindExt};
+
+    #[test]
+    fn the_shared_queries_compile_for_every_grammar() {
+        for lang in Lang::ALL {
+            query(lang);
+            time_keys_query(lang);
+        }
+    }
+
+    #[test]
+    fn time_key_members_are_the_objects_own_members_with_a_time_key() {
+        let source = "f({ created_at: 1, \"paid_at\": 2, name: 3, updatedAt, other,\n  \
+                      nested: { deep_at: 4 }, ...rest, timestamp() {} });\n";
+        for lang in Lang::ALL {
+            let tree = parse(lang, source, None);
+            let start = source.find('{').unwrap();
+            let object = syntax::descendant_for_byte_range(tree.root_node(), start, start + 1)
+                .and_then(syntax::parent)
+                .unwrap();
+            assert_eq!(object.kind_name(), "object");
+            let keys: Vec<&str> = time_key_members(object, source, lang)
+                .iter()
+                .map(|m| &source[m.key.byte_range()])
+                .collect();
+            assert_eq!(keys, ["created_at", "\"paid_at\"", "updatedAt"], "{lang:?}");
+        }
+    }
 }
