@@ -155,7 +155,9 @@ impl CombinedQuery {
         let root = tree.root_node();
         for range in ranges {
             cursor.set_byte_range(range.clone());
-            let start = self.start_node(root, range);
+            let Some(start) = self.start_node(root, range) else {
+                continue;
+            };
             let mut matches = cursor.matches(&self.query, start, source.as_bytes());
             while let Some(m) = matches.next() {
                 let pattern = m.pattern_index;
@@ -196,26 +198,42 @@ impl CombinedQuery {
     /// cursor started at `root` enters, in full, every earlier sibling on the way down (every
     /// preceding top-level statement, class member, …), which cost more than the matching
     /// itself on files with many client calls.
-    fn start_node<'t>(&self, root: Node<'t>, range: &Range<usize>) -> Node<'t> {
+    ///
+    /// With `start_at_statement`, the path starts at the statement around the range, and
+    /// `None` means that no node on it can root a pattern (an import or a type annotation
+    /// naming a client): the range has no match.
+    fn start_node<'t>(&self, root: Node<'t>, range: &Range<usize>) -> Option<Node<'t>> {
         let Some(roots) = &self.pattern_roots else {
-            return root;
+            return Some(root);
         };
         let Some(target) = syntax::descendant_for_byte_range(root, range.start, range.end) else {
-            return root;
+            return Some(root);
         };
+        let can_root = |node: Node| roots.get(node.kind_id() as usize).copied().unwrap_or(true);
         if self.start_at_statement {
-            return syntax::enclosing_statement(target);
+            // One climb gives the whole path; each cursor entry costs about as much as
+            // parsing a node, so the siblings of non-root levels are worth skipping.
+            let path: Vec<Node> = std::iter::once(target)
+                .chain(syntax::ancestors(target))
+                .collect();
+            let statement = path
+                .iter()
+                .position(|n| syntax::is_statement(*n))
+                .unwrap_or(path.len() - 1);
+            let highest_root = path[..=statement].iter().rev().find(|n| can_root(**n));
+            // Below a leaf nothing can start; below an inner node something still might.
+            return highest_root
+                .copied()
+                .or_else(|| (target.child_count() > 0).then_some(target));
         }
         let mut node = root;
-        while node.id() != target.id()
-            && !roots.get(node.kind_id() as usize).copied().unwrap_or(true)
-        {
+        while node.id() != target.id() && !can_root(node) {
             match node.child_with_descendant(target) {
                 Some(child) => node = child,
-                None => return root,
+                None => return Some(root),
             }
         }
-        node
+        Some(node)
     }
 }
 
