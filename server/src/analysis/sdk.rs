@@ -34,7 +34,8 @@ pub struct CioCall<'t> {
     pub method_name: String,
     pub call: Node<'t>,
     pub receiver: Node<'t>,
-    pub args: Vec<Node<'t>>,
+    /// The call's arguments, read on first use: most checks need only the SDK and method.
+    args: std::cell::OnceCell<Vec<Node<'t>>>,
 }
 
 impl<'t> CioCall<'t> {
@@ -57,7 +58,7 @@ impl<'t> CioCall<'t> {
             method_name,
             call,
             receiver,
-            args: syntax::arguments(call),
+            args: std::cell::OnceCell::new(),
         })
     }
 
@@ -89,8 +90,13 @@ impl<'t> CioCall<'t> {
             || (self.sdk == Sdk::NodePipelines && self.method != Method::Other)
     }
 
+    /// The call's arguments (comments excluded).
+    pub fn args(&self) -> &[Node<'t>] {
+        self.args.get_or_init(|| syntax::arguments(self.call))
+    }
+
     fn arg(&self, index: usize) -> Option<Node<'t>> {
-        self.args.get(index).copied().map(unwrap_expression)
+        self.args().get(index).copied().map(unwrap_expression)
     }
 
     /// The single object argument of the CDP / Pipelines / snippet style calls.

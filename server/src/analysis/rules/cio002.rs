@@ -37,7 +37,7 @@ fn timestamp_members<'t>(call: &CioCall<'t>, source: &str, lang: Lang) -> Vec<Ti
     // The payload object itself: `{ name, data, timestamp }`, CDP `{ userId, event, timestamp }`.
     // Its one time key is known by name.
     let payload = call.event_payload().or_else(|| {
-        call.args
+        call.args()
             .first()
             .copied()
             .filter(|a| a.kind_name() == "object")

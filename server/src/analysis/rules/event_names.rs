@@ -593,8 +593,8 @@ pub fn move_values_to_data(
                     ));
                 }
                 (None, _) => {
-                    let first = *call.args.first()?;
-                    if call.args.len() != 1 {
+                    let first = *call.args().first()?;
+                    if call.args().len() != 1 {
                         return None;
                     }
                     edits.push(TextEdit::insert(first.end_byte(), format!(", {object}")));
