@@ -13,11 +13,6 @@
 #[path = "corpus/mod.rs"]
 mod corpus;
 
-// The allocators of the `cio-lsp` binary (see `allocator`), so that the figures are the
-// product's; `main` routes tree-sitter's too.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -26,6 +21,7 @@ use corpus::Density;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 
 fn main() {
+    // As `cio-lsp check` does (see `allocator`), so that the figures are the product's.
     // SAFETY: first thing in the process, before any tree-sitter object exists.
     unsafe { cio_lsp::allocator::install_for_tree_sitter() };
     let mut criterion = Criterion::default()

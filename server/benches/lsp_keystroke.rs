@@ -9,11 +9,6 @@
 #[path = "../../tests/support/dense_file.rs"]
 mod dense_file;
 
-// The allocators of the `cio-lsp` binary (see `allocator`), so that the figures are the
-// product's; `main` routes tree-sitter's too.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::time::{Duration, Instant};
 
 use cio_lsp::analysis::position::{Encoding, LineCol};
@@ -25,8 +20,6 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 const EDITS: usize = 240;
 
 fn main() {
-    // SAFETY: first thing in the process, before any tree-sitter object exists.
-    unsafe { cio_lsp::allocator::install_for_tree_sitter() };
     let text = dense_file::dense_typescript(10_000);
     let lines = text.lines().count();
     println!(

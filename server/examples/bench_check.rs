@@ -11,15 +11,11 @@
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
 
-// The allocators of the `cio-lsp` binary (see `allocator`), so that the figures are the
-// product's; `main` routes tree-sitter's too.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use corpus::workload::{corpus_bytes, describe, pool, time_once, Results, Task, Workload};
 use corpus::Density;
 
 fn main() {
+    // As `cio-lsp check` does (see `allocator`), so that the figures are the product's.
     // SAFETY: first thing in the process, before any tree-sitter object exists.
     unsafe { cio_lsp::allocator::install_for_tree_sitter() };
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -116,8 +116,10 @@ pub enum Format {
     Github,
 }
 
-/// Runs the command line; returns the process exit code.
-pub fn run() -> ExitCode {
+/// Runs the command line; returns the process exit code. `before_check` runs once the
+/// arguments are read, before `check` does anything else (the binary routes tree-sitter's
+/// allocations to mimalloc there, see [`crate::allocator`]).
+pub fn run(before_check: impl FnOnce()) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -137,7 +139,10 @@ pub fn run() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        (false, Some(Command::Check(args))) => check::run(&args),
+        (false, Some(Command::Check(args))) => {
+            before_check();
+            check::run(&args)
+        }
         (false, Some(Command::Rules { config })) => {
             match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
                 Ok(config) => {
