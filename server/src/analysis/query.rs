@@ -542,8 +542,8 @@ impl BuiltinQuery {
         let statements = ranges.map(|r| r.statements);
         self.anchored
             .for_each_match(tree, source, bindings, mentions, &mut on_match);
-        // Every built-in pattern has a client predicate today; user-visible behaviour does
-        // not depend on it, only the cost of walking whole statements.
+        // Empty while every built-in pattern has a client predicate (a test keeps it so):
+        // then no cursor need be started on any statement.
         if self.contextual.query.pattern_count() > 0 {
             self.contextual
                 .for_each_match(tree, source, bindings, statements, &mut on_match);

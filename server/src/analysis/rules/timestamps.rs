@@ -28,16 +28,21 @@ const TIME_KEYS: &str = include_str!(concat!(
     "/../queries/shared/time-keys.scm"
 ));
 
+/// A shared query, compiled for `lang` on first use into its slot of `cache`.
+fn compiled(cache: &'static [OnceLock<Query>; 3], lang: Lang, source: &str) -> &'static Query {
+    cache[lang as usize].get_or_init(|| {
+        Query::new(&lang.grammar(), source).expect("the shared queries compile for every grammar")
+    })
+}
+
 fn query(lang: Lang) -> &'static Query {
     static QUERIES: [OnceLock<Query>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    QUERIES[lang as usize]
-        .get_or_init(|| Query::new(&lang.grammar(), TIME_VALUES).expect("time-values.scm compiles"))
+    compiled(&QUERIES, lang, TIME_VALUES)
 }
 
 fn time_keys_query(lang: Lang) -> &'static Query {
     static QUERIES: [OnceLock<Query>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    QUERIES[lang as usize]
-        .get_or_init(|| Query::new(&lang.grammar(), TIME_KEYS).expect("time-keys.scm compiles"))
+    compiled(&QUERIES, lang, TIME_KEYS)
 }
 
 /// A member of an object literal whose key is a time key.
@@ -113,15 +118,6 @@ pub fn classify(node: Node, source: &str, lang: Lang) -> Option<TimeValue> {
         }
     }
     None
-}
-
-/// Whether `key` is a time key: `created_at`, `timestamp`, `…_at`, `…At`, `…_date`, `…Date`,
-/// `…_time`.
-pub fn is_time_key(key: &str) -> bool {
-    key == "timestamp"
-        || ["_at", "At", "_date", "Date", "_time"]
-            .iter()
-            .any(|suffix| key.ends_with(suffix) && key.len() > suffix.len())
 }
 
 #[cfg(test)]
