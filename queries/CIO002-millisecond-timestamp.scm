@@ -7,8 +7,8 @@
 ; Date object, an ISO string) is decided by the shapes in `queries/shared/time-values.scm`,
 ; which are also applied to the initialiser of a `const` that the value names.
 ;
-; The time keys are not matched by this query itself: at the call, their objects' members
-; would be walked for every call of every SDK, where most objects hold no timestamps at all
-; (docs/performance.md).
+; The time keys are not matched by this query itself: rooted at the call, those patterns made
+; the query cursor enter every member of every nested `data` object of every client call,
+; which cost more than matching only the objects the check picks (docs/performance.md).
 ((call_expression) @call
  (#cio-call? @call))
