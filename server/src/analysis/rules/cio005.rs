@@ -10,23 +10,18 @@ use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let (Some(call), Some(attributes), Some(created)) =
-        (hit.get("call"), hit.get("attributes"), hit.get("created"))
+    let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {
+        return;
+    };
+    let Some(attributes) = call
+        .attributes(ctx.source)
+        .filter(|attributes| attributes.kind_name() == "object")
     else {
         return;
     };
-    let Some(call) = ctx.call(call) else {
+    let Some(created_key) = created_key(&call, attributes, ctx.source) else {
         return;
     };
-    if call.attributes(ctx.source) != Some(attributes) {
-        return;
-    }
-    // `createdAt` is the Segment-spec trait that the CDP libraries map to `created_at`; the
-    // Track API stores it as an ordinary attribute.
-    let created_key = ctx.text(created).trim_matches(['"', '\'']);
-    if created_key == "createdAt" && !call.sdk.is_cdp() {
-        return;
-    }
     if syntax::object_member(attributes, "email", ctx.source).is_some() || has_spread(attributes) {
         return;
     }
@@ -38,6 +33,19 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         finding = finding.with_fix(fix);
     }
     ctx.report(finding);
+}
+
+/// The key that shows this identify creates the profile: `created_at`, or with the CDP
+/// libraries also their `createdAt` trait.
+fn created_key(call: &CioCall, attributes: Node, source: &str) -> Option<&'static str> {
+    let keys: &[&'static str] = if call.sdk.is_cdp() {
+        &["created_at", "createdAt"]
+    } else {
+        &["created_at"]
+    };
+    keys.iter()
+        .copied()
+        .find(|key| syntax::object_member(attributes, key, source).is_some())
 }
 
 fn has_spread(object: Node) -> bool {
