@@ -15,16 +15,16 @@
 //! predicates can only match a node that holds a client's (or helper's) name, so they run
 //! over those names alone; the others run over the whole statements that mention a client.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
 use super::clients::{Bindings, Sdk};
 use super::language::Lang;
-use super::syntax::{self, unwrap_expression, FieldExt};
+use super::syntax::{self, unwrap_expression, FieldExt, KindExt};
 
 /// A predicate of ours, attached to one pattern.
 #[derive(Debug, Clone)]
@@ -46,9 +46,6 @@ pub struct CombinedQuery {
     /// pattern's root is not a plain named kind (wildcard, supertype, group, non-local): then
     /// every range is queried from the tree's root.
     pattern_roots: Option<Vec<bool>>,
-    /// Whether each range is queried from the statement around it rather than from the
-    /// highest node that can root a pattern (see [`BuiltinQuery`]).
-    start_at_statement: bool,
 }
 
 /// A pattern's compile error, attributed to the rule's source.
@@ -97,7 +94,6 @@ impl CombinedQuery {
                 pattern_owner,
                 predicates,
                 pattern_roots,
-                start_at_statement: false,
             },
             errors,
         )
@@ -132,7 +128,6 @@ impl CombinedQuery {
             pattern_owner,
             predicates,
             pattern_roots,
-            start_at_statement: false,
         })
     }
 
@@ -150,44 +145,94 @@ impl CombinedQuery {
         let whole = 0..source.len();
         let ranges = ranges.unwrap_or(std::slice::from_ref(&whole));
         let mut cursor = QueryCursor::new();
-        let mut seen: HashSet<(usize, Vec<usize>)> = HashSet::new();
-        let names = self.query.capture_names();
+        let mut seen = Seen::new(ranges.len() > 1);
         let root = tree.root_node();
         for range in ranges {
-            cursor.set_byte_range(range.clone());
-            let Some(start) = self.start_node(root, range) else {
-                continue;
-            };
-            let mut matches = cursor.matches(&self.query, start, source.as_bytes());
-            while let Some(m) = matches.next() {
-                let pattern = m.pattern_index;
-                if !self.predicates[pattern]
-                    .iter()
-                    .all(|p| predicate_holds(p, m.captures, bindings, source))
-                {
-                    continue;
-                }
-                if ranges.len() > 1 {
-                    let key = (pattern, m.captures.iter().map(|c| c.node.id()).collect());
-                    if !seen.insert(key) {
-                        continue;
-                    }
-                }
-                let (rule_index, rule_pattern) = self.pattern_owner[pattern];
-                let captures = m
-                    .captures
-                    .iter()
-                    .map(|c| (names[c.index as usize], c.node))
-                    .collect();
-                on_match(
-                    rule_index,
-                    Hit {
-                        pattern: rule_pattern,
-                        captures,
-                    },
+            if let Some(start) = self.start_node(root, range) {
+                self.run(
+                    &mut cursor,
+                    start,
+                    range,
+                    source,
+                    bindings,
+                    &mut seen,
+                    &mut on_match,
                 );
             }
         }
+    }
+
+    /// The matches of the query started at `start` that intersect `range`.
+    #[allow(clippy::too_many_arguments)] // one call's worth of state, passed through
+    fn run<'t>(
+        &self,
+        cursor: &mut QueryCursor,
+        start: Node<'t>,
+        range: &Range<usize>,
+        source: &str,
+        bindings: &Bindings,
+        seen: &mut Seen,
+        on_match: &mut impl FnMut(usize, Hit<'t, '_>),
+    ) {
+        let names = self.query.capture_names();
+        cursor.set_byte_range(range.clone());
+        let mut matches = cursor.matches(&self.query, start, source.as_bytes());
+        while let Some(m) = matches.next() {
+            let pattern = m.pattern_index;
+            if !self.predicates[pattern]
+                .iter()
+                .all(|p| predicate_holds(p, m.captures, bindings, source))
+            {
+                continue;
+            }
+            let (rule_index, rule_pattern) = self.pattern_owner[pattern];
+            if !seen.first_time(rule_index, rule_pattern, m.captures) {
+                continue;
+            }
+            let captures = m
+                .captures
+                .iter()
+                .map(|c| (names[c.index as usize], c.node))
+                .collect();
+            on_match(
+                rule_index,
+                Hit {
+                    pattern: rule_pattern,
+                    captures,
+                },
+            );
+        }
+    }
+}
+
+/// The matches already handed out, when the ranges queried may overlap: a match whose root
+/// holds two ranges is found from both. Keyed by rule and pattern within the rule, so that
+/// matches of the same pattern compiled into different queries compare equal.
+struct Seen {
+    matches: Option<HashSet<(usize, usize, Vec<usize>)>>,
+}
+
+impl Seen {
+    fn new(ranges_may_overlap: bool) -> Seen {
+        Seen {
+            matches: ranges_may_overlap.then(HashSet::new),
+        }
+    }
+
+    fn first_time(
+        &mut self,
+        rule: usize,
+        pattern: usize,
+        captures: &[tree_sitter::QueryCapture],
+    ) -> bool {
+        let Some(matches) = &mut self.matches else {
+            return true;
+        };
+        matches.insert((
+            rule,
+            pattern,
+            captures.iter().map(|c| c.node.id()).collect(),
+        ))
     }
 }
 
@@ -198,10 +243,6 @@ impl CombinedQuery {
     /// cursor started at `root` enters, in full, every earlier sibling on the way down (every
     /// preceding top-level statement, class member, …), which cost more than the matching
     /// itself on files with many client calls.
-    ///
-    /// With `start_at_statement`, the path starts at the statement around the range, and
-    /// `None` means that no node on it can root a pattern (an import or a type annotation
-    /// naming a client): the range has no match.
     fn start_node<'t>(&self, root: Node<'t>, range: &Range<usize>) -> Option<Node<'t>> {
         let Some(roots) = &self.pattern_roots else {
             return Some(root);
@@ -210,22 +251,6 @@ impl CombinedQuery {
             return Some(root);
         };
         let can_root = |node: Node| roots.get(node.kind_id() as usize).copied().unwrap_or(true);
-        if self.start_at_statement {
-            // One climb gives the whole path; each cursor entry costs about as much as
-            // parsing a node, so the siblings of non-root levels are worth skipping.
-            let path: Vec<Node> = std::iter::once(target)
-                .chain(syntax::ancestors(target))
-                .collect();
-            let statement = path
-                .iter()
-                .position(|n| syntax::is_statement(*n))
-                .unwrap_or(path.len() - 1);
-            let highest_root = path[..=statement].iter().rev().find(|n| can_root(**n));
-            // Below a leaf nothing can start; below an inner node something still might.
-            return highest_root
-                .copied()
-                .or_else(|| (target.child_count() > 0).then_some(target));
-        }
         let mut node = root;
         while node.id() != target.id() && !can_root(node) {
             match node.child_with_descendant(target) {
@@ -234,6 +259,27 @@ impl CombinedQuery {
             }
         }
         Some(node)
+    }
+}
+
+impl CombinedQuery {
+    /// Where to start the query for a mention, given the `path` from the mention's node up
+    /// to its statement: the highest node on it whose kind can root a pattern. One climb
+    /// gives the whole path; each cursor entry costs about as much as parsing a node, so the
+    /// siblings of non-root levels are worth skipping. `None` when no node on the path can
+    /// root a pattern (an import or a type annotation naming a client): no match there.
+    fn start_on_path<'t>(&self, path: &[Node<'t>]) -> Option<Node<'t>> {
+        let target = *path.first()?;
+        let Some(roots) = &self.pattern_roots else {
+            return Some(syntax::tree_root(target));
+        };
+        let can_root = |node: &&Node| roots.get(node.kind_id() as usize).copied().unwrap_or(true);
+        // Below a leaf nothing can start; below an inner node something still might.
+        path.iter()
+            .rev()
+            .find(can_root)
+            .copied()
+            .or_else(|| (target.child_count() > 0).then_some(target))
     }
 }
 
@@ -475,60 +521,93 @@ pub struct QueryRanges<'r> {
     pub mentions: &'r [Range<usize>],
 }
 
-/// The built-in rules' patterns, compiled as two queries.
+/// The built-in rules' patterns, compiled by selection.
 ///
-/// A pattern with a `#cio-…?` predicate matches only where its root holds a client reference
-/// (the receiver, the constructor, the helper's name), so it runs over the mentions: the query
-/// cursor then starts patterns only on the nodes around each name, instead of on every call
-/// and object of the statement (nested `Date.now()`, `JSON.stringify(…)`, …), which was most
-/// of the query's cost. Each mention is queried from the statement that holds it: a built-in
-/// pattern reaches its client reference through expressions only (never through a statement
-/// block), so its root lies within that statement; starting higher (at a route registration
-/// around a handler) re-matched the same outer calls once per mention. The other patterns
-/// (CIO002's time keys, checked against the enclosing call in Rust) run over the statements.
+/// A pattern with a `#cio-…?` predicate ("anchored") matches only where its root holds a
+/// client reference (the receiver, the constructor, the helper's name), so it runs over the
+/// mentions: the query cursor then starts patterns only on the nodes around each name, instead
+/// of on every call and object of the statement (nested `Date.now()`, `JSON.stringify(…)`, …),
+/// which was most of the query's cost. Each mention is queried from the statement that holds
+/// it: a built-in pattern reaches its client reference through expressions only (never through
+/// a statement block), so its root lies within that statement; starting higher (at a route
+/// registration around a handler) re-matched the same outer calls once per mention.
+///
+/// Each mention runs only the anchored patterns that can match around it. A pattern rooted at
+/// a call whose method is fixed by `#eq?` / `#any-of?` (`.identify(…)`, `.track(…)`; see
+/// [`required_methods`]) can only match at a call of that name on the way from the mention to
+/// its statement. tree-sitter tests those predicates only once a whole match is built, after
+/// walking the call's arguments for it, so each set of method names met around mentions gets
+/// its own query, compiled on first use; the patterns without such a method run everywhere.
+///
+/// The other patterns (none today; a test keeps it so) run over the statements.
 pub struct BuiltinQuery {
-    /// Patterns with a `#cio-…?` predicate.
-    pub anchored: CombinedQuery,
-    /// The rest.
+    lang: Lang,
+    /// The anchored patterns, in rule order.
+    anchored: Vec<AnchoredPattern>,
+    /// Every method name that some anchored pattern requires; a selection of the anchored
+    /// patterns is keyed by the set of these names met (a bit per name, [`ALL_PATTERNS`] for
+    /// all of them).
+    method_names: Vec<String>,
+    selections: RwLock<HashMap<u64, Arc<CombinedQuery>>>,
+    /// Patterns without a `#cio-…?` predicate.
     pub contextual: CombinedQuery,
 }
 
+/// One anchored pattern, with where it came from.
+struct AnchoredPattern {
+    rule_index: usize,
+    pattern_index: usize,
+    text: String,
+    /// The method names the pattern's root call must have, if it requires one.
+    methods: Option<Vec<String>>,
+}
+
+/// The selection key of every anchored pattern (whole-tree runs).
+const ALL_PATTERNS: u64 = u64::MAX;
+
 impl BuiltinQuery {
-    /// Splits each rule's source into its patterns and compiles the two kinds apart, keeping
-    /// each pattern's rule and index within the rule. A source the splitter cannot read goes
-    /// whole to `contextual` (still correct, only slower).
+    /// Splits each rule's source into its patterns, keeping each pattern's rule and index
+    /// within the rule, and compiles the patterns without a client predicate. A source the
+    /// splitter cannot read goes whole to `contextual` (still correct, only slower).
     pub fn build(lang: Lang, sources: &[&str]) -> (BuiltinQuery, Vec<QueryError>) {
-        let mut anchored = Part::default();
+        let mut anchored = Vec::new();
         let mut contextual = Part::default();
         for (rule_index, source) in sources.iter().enumerate() {
-            match split_patterns(source) {
-                Some(patterns) => {
-                    for (pattern_index, pattern) in patterns.into_iter().enumerate() {
-                        let part = if pattern.contains("(#cio-") {
-                            &mut anchored
-                        } else {
-                            &mut contextual
-                        };
-                        part.push(rule_index, pattern_index, pattern);
-                    }
+            let Some(patterns) = split_patterns(source) else {
+                contextual.push_whole(lang, rule_index, source);
+                continue;
+            };
+            for (pattern_index, pattern) in patterns.into_iter().enumerate() {
+                if pattern.contains("(#cio-") {
+                    anchored.push(AnchoredPattern {
+                        rule_index,
+                        pattern_index,
+                        text: pattern.to_string(),
+                        methods: required_methods(pattern),
+                    });
+                } else {
+                    contextual.push(rule_index, pattern_index, pattern);
                 }
-                None => contextual.push_whole(lang, rule_index, source),
             }
         }
-        let (mut anchored, mut errors) = anchored.compile(lang);
-        anchored.start_at_statement = true;
-        let (contextual, more) = contextual.compile(lang);
-        errors.extend(more);
-        (
-            BuiltinQuery {
-                anchored,
-                contextual,
-            },
-            errors,
-        )
+        let mut method_names: Vec<String> = anchored
+            .iter()
+            .flat_map(|p| p.methods.iter().flatten().cloned())
+            .collect();
+        method_names.sort();
+        method_names.dedup();
+        let (contextual, errors) = contextual.compile(lang);
+        let query = BuiltinQuery {
+            lang,
+            anchored,
+            method_names,
+            selections: RwLock::new(HashMap::new()),
+            contextual,
+        };
+        (query, errors)
     }
 
-    /// Runs both queries (over the whole tree when `ranges` is `None`) and hands every match
+    /// Runs the queries (over the whole tree when `ranges` is `None`) and hands every match
     /// whose predicates hold to `on_match`, as [`CombinedQuery::for_each_match`] does.
     pub fn for_each_match<'t>(
         &self,
@@ -538,17 +617,220 @@ impl BuiltinQuery {
         ranges: Option<QueryRanges>,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
-        let mentions = ranges.map(|r| r.mentions);
-        let statements = ranges.map(|r| r.statements);
-        self.anchored
-            .for_each_match(tree, source, bindings, mentions, &mut on_match);
+        match ranges {
+            Some(ranges) => {
+                self.match_mentions(tree, source, bindings, ranges.mentions, &mut on_match)
+            }
+            None => self.selection(ALL_PATTERNS).for_each_match(
+                tree,
+                source,
+                bindings,
+                None,
+                &mut on_match,
+            ),
+        }
         // Empty while every built-in pattern has a client predicate (a test keeps it so):
         // then no cursor need be started on any statement.
         if self.contextual.query.pattern_count() > 0 {
+            let statements = ranges.map(|r| r.statements);
             self.contextual
                 .for_each_match(tree, source, bindings, statements, &mut on_match);
         }
     }
+
+    /// The anchored patterns over each mention, each from the highest node of the mention's
+    /// statement that can root one of the patterns selected for it.
+    fn match_mentions<'t>(
+        &self,
+        tree: &'t Tree,
+        source: &str,
+        bindings: &Bindings,
+        mentions: &[Range<usize>],
+        on_match: &mut impl FnMut(usize, Hit<'t, '_>),
+    ) {
+        let root = tree.root_node();
+        let mut cursor = QueryCursor::new();
+        let mut seen = Seen::new(mentions.len() > 1);
+        for range in mentions {
+            let Some(target) = syntax::descendant_for_byte_range(root, range.start, range.end)
+            else {
+                continue;
+            };
+            // The mention and its ancestors up to its statement (or the root).
+            let mut path: Vec<Node> = std::iter::once(target)
+                .chain(syntax::ancestors(target))
+                .collect();
+            if let Some(statement) = path.iter().position(|n| syntax::is_statement(*n)) {
+                path.truncate(statement + 1);
+            }
+            let query = self.selection(self.methods_on(&path, source));
+            if let Some(start) = query.start_on_path(&path) {
+                query.run(
+                    &mut cursor,
+                    start,
+                    range,
+                    source,
+                    bindings,
+                    &mut seen,
+                    on_match,
+                );
+            }
+        }
+    }
+
+    /// The selection key for a mention: the required method names called on its `path`.
+    fn methods_on(&self, path: &[Node], source: &str) -> u64 {
+        let mut key = 0;
+        for node in path.iter().filter(|n| n.kind_name() == "call_expression") {
+            let Some(name) = called_method(*node, source) else {
+                continue;
+            };
+            if let Ok(index) = self.method_names.binary_search_by(|m| m.as_str().cmp(name)) {
+                key |= 1u64.checked_shl(index as u32).unwrap_or(ALL_PATTERNS);
+            }
+        }
+        key
+    }
+
+    /// The anchored patterns that can match where the methods of `key` are called, compiled
+    /// on first use.
+    fn selection(&self, key: u64) -> Arc<CombinedQuery> {
+        if let Some(query) = self
+            .selections
+            .read()
+            .ok()
+            .and_then(|s| s.get(&key).cloned())
+        {
+            return query;
+        }
+        let query = Arc::new(self.compile_selection(key));
+        let mut selections = self.selections.write().unwrap_or_else(|e| e.into_inner());
+        selections.entry(key).or_insert(query).clone()
+    }
+
+    fn compile_selection(&self, key: u64) -> CombinedQuery {
+        let mut part = Part::default();
+        for pattern in &self.anchored {
+            let selected = key == ALL_PATTERNS
+                || pattern.methods.as_ref().is_none_or(|methods| {
+                    methods.iter().any(|method| {
+                        let index = self.method_names.binary_search(method).unwrap_or(0);
+                        key & 1u64.checked_shl(index as u32).unwrap_or(0) != 0
+                    })
+                });
+            if selected {
+                part.push(pattern.rule_index, pattern.pattern_index, &pattern.text);
+            }
+        }
+        let (query, errors) = part.compile(self.lang);
+        // Every built-in pattern compiles (tests), and so does any subset of them; a broken
+        // one would be left out, reported here.
+        for error in errors {
+            tracing::error!(
+                "built-in query of rule #{} does not compile: {}",
+                error.rule_index,
+                error.message
+            );
+        }
+        query
+    }
+}
+
+/// The name of the method `call` calls (`track` in `cio.track(…)`), if it calls one by name.
+fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    let function = call.field("function")?;
+    if function.kind_name() != "member_expression" {
+        return None;
+    }
+    let property = function.field("property")?;
+    source.get(property.byte_range())
+}
+
+/// The method names a pattern requires of the call it is rooted at: the pattern's root is
+/// `(call_expression function: (member_expression property: (property_identifier) @m) …)` and
+/// `@m` is restricted by `(#eq? @m "name")` or `(#any-of? @m "a" "b" …)`. `None` when the
+/// pattern does not have that shape (it then runs around every mention).
+fn required_methods(pattern: &str) -> Option<Vec<String>> {
+    let root = root_node_text(pattern)?;
+    let inner = root.strip_prefix("(call_expression")?;
+    let function = field_pattern(inner, "function")?;
+    let member = function.strip_prefix("(member_expression")?;
+    let property = field_pattern(member, "property")?;
+    if !property.starts_with("(property_identifier)") {
+        return None;
+    }
+    let capture = capture_after(&member[member.find(property)? + property.len()..])?;
+    let predicate_names = |operator: &str| -> Option<Vec<String>> {
+        let start = pattern.find(&format!("(#{operator} @{capture} "))?;
+        let predicate = &pattern[start..start + balanced_end(&pattern[start..])?];
+        let names = predicate.split('"').skip(1).step_by(2);
+        Some(names.map(str::to_string).collect())
+    };
+    let names = predicate_names("eq?").or_else(|| predicate_names("any-of?"))?;
+    (!names.is_empty() && names.iter().all(|n| !n.contains('\\'))).then_some(names)
+}
+
+/// The text of the node pattern a pattern is rooted at: `(kind …)` itself, or the one node of
+/// a group `((kind …) @x (#pred …))`; `None` for alternations and sequences.
+fn root_node_text(pattern: &str) -> Option<&str> {
+    let pattern = pattern.trim_start();
+    let inner = skip_trivia(pattern.strip_prefix('(')?);
+    if !inner.starts_with('(') {
+        return Some(&pattern[..balanced_end(pattern)?]);
+    }
+    let node = &inner[..balanced_end(inner)?];
+    let mut rest = after_captures(&inner[node.len()..])?;
+    while rest.starts_with("(#") {
+        rest = skip_trivia(&rest[balanced_end(rest)?..]);
+    }
+    if rest.starts_with(')') {
+        root_node_text(node)
+    } else {
+        None
+    }
+}
+
+/// In the body of a node pattern (the text after `(kind`), the node pattern of field `name`
+/// at its top level (`name: (…)`), without the captures after it.
+fn field_pattern<'p>(mut body: &'p str, name: &str) -> Option<&'p str> {
+    loop {
+        body = skip_trivia(body);
+        if body.is_empty() || body.starts_with(')') {
+            return None;
+        }
+        if let Some(rest) = body.strip_prefix(name).and_then(|r| r.strip_prefix(':')) {
+            let rest = skip_trivia(rest);
+            return rest
+                .starts_with('(')
+                .then(|| balanced_end(rest))
+                .flatten()
+                .map(|end| &rest[..end]);
+        }
+        // Skip one item: a field prefix, a node or alternation, a capture, a quantifier, an
+        // anchor or a string.
+        body = if body.starts_with(['(', '[']) {
+            &body[balanced_end(body)?..]
+        } else if let Some(string) = body.strip_prefix('"') {
+            let end = string.find('"')?;
+            &string[end + 1..]
+        } else {
+            let len = body
+                .find(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | ')' | '"'))
+                .unwrap_or(body.len())
+                .max(1);
+            &body[len..]
+        };
+    }
+}
+
+/// The capture name right after a node pattern (`@m` in `(property_identifier) @m)`), when the
+/// node has no quantifier (an optional node would let the pattern match without the name).
+fn capture_after(text: &str) -> Option<&str> {
+    let capture = skip_trivia(text).strip_prefix('@')?;
+    let len = capture
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(capture.len());
+    Some(&capture[..len])
 }
 
 /// The patterns of one of [`BuiltinQuery`]'s queries, with where each came from.
@@ -692,7 +974,8 @@ mod tests {
         // A rule pattern whose root cannot be read would silently turn the start-node
         // optimisation off for every file (docs/performance.md).
         for lang in Lang::ALL {
-            assert!(builtin(lang).anchored.pattern_roots.is_some(), "{lang:?}");
+            let all = builtin(lang).selection(ALL_PATTERNS);
+            assert!(all.pattern_roots.is_some(), "{lang:?}");
             assert!(builtin(lang).contextual.pattern_roots.is_some(), "{lang:?}");
         }
     }
@@ -710,7 +993,7 @@ mod tests {
         }
         let query = builtin(Lang::TypeScript);
         let mut owners = [
-            query.anchored.pattern_owner.clone(),
+            query.selection(ALL_PATTERNS).pattern_owner.clone(),
             query.contextual.pattern_owner.clone(),
         ]
         .concat();
@@ -746,5 +1029,66 @@ mod tests {
         assert!(build("(pair) @p\n(object) @o").is_some());
         assert!(build("(expression) @e").is_none());
         assert!(build("(_) @any").is_none());
+    }
+
+    #[test]
+    fn required_methods_are_read_from_the_root_call() {
+        let required = |pattern: &str| required_methods(pattern);
+        assert_eq!(
+            required(
+                "((call_expression\n  function: (member_expression property: (property_identifier) @m)\n  arguments: (arguments . (_))) @c\n (#eq? @m \"track\")\n (#cio-call? @c))"
+            ),
+            Some(vec!["track".to_string()])
+        );
+        assert_eq!(
+            required(
+                "(call_expression function: (member_expression object: (call_expression) @call property: (property_identifier) @then) (#any-of? @then \"then\" \"catch\") (#cio-call? @call))"
+            ),
+            Some(vec!["then".to_string(), "catch".to_string()])
+        );
+        // Not the root call's method, not a fixed name, or an optional method node.
+        for pattern in [
+            "(await_expression (call_expression function: (member_expression property: (property_identifier) @m)) (#eq? @m \"track\"))",
+            "((call_expression function: (member_expression property: (property_identifier) @m)) @c (#match? @m \"^track$\"))",
+            "((call_expression function: (member_expression property: (property_identifier) @m)) @c (#not-eq? @m \"track\"))",
+            "((call_expression function: (member_expression property: (property_identifier)? @m)) @c (#eq? @m \"track\"))",
+            "((call_expression arguments: (arguments (call_expression function: (member_expression property: (property_identifier) @m)))) @c (#eq? @m \"track\"))",
+            "[(call_expression function: (member_expression property: (property_identifier) @m)) (new_expression)] (#eq? @m \"x\")",
+        ] {
+            assert_eq!(required(pattern), None, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn built_in_patterns_that_name_their_method_are_selected_by_it() {
+        let query = builtin(Lang::TypeScript);
+        let identify = query
+            .method_names
+            .iter()
+            .position(|m| m == "identify")
+            .unwrap();
+        let selection = query.selection(1 << identify);
+        let rules: HashSet<&str> = selection
+            .pattern_owner
+            .iter()
+            .map(|(rule, _)| crate::analysis::rules::RULES[*rule].id)
+            .collect();
+        // CIO005 requires identify; CIO006 (track only) is left out; CIO014 requires none.
+        assert!(
+            rules.contains("CIO005") && rules.contains("CIO014"),
+            "{rules:?}"
+        );
+        assert!(!rules.contains("CIO006"), "{rules:?}");
+        let none = query.selection(0);
+        assert!(none.pattern_owner.len() < selection.pattern_owner.len());
+        // Every selection of the built-in patterns compiles, for every grammar.
+        for lang in Lang::ALL {
+            let query = builtin(lang);
+            let all = query.selection(ALL_PATTERNS);
+            assert_eq!(all.pattern_owner.len(), query.anchored.len(), "{lang:?}");
+            for (index, _) in query.method_names.iter().enumerate() {
+                assert!(query.selection(1 << index).query.pattern_count() > 0);
+            }
+        }
     }
 }
