@@ -15,15 +15,13 @@
  (#match? @id "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))
 
-; Id in the payload object: CDP / Pipelines / React Native `{ userId }`, snippet `{ id }`.
+; Id in the payload object: CDP / Pipelines / React Native `{ userId }`, snippet `{ id }`. The
+; check takes the id from the payload (`CioCall::person_id`). Matching the `userId` / `id` member
+; here made every member of every payload a candidate match, whose key tree-sitter tests only
+; once the match is built (docs/performance.md); the payload's text is the cheap filter.
 ((call_expression
    function: (member_expression property: (property_identifier) @method)
-   arguments: (arguments
-     . (object
-         (pair
-           key: (property_identifier) @key
-           value: [(string) (template_string) (identifier) (member_expression) (call_expression)] @id)))) @call
+   arguments: (arguments . (object) @payload)) @call
  (#any-of? @method "identify" "track")
- (#any-of? @key "userId" "id")
- (#match? @id "(@|[Ee]mail|EMAIL)")
+ (#match? @payload "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))

@@ -9,14 +9,15 @@ use crate::analysis::rules::RuleContext;
 use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let (Some(call), Some(id)) = (hit.get("call"), hit.get("id")) else {
+    let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {
         return;
     };
-    let Some(call) = ctx.call(call) else {
+    let Some(id) = call.person_id(ctx.source).map(unwrap_expression) else {
         return;
     };
-    // The capture must be the SDK's person id, not the event name of `_cio.track("…")`.
-    if call.person_id(ctx.source).map(unwrap_expression) != Some(id) {
+    // A positional capture must be the SDK's person id, not the event name of
+    // `_cio.track("…")`; in a payload object the check reads the id itself.
+    if hit.get("id").is_some_and(|captured| captured != id) {
         return;
     }
     if !names_an_email(id, ctx.source) {
