@@ -177,11 +177,12 @@ impl CombinedQuery {
         let names = self.query.capture_names();
         cursor.set_byte_range(range.clone());
         let mut matches = cursor.matches(&self.query, start, source.as_bytes());
+        let mut resolved = Resolved::default();
         while let Some(m) = matches.next() {
             let pattern = m.pattern_index;
             if !self.predicates[pattern]
                 .iter()
-                .all(|p| predicate_holds(p, m.captures, bindings, source))
+                .all(|p| predicate_holds(p, m.captures, bindings, source, &mut resolved))
             {
                 continue;
             }
@@ -478,11 +479,37 @@ fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate> {
         .collect()
 }
 
+/// The clients that one query run's predicates found, by the predicate's kind and the captured
+/// node: the patterns that match around one mention mostly ask about the same call, and its
+/// resolution (fields, unwrapping, the bindings' memo) cost more than the matching around it.
+#[derive(Default)]
+struct Resolved {
+    answers: Vec<(std::mem::Discriminant<CioPredicate>, usize, Option<Sdk>)>,
+}
+
+impl Resolved {
+    fn get_or(
+        &mut self,
+        predicate: &CioPredicate,
+        node: Node,
+        resolve: impl FnOnce() -> Option<Sdk>,
+    ) -> Option<Sdk> {
+        let key = (std::mem::discriminant(predicate), node.id());
+        if let Some(&(_, _, sdk)) = self.answers.iter().find(|a| (a.0, a.1) == key) {
+            return sdk;
+        }
+        let sdk = resolve();
+        self.answers.push((key.0, key.1, sdk));
+        sdk
+    }
+}
+
 fn predicate_holds(
     predicate: &CioPredicate,
     captures: &[tree_sitter::QueryCapture],
     bindings: &Bindings,
     source: &str,
+    resolved: &mut Resolved,
 ) -> bool {
     let (capture, families) = match predicate {
         CioPredicate::Client { capture, families }
@@ -497,7 +524,7 @@ fn predicate_holds(
         let name = source.get(node.byte_range()).unwrap_or("");
         return bindings.awaiting_helper(name).is_some();
     }
-    let sdk = match predicate {
+    let sdk = resolved.get_or(predicate, node, || match predicate {
         CioPredicate::Client { .. } => bindings.resolve(node, source),
         CioPredicate::New { .. } => bindings.constructed_sdk(unwrap_expression(node), source),
         CioPredicate::Call { .. } => unwrap_expression(node)
@@ -505,7 +532,7 @@ fn predicate_holds(
             .and_then(|f| unwrap_expression(f).field("object"))
             .and_then(|receiver| bindings.resolve(receiver, source)),
         CioPredicate::Helper { .. } => None,
-    };
+    });
     sdk.is_some_and(|sdk| in_families(sdk, families))
 }
 
