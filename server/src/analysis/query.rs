@@ -1,6 +1,6 @@
-//! Rule queries: every built-in rule's `.scm` patterns compiled into ONE query per grammar
-//! (one pass over the tree instead of one per rule), and the `#cio-…?` predicates that let a
-//! pattern ask about client resolution.
+//! Rule queries: the rules' `.scm` patterns compiled into combined queries per grammar (one
+//! pass instead of one per rule), and the `#cio-…?` predicates that let a pattern ask about
+//! client resolution.
 //!
 //! Predicate vocabulary (evaluated here, after tree-sitter's own `#eq?`/`#match?`/`#any-of?`):
 //! - `(#cio-client? @x)` — `@x` is a Customer.io client; optional further string arguments
@@ -11,9 +11,10 @@
 //! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).
 //! - `(#cio-helper? @x)` — `@x` names an imported function that awaits a Customer.io call.
 //!
-//! The built-in rules run as two queries ([`BuiltinQuery`]): patterns with one of these
-//! predicates can only match a node that holds a client's (or helper's) name, so they run
-//! over those names alone; the others run over the whole statements that mention a client.
+//! The built-in patterns with one of these predicates can only match a node that holds a
+//! client's (or helper's) name, so they run over those names alone, selected by the methods
+//! called there ([`BuiltinQuery`]); the others run over the whole statements that mention a
+//! client.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
