@@ -145,36 +145,29 @@ impl CombinedQuery {
     ) {
         let whole = 0..source.len();
         let ranges = ranges.unwrap_or(std::slice::from_ref(&whole));
-        let mut cursor = QueryCursor::new();
-        let mut seen = Seen::new(ranges.len() > 1);
+        let mut runner = Runner::new(source, bindings, ranges.len() > 1);
         let root = tree.root_node();
         for range in ranges {
             if let Some(start) = self.start_node(root, range) {
-                self.run(
-                    &mut cursor,
-                    start,
-                    range,
-                    source,
-                    bindings,
-                    &mut seen,
-                    &mut on_match,
-                );
+                self.run(&mut runner, start, range, &mut on_match);
             }
         }
     }
 
     /// The matches of the query started at `start` that intersect `range`.
-    #[allow(clippy::too_many_arguments)] // one call's worth of state, passed through
     fn run<'t>(
         &self,
-        cursor: &mut QueryCursor,
+        runner: &mut Runner,
         start: Node<'t>,
         range: &Range<usize>,
-        source: &str,
-        bindings: &Bindings,
-        seen: &mut Seen,
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
+        let Runner {
+            cursor,
+            source,
+            bindings,
+            seen,
+        } = runner;
         let names = self.query.capture_names();
         cursor.set_byte_range(range.clone());
         let mut matches = cursor.matches(&self.query, start, source.as_bytes());
@@ -203,6 +196,25 @@ impl CombinedQuery {
                     captures,
                 },
             );
+        }
+    }
+}
+
+/// What the query runs over one file's ranges share.
+struct Runner<'a> {
+    cursor: QueryCursor,
+    source: &'a str,
+    bindings: &'a Bindings,
+    seen: Seen,
+}
+
+impl<'a> Runner<'a> {
+    fn new(source: &'a str, bindings: &'a Bindings, ranges_may_overlap: bool) -> Runner<'a> {
+        Runner {
+            cursor: QueryCursor::new(),
+            source,
+            bindings,
+            seen: Seen::new(ranges_may_overlap),
         }
     }
 }
@@ -677,8 +689,7 @@ impl BuiltinQuery {
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
         let root = tree.root_node();
-        let mut cursor = QueryCursor::new();
-        let mut seen = Seen::new(mentions.len() > 1);
+        let mut runner = Runner::new(source, bindings, mentions.len() > 1);
         for range in mentions {
             let Some(target) = syntax::descendant_for_byte_range(root, range.start, range.end)
             else {
@@ -693,15 +704,7 @@ impl BuiltinQuery {
             }
             let query = self.selection(self.methods_on(&path, source));
             if let Some(start) = query.start_on_path(&path) {
-                query.run(
-                    &mut cursor,
-                    start,
-                    range,
-                    source,
-                    bindings,
-                    &mut seen,
-                    on_match,
-                );
+                query.run(&mut runner, start, range, on_match);
             }
         }
     }
