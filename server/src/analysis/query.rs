@@ -588,9 +588,22 @@ pub struct BuiltinQuery {
     /// patterns is keyed by the set of these names met (a bit per name, [`ALL_PATTERNS`] for
     /// all of them).
     method_names: Vec<String>,
-    selections: RwLock<HashMap<u64, Arc<CombinedQuery>>>,
+    selections: RwLock<HashMap<u64, Arc<OnceLock<CombinedQuery>>>>,
     /// Patterns without a `#cio-…?` predicate.
     pub contextual: CombinedQuery,
+}
+
+/// A compiled selection of the anchored patterns ([`BuiltinQuery::selection`]).
+struct Selection(Arc<OnceLock<CombinedQuery>>);
+
+impl std::ops::Deref for Selection {
+    type Target = CombinedQuery;
+
+    fn deref(&self) -> &CombinedQuery {
+        self.0
+            .get()
+            .expect("a selection is compiled before it is handed out")
+    }
 }
 
 /// One anchored pattern, with where it came from.
@@ -724,19 +737,20 @@ impl BuiltinQuery {
     }
 
     /// The anchored patterns that can match where the methods of `key` are called, compiled
-    /// on first use.
-    fn selection(&self, key: u64) -> Arc<CombinedQuery> {
-        if let Some(query) = self
+    /// on first use. The map's lock is held only to find or add the slot: threads that need
+    /// the same selection meanwhile wait for its one compilation, the others go on.
+    fn selection(&self, key: u64) -> Selection {
+        let known = self
             .selections
             .read()
             .ok()
-            .and_then(|s| s.get(&key).cloned())
-        {
-            return query;
-        }
-        let query = Arc::new(self.compile_selection(key));
-        let mut selections = self.selections.write().unwrap_or_else(|e| e.into_inner());
-        selections.entry(key).or_insert(query).clone()
+            .and_then(|s| s.get(&key).cloned());
+        let slot = known.unwrap_or_else(|| {
+            let mut selections = self.selections.write().unwrap_or_else(|e| e.into_inner());
+            selections.entry(key).or_default().clone()
+        });
+        slot.get_or_init(|| self.compile_selection(key));
+        Selection(slot)
     }
 
     fn compile_selection(&self, key: u64) -> CombinedQuery {
