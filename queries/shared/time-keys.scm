@@ -9,6 +9,5 @@
  (#match? @key "^[\"']?([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)[\"']?$"))
 
 ; Shorthand `{ placedAt }`: the key is also the value, a `const` to follow.
-(object
-  (shorthand_property_identifier) @key @value @member
-  (#match? @key "^([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)$"))
+((shorthand_property_identifier) @key @value @member
+ (#match? @key "^([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)$"))

@@ -58,8 +58,8 @@ pub struct TimeKeyMember<'t> {
 pub fn time_key_members<'t>(object: Node<'t>, source: &str, lang: Lang) -> Vec<TimeKeyMember<'t>> {
     let query = time_keys_query(lang);
     let mut cursor = QueryCursor::new();
-    // A pair pattern starts at the object's children and the shorthand one at the object
-    // itself; none may start deeper, where a nested object's members would match.
+    // Both patterns start at the object's children (a pair, a shorthand property); none may
+    // start deeper, where a nested object's members would match.
     cursor.set_max_start_depth(Some(1));
     let names = query.capture_names();
     let mut members = Vec::new();
