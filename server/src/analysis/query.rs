@@ -330,20 +330,11 @@ fn pattern_root_kinds(query: &Query, source: &str, grammar: &Language) -> Option
 /// usual way to attach predicates); `None` for anything else.
 fn root_names(pattern: &str) -> Option<Vec<&str>> {
     let pattern = pattern.trim_start();
-    if let Some(inner) = pattern.strip_prefix('(') {
-        let inner = inner.trim_start();
-        if !inner.starts_with(['(', '[']) {
-            return kind_after_paren(pattern).map(|name| vec![name]);
-        }
-        // A group: exactly one node pattern, then only captures and predicates. (Two node
-        // patterns would be a sequence of siblings, which roots nothing.)
-        let end = balanced_end(inner)?;
-        let names = root_names(&inner[..end])?;
-        let mut rest = after_captures(&inner[end..])?;
-        while rest.starts_with("(#") {
-            rest = skip_trivia(&rest[balanced_end(rest)?..]);
-        }
-        return rest.starts_with(')').then_some(names);
+    if let Some(node) = grouped_pattern(pattern) {
+        return root_names(node);
+    }
+    if pattern.starts_with('(') {
+        return kind_after_paren(pattern).map(|name| vec![name]);
     }
     // An alternation: every branch must itself be a pattern with plain root kinds.
     let mut rest = pattern.strip_prefix('[')?;
@@ -611,12 +602,19 @@ struct AnchoredPattern {
     rule_index: usize,
     pattern_index: usize,
     text: String,
-    /// The method names the pattern's root call must have, if it requires one.
-    methods: Option<Vec<String>>,
+    /// The bits (in [`BuiltinQuery::method_names`]) of the method names the pattern's root
+    /// call must have, if it requires one.
+    methods: Option<u64>,
 }
 
 /// The selection key of every anchored pattern (whole-tree runs).
 const ALL_PATTERNS: u64 = u64::MAX;
+
+/// The bit of the method name at `index` in a selection key; past 64 names, none (a pattern
+/// requiring such a name runs around every mention).
+fn method_bit(index: usize) -> Option<u64> {
+    1u64.checked_shl(u32::try_from(index).ok()?)
+}
 
 impl BuiltinQuery {
     /// Splits each rule's source into its patterns, keeping each pattern's rule and index
@@ -632,23 +630,37 @@ impl BuiltinQuery {
             };
             for (pattern_index, pattern) in patterns.into_iter().enumerate() {
                 if pattern.contains("(#cio-") {
-                    anchored.push(AnchoredPattern {
-                        rule_index,
-                        pattern_index,
-                        text: pattern.to_string(),
-                        methods: required_methods(pattern),
-                    });
+                    anchored.push((rule_index, pattern_index, pattern));
                 } else {
                     contextual.push(rule_index, pattern_index, pattern);
                 }
             }
         }
-        let mut method_names: Vec<String> = anchored
+        let required: Vec<Option<Vec<String>>> = anchored
             .iter()
-            .flat_map(|p| p.methods.iter().flatten().cloned())
+            .map(|(_, _, p)| required_methods(p))
             .collect();
+        let mut method_names: Vec<String> = required.iter().flatten().flatten().cloned().collect();
         method_names.sort();
         method_names.dedup();
+        let bits = |methods: &Vec<String>| -> Option<u64> {
+            methods.iter().try_fold(0, |bits, method| {
+                let index = method_names.binary_search(method).ok()?;
+                Some(bits | method_bit(index)?)
+            })
+        };
+        let anchored = anchored
+            .into_iter()
+            .zip(&required)
+            .map(
+                |((rule_index, pattern_index, text), methods)| AnchoredPattern {
+                    rule_index,
+                    pattern_index,
+                    text: text.to_string(),
+                    methods: methods.as_ref().and_then(bits),
+                },
+            )
+            .collect();
         let (contextual, errors) = contextual.compile(lang);
         let query = BuiltinQuery {
             lang,
@@ -726,11 +738,11 @@ impl BuiltinQuery {
     fn methods_on(&self, path: &[Node], source: &str) -> u64 {
         let mut key = 0;
         for node in path.iter().filter(|n| n.kind_name() == "call_expression") {
-            let Some(name) = called_method(*node, source) else {
+            let Some(name) = syntax::called_method(*node, source) else {
                 continue;
             };
             if let Ok(index) = self.method_names.binary_search_by(|m| m.as_str().cmp(name)) {
-                key |= 1u64.checked_shl(index as u32).unwrap_or(ALL_PATTERNS);
+                key |= method_bit(index).unwrap_or(0);
             }
         }
         key
@@ -756,14 +768,7 @@ impl BuiltinQuery {
     fn compile_selection(&self, key: u64) -> CombinedQuery {
         let mut part = Part::default();
         for pattern in &self.anchored {
-            let selected = key == ALL_PATTERNS
-                || pattern.methods.as_ref().is_none_or(|methods| {
-                    methods.iter().any(|method| {
-                        let index = self.method_names.binary_search(method).unwrap_or(0);
-                        key & 1u64.checked_shl(index as u32).unwrap_or(0) != 0
-                    })
-                });
-            if selected {
+            if pattern.methods.is_none_or(|methods| methods & key != 0) {
                 part.push(pattern.rule_index, pattern.pattern_index, &pattern.text);
             }
         }
@@ -779,16 +784,6 @@ impl BuiltinQuery {
         }
         query
     }
-}
-
-/// The name of the method `call` calls (`track` in `cio.track(…)`), if it calls one by name.
-fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    let function = call.field("function")?;
-    if function.kind_name() != "member_expression" {
-        return None;
-    }
-    let property = function.field("property")?;
-    source.get(property.byte_range())
 }
 
 /// The method names a pattern requires of the call it is rooted at: the pattern's root is
@@ -819,20 +814,30 @@ fn required_methods(pattern: &str) -> Option<Vec<String>> {
 /// a group `((kind …) @x (#pred …))`; `None` for alternations and sequences.
 fn root_node_text(pattern: &str) -> Option<&str> {
     let pattern = pattern.trim_start();
-    let inner = skip_trivia(pattern.strip_prefix('(')?);
-    if !inner.starts_with('(') {
-        return Some(&pattern[..balanced_end(pattern)?]);
+    if let Some(node) = grouped_pattern(pattern) {
+        return root_node_text(node);
     }
-    let node = &inner[..balanced_end(inner)?];
-    let mut rest = after_captures(&inner[node.len()..])?;
+    if !pattern.starts_with('(') {
+        return None;
+    }
+    Some(&pattern[..balanced_end(pattern)?])
+}
+
+/// The one node pattern or alternation of a group that attaches captures and predicates to
+/// it (`((kind …) @x (#eq? @x "…"))`, the usual way to attach predicates); `None` for anything
+/// else, such as two node patterns (a sequence of siblings, which roots nothing) or a
+/// quantified one.
+fn grouped_pattern(pattern: &str) -> Option<&str> {
+    let inner = skip_trivia(pattern.strip_prefix('(')?);
+    if !inner.starts_with(['(', '[']) {
+        return None;
+    }
+    let end = balanced_end(inner)?;
+    let mut rest = after_captures(&inner[end..])?;
     while rest.starts_with("(#") {
         rest = skip_trivia(&rest[balanced_end(rest)?..]);
     }
-    if rest.starts_with(')') {
-        root_node_text(node)
-    } else {
-        None
-    }
+    rest.starts_with(')').then_some(&inner[..end])
 }
 
 /// In the body of a node pattern (the text after `(kind`), the node pattern of field `name`
