@@ -232,3 +232,54 @@ fn the_project_pipeline_equals_the_plain_pipeline_on_the_fixture_workspaces() {
         assert_eq!(actual, expected, "{}", dir.display());
     }
 }
+
+/// A module known to export a client from the start (so the set of exporting modules does not
+/// change) whose helper awaits Customer.io: only its analysis finds the helper, and the handler
+/// importing it, analysed before that, must be analysed again. The fixture workspace of CIO007
+/// holds the same two files among others whose new exports hid this.
+#[test]
+fn an_importer_is_analysed_again_when_a_known_module_turns_out_to_export_a_helper() {
+    let root = Path::new("/project");
+    let source = |path: &str, text: &str| LoadedSource {
+        path: root.join(path),
+        lang: Lang::from_path(Path::new(path)).unwrap(),
+        text: text.to_string(),
+    };
+    let files = vec![
+        source(
+            "lib/notify.ts",
+            "import { TrackClient } from \"customerio-node\";\n\
+             export const notifier = new TrackClient(\"site\", \"key\");\n\
+             export async function notifySignup(id: string) {\n\
+             \x20 await notifier.track(id, { name: \"signed_up\", data: {} });\n\
+             }\n",
+        ),
+        source(
+            "routes/signup.ts",
+            "import express from \"express\";\n\
+             import { notifySignup } from \"../lib/notify\";\n\
+             const router = express.Router();\n\
+             router.post(\"/signup\", async (req, res) => {\n\
+             \x20 await notifySignup(req.body.id);\n\
+             \x20 res.status(201).end();\n\
+             });\n",
+        ),
+    ];
+    let report = analyze_sources(root, &[], &files, &Settings::default());
+    let rules: Vec<(PathBuf, String)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.findings.iter().map(|x| (f.path.clone(), x.rule.clone())))
+        .filter(|(_, rule)| rule == "CIO007")
+        .collect();
+    assert_eq!(
+        rules,
+        vec![(root.join("routes/signup.ts"), "CIO007".into())]
+    );
+    let actual: Vec<(PathBuf, Vec<Finding>)> = report
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.findings))
+        .collect();
+    assert_eq!(actual, reference_pipeline(root, &files, ""));
+}

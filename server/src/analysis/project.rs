@@ -187,6 +187,11 @@ enum Stage {
     /// Analysed in pass 1 and its tree dropped: it imports no workspace module, so nothing
     /// learnt later about other files can change its analysis.
     AnalysedEarly,
+    /// Analysed against the index with these bindings, and its tree dropped right after (while
+    /// still in cache). Should the index later answer one of its imports differently, the file
+    /// is parsed again and re-analysed: that is rare, and keeping every tree until then would
+    /// hold the whole workspace's trees in memory, to drop them cold.
+    Analysed(Box<Bindings>),
 }
 
 /// A source file read into memory, ready for [`analyze_sources`].
@@ -322,7 +327,13 @@ fn analyze_sources_with_index(
     let stems_before = index.exporting_stems();
     let mut analysed: BTreeMap<usize, FileAnalysis> = early
         .into_iter()
-        .chain(analyse_files(files, &stages, &deferred, &index, settings))
+        .chain(analyse_files(
+            files,
+            &mut stages,
+            &deferred,
+            &index,
+            settings,
+        ))
         .collect();
     for (i, analysis) in &analysed {
         index.set_file(&files[*i].path, analysis.facts.clone());
@@ -334,7 +345,7 @@ fn analyze_sources_with_index(
     let again = importers_of_new_exports(&mut index, files, &mut stages, &stems_before, settings);
     if !again.is_empty() {
         report.files_parsed = parsed_count(&stages);
-        for (i, analysis) in analyse_files(files, &stages, &again, &index, settings) {
+        for (i, analysis) in analyse_files(files, &mut stages, &again, &index, settings) {
             index.set_file(&files[i].path, analysis.facts.clone());
             analysed.insert(i, analysis);
         }
@@ -541,9 +552,11 @@ fn parse_importers(
     parsed
 }
 
-/// After the first analysis: the files to (re-)analyse because they name a module that only
-/// the analysis found to export something (an awaiting helper), parsing those not parsed yet.
-/// Files analysed in pass 1 are not among them: they import no workspace module.
+/// After the first analysis: the files to (re-)analyse because the analyses found modules to
+/// export something more (an awaiting helper). Those are the files not parsed yet that name a
+/// module new among the exporting ones, and the analysed files whose imports the index now
+/// answers differently, parsed again. Files analysed in pass 1 are not among them: they import
+/// no workspace module.
 fn importers_of_new_exports(
     index: &mut WorkspaceIndex,
     files: &[LoadedSource],
@@ -551,20 +564,29 @@ fn importers_of_new_exports(
     stems_before: &[String],
     settings: &Settings,
 ) -> Vec<usize> {
-    if index.exporting_stems() == stems_before {
-        return Vec::new();
+    // Only a module that newly exports something can make an unparsed file an importer; a
+    // module that already did may still have more to export now, so every analysed file's
+    // imports are asked again.
+    let newly_parsed = if index.exporting_stems() != stems_before {
+        parse_importers(index, files, stages, settings)
+    } else {
+        Vec::new()
+    };
+    let stale: Vec<usize> = (0..files.len())
+        .into_par_iter()
+        .filter(|&i| match &stages[i] {
+            Stage::Analysed(bindings) => !bindings.still_valid(&index.view(&files[i].path)),
+            _ => false,
+        })
+        .collect();
+    let reparsed: Vec<(usize, Tree)> = stale
+        .par_iter()
+        .map(|&i| (i, parse(files[i].lang, &files[i].text, None)))
+        .collect();
+    for (i, tree) in reparsed {
+        stages[i] = Stage::Parsed(tree, None);
     }
-    let newly_parsed = parse_importers(index, files, stages, settings);
-    let new_stems: Vec<String> = index
-        .exporting_stems()
-        .into_iter()
-        .filter(|stem| !stems_before.contains(stem))
-        .collect();
-    let new_stems = Prefilter::from_needles(&new_stems);
-    let mut again: Vec<usize> = (0..files.len())
-        .filter(|i| matches!(stages[*i], Stage::Parsed(..)) && new_stems.matches(&files[*i].text))
-        .chain(newly_parsed)
-        .collect();
+    let mut again: Vec<usize> = stale.into_iter().chain(newly_parsed).collect();
     again.sort_unstable();
     again.dedup();
     again
@@ -575,36 +597,53 @@ fn may_reexport(text: &str) -> bool {
     mentions(text, "export") && mentions(text, "from")
 }
 
-/// Analyses the files `indices` that still have a tree against the index, in parallel.
+/// Analyses the files `indices` that still have a tree against the index, in parallel. Each
+/// tree is dropped as soon as its file is analysed; the file keeps the bindings the analysis
+/// used ([`Stage::Analysed`]).
 fn analyse_files(
     files: &[LoadedSource],
-    stages: &[Stage],
+    stages: &mut [Stage],
     indices: &[usize],
     index: &WorkspaceIndex,
     settings: &Settings,
 ) -> Vec<(usize, FileAnalysis)> {
-    indices
-        .par_iter()
+    let parsed: Vec<(usize, Tree, Option<Box<Bindings>>)> = indices
+        .iter()
+        .filter_map(
+            |&i| match std::mem::replace(&mut stages[i], Stage::Unparsed) {
+                Stage::Parsed(tree, kept) => Some((i, tree, kept)),
+                other => {
+                    stages[i] = other;
+                    None
+                }
+            },
+        )
+        .collect();
+    let outcomes: Vec<(usize, FileAnalysis, Box<Bindings>)> = parsed
+        .into_par_iter()
         .with_max_len(4)
-        .filter_map(|&i| {
-            let Stage::Parsed(tree, kept) = &stages[i] else {
-                return None;
-            };
+        .map(|(i, tree, kept)| {
             let file = &files[i];
             let source = SourceFile {
                 path: &file.path,
                 lang: file.lang,
                 text: &file.text,
-                tree,
+                tree: &tree,
             };
             let view = index.view(&file.path);
-            let analysis = match kept {
-                Some(bindings) if bindings.still_valid(&view) => {
-                    analyze_with_bindings(&source, settings, &view, bindings)
-                }
-                _ => analyze(&source, settings, &view),
+            let bindings = match kept {
+                Some(bindings) if bindings.still_valid(&view) => bindings,
+                _ => Box::new(file_bindings(&source, settings, &view)),
             };
-            Some((i, analysis))
+            let analysis = analyze_with_bindings(&source, settings, &view, &bindings);
+            (i, analysis, bindings)
+        })
+        .collect();
+    outcomes
+        .into_iter()
+        .map(|(i, analysis, bindings)| {
+            stages[i] = Stage::Analysed(bindings);
+            (i, analysis)
         })
         .collect()
 }
