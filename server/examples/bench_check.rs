@@ -7,6 +7,8 @@
 //! For profiling, `bench_check profile dense|realistic parse|read|check|check-mem` runs one
 //! workload once on one thread, e.g. under
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*Workload::run*'`.
+//! `CIO_BENCH_REPEAT=N` runs it N times, so that a sampling profiler (`perf record`) sees
+//! mostly the workload rather than the corpus generation and the warm-up.
 
 #[path = "../benches/corpus/mod.rs"]
 mod corpus;
@@ -66,6 +68,12 @@ fn profile(args: &[String]) {
     let pool = pool(1);
     // Compile the queries and warm the caches outside the profiled run.
     pool.install(|| workload.run(Task::CheckInMemory));
-    let sample = time_once(&workload, &pool, task);
-    eprintln!("{:?}", sample);
+    let repeat: usize = std::env::var("CIO_BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    for _ in 0..repeat {
+        let sample = time_once(&workload, &pool, task);
+        eprintln!("{:?}", sample);
+    }
 }
