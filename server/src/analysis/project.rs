@@ -64,7 +64,7 @@ pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Dis
             .filter_entry({
                 let ignore = ignore.cloned();
                 move |entry| {
-                    !is_excluded_dir(entry.path(), entry.depth())
+                    !is_excluded_dir(entry)
                         && !ignore
                             .as_ref()
                             .is_some_and(|globs| globs.is_ignored(entry.path()))
@@ -100,28 +100,27 @@ pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Dis
     found
 }
 
-fn is_excluded_dir(path: &Path, depth: usize) -> bool {
-    depth > 0
-        && path.is_dir()
-        && path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|name| {
-                matches!(
-                    name,
-                    "node_modules"
-                        | "dist"
-                        | "build"
-                        | "out"
-                        | ".next"
-                        | "coverage"
-                        | ".turbo"
-                        | ".vercel"
-                        | ".output"
-                        | ".svelte-kit"
-                        | "target"
-                )
-            })
+/// Whether `entry` is a dependency or build-output directory. The type comes from the
+/// directory listing: asking the file system (`Path::is_dir`) cost one `stat` per entry.
+fn is_excluded_dir(entry: &ignore::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry.file_type().is_some_and(|t| t.is_dir())
+        && entry.file_name().to_str().is_some_and(|name| {
+            matches!(
+                name,
+                "node_modules"
+                    | "dist"
+                    | "build"
+                    | "out"
+                    | ".next"
+                    | "coverage"
+                    | ".turbo"
+                    | ".vercel"
+                    | ".output"
+                    | ".svelte-kit"
+                    | "target"
+            )
+        })
 }
 
 fn is_minified_name(path: &Path) -> bool {
@@ -132,15 +131,27 @@ fn is_minified_name(path: &Path) -> bool {
 
 /// A file's text, or why it cannot be analysed.
 pub fn read_source(path: &Path) -> Result<String, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "larger than {} MiB ({} bytes)",
-            MAX_FILE_BYTES / (1024 * 1024),
-            metadata.len()
-        ));
+    use std::io::Read;
+    let too_large = |len: u64| {
+        format!(
+            "larger than {} MiB ({len} bytes)",
+            MAX_FILE_BYTES / (1024 * 1024)
+        )
+    };
+    // The size from the open file (one `stat`, not one for the path and one for the read),
+    // and the read bounded by the limit, should the file grow meanwhile.
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let len = file.metadata().map_err(|e| e.to_string())?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     if memchr::memchr(0, &bytes).is_some() {
         return Err("binary file (contains NUL bytes)".into());
     }
