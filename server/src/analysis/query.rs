@@ -568,7 +568,10 @@ pub struct QueryRanges<'r> {
 /// [`required_methods`]) can only match at a call of that name on the way from the mention to
 /// its statement. tree-sitter tests those predicates only once a whole match is built, after
 /// walking the call's arguments for it, so each set of method names met around mentions gets
-/// its own query, compiled on first use; the patterns without such a method run everywhere.
+/// its own query of those methods' patterns, compiled on first use and run from the highest
+/// call on the way. The patterns without such a method are one query of their own, run around
+/// every mention: in selections they were compiled again for each set of methods met, most of
+/// the compile time of a `check` run (docs/performance.md).
 ///
 /// The other patterns (none today; a test keeps it so) run over the statements.
 pub struct BuiltinQuery {
@@ -607,8 +610,12 @@ struct AnchoredPattern {
     methods: Option<u64>,
 }
 
-/// The selection key of every anchored pattern (whole-tree runs).
+/// The selection key of every anchored pattern (whole-tree runs). Any other key selects the
+/// patterns that require one of its methods, and [`NO_METHOD`] those that require none.
 const ALL_PATTERNS: u64 = u64::MAX;
+
+/// The selection key of the anchored patterns that require no method.
+const NO_METHOD: u64 = 0;
 
 /// The bit of the method name at `index` in a selection key; past 64 names, none (a pattern
 /// requiring such a name runs around every mention).
@@ -727,9 +734,15 @@ impl BuiltinQuery {
             if let Some(statement) = path.iter().position(|n| syntax::is_statement(*n)) {
                 path.truncate(statement + 1);
             }
-            let query = self.selection(self.methods_on(&path, source));
-            if let Some(start) = query.start_on_path(&path) {
-                query.run(&mut runner, start, range, on_match);
+            let methods = self.methods_on(&path, source);
+            for key in [NO_METHOD, methods]
+                .into_iter()
+                .take(1 + usize::from(methods != 0))
+            {
+                let query = self.selection(key);
+                if let Some(start) = query.start_on_path(&path) {
+                    query.run(&mut runner, start, range, on_match);
+                }
             }
         }
     }
@@ -768,7 +781,11 @@ impl BuiltinQuery {
     fn compile_selection(&self, key: u64) -> CombinedQuery {
         let mut part = Part::default();
         for pattern in &self.anchored {
-            if pattern.methods.is_none_or(|methods| methods & key != 0) {
+            let selected = match pattern.methods {
+                None => key == NO_METHOD || key == ALL_PATTERNS,
+                Some(methods) => methods & key != 0,
+            };
+            if selected {
                 part.push(pattern.rule_index, pattern.pattern_index, &pattern.text);
             }
         }
@@ -1117,28 +1134,37 @@ mod tests {
             .iter()
             .position(|m| m == "identify")
             .unwrap();
-        let selection = query.selection(1 << identify);
-        let rules: HashSet<&str> = selection
-            .pattern_owner
-            .iter()
-            .map(|(rule, _)| crate::analysis::rules::RULES[*rule].id)
-            .collect();
-        // CIO005 requires identify; CIO006 (track only) is left out; CIO014 requires none.
-        assert!(
-            rules.contains("CIO005") && rules.contains("CIO014"),
-            "{rules:?}"
-        );
-        assert!(!rules.contains("CIO006"), "{rules:?}");
-        let none = query.selection(0);
-        assert!(none.pattern_owner.len() < selection.pattern_owner.len());
-        // Every selection of the built-in patterns compiles, for every grammar.
+        let rules_of = |key: u64| -> HashSet<&str> {
+            query
+                .selection(key)
+                .pattern_owner
+                .iter()
+                .map(|(rule, _)| crate::analysis::rules::RULES[*rule].id)
+                .collect()
+        };
+        // CIO005 requires identify; CIO006 requires track; CIO014 requires no method.
+        let identify_rules = rules_of(1 << identify);
+        assert!(identify_rules.contains("CIO005"), "{identify_rules:?}");
+        assert!(!identify_rules.contains("CIO006"), "{identify_rules:?}");
+        assert!(!identify_rules.contains("CIO014"), "{identify_rules:?}");
+        let no_method_rules = rules_of(NO_METHOD);
+        assert!(no_method_rules.contains("CIO014"), "{no_method_rules:?}");
+        assert!(!no_method_rules.contains("CIO005"), "{no_method_rules:?}");
+        // Every selection of the built-in patterns compiles, for every grammar, and each
+        // pattern is in the no-method query or in the selection of each of its methods.
         for lang in Lang::ALL {
             let query = builtin(lang);
             let all = query.selection(ALL_PATTERNS);
             assert_eq!(all.pattern_owner.len(), query.anchored.len(), "{lang:?}");
+            let mut selected = query.selection(NO_METHOD).pattern_owner.clone();
             for (index, _) in query.method_names.iter().enumerate() {
-                assert!(query.selection(1 << index).query.pattern_count() > 0);
+                let selection = query.selection(1 << index);
+                assert!(selection.query.pattern_count() > 0);
+                selected.extend(selection.pattern_owner.iter().copied());
             }
+            selected.sort_unstable();
+            selected.dedup();
+            assert_eq!(selected.len(), query.anchored.len(), "{lang:?}");
         }
     }
 }
