@@ -106,20 +106,39 @@ pub struct WorkspaceIndex {
 /// Workspace-wide summaries, by name, computed on first use and dropped by any change to the
 /// index. Without them a workspace rule that compares each file with every other file (CIO010
 /// spellings, CIO016 regions) costs time quadratic in the number of files.
-#[derive(Default)]
-struct Derived(std::sync::Mutex<HashMap<&'static str, DerivedValue>>);
+type Derived = Cache<HashMap<&'static str, DerivedValue>>;
 
 type DerivedValue = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
-impl Clone for Derived {
-    fn clone(&self) -> Self {
-        Derived::default()
+/// Answers kept for the index's readers, which share the index across threads. Everything in
+/// it can be computed again: a copy of the index starts empty, and a lock poisoned by a
+/// panicking reader is as good as a free one.
+#[derive(Default)]
+struct Cache<T>(std::sync::Mutex<T>);
+
+impl<T> Cache<T> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get_mut(&mut self) -> &mut T {
+        self.0
+            .get_mut()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-impl std::fmt::Debug for Derived {
+impl<T: Default> Clone for Cache<T> {
+    fn clone(&self) -> Self {
+        Cache::default()
+    }
+}
+
+impl<T> std::fmt::Debug for Cache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Derived")
+        f.write_str("Cache")
     }
 }
 
@@ -131,8 +150,8 @@ impl std::fmt::Debug for Derived {
 /// again for each of its imports in each pass (measured: 83 M instructions of the dense
 /// benchmark). A file entering or leaving the index forgets only the bases that may name it
 /// ([`bases_that_may_name`]).
-#[derive(Default)]
-struct ResolveMemo(std::sync::Mutex<HashMap<PathBuf, Option<PathBuf>>>);
+#[derive(Default, Clone, Debug)]
+struct ResolveMemo(Cache<HashMap<PathBuf, Option<PathBuf>>>);
 
 impl ResolveMemo {
     fn get_or_insert_with(
@@ -140,21 +159,18 @@ impl ResolveMemo {
         base: &Path,
         resolve: impl FnOnce() -> Option<PathBuf>,
     ) -> Option<PathBuf> {
-        if let Some(known) = self.lock().get(base) {
+        if let Some(known) = self.0.lock().get(base) {
             return known.clone();
         }
         // Resolved without the lock: two threads may both resolve a base, never wait on it.
         let module = resolve();
-        self.lock().insert(base.to_path_buf(), module.clone());
+        self.0.lock().insert(base.to_path_buf(), module.clone());
         module
     }
 
     /// Forgets what the bases that may name `path` resolved to (`path` came or went).
     fn forget(&mut self, path: &Path) {
-        let memo = self
-            .0
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let memo = self.0.get_mut();
         if memo.is_empty() {
             return;
         }
@@ -164,25 +180,6 @@ impl ResolveMemo {
             }),
             None => memo.clear(),
         }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Option<PathBuf>>> {
-        // Every entry is recomputable: a poisoned memo is as good as an empty one.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl Clone for ResolveMemo {
-    fn clone(&self) -> Self {
-        ResolveMemo::default()
-    }
-}
-
-impl std::fmt::Debug for ResolveMemo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ResolveMemo")
     }
 }
 
@@ -298,23 +295,15 @@ impl WorkspaceIndex {
         name: &'static str,
         compute: impl FnOnce(&WorkspaceIndex) -> T,
     ) -> std::sync::Arc<T> {
-        let known = self.lock_derived().get(name).cloned();
+        let known = self.derived.lock().get(name).cloned();
         if let Some(value) = known.and_then(|v| v.downcast::<T>().ok()) {
             return value;
         }
         // Computed without the lock: two threads may both compute it, never block each other.
         let value = std::sync::Arc::new(compute(self));
         let shared: DerivedValue = value.clone();
-        self.lock_derived().insert(name, shared);
+        self.derived.lock().insert(name, shared);
         value
-    }
-
-    fn lock_derived(&self) -> std::sync::MutexGuard<'_, HashMap<&'static str, DerivedValue>> {
-        // A summary is recomputable: a poisoned map is as good as an empty one.
-        self.derived
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn file(&self, path: &Path) -> Option<&FileFacts> {
