@@ -735,10 +735,12 @@ impl BuiltinQuery {
                 path.truncate(statement + 1);
             }
             let methods = self.methods_on(&path, source);
-            for key in [NO_METHOD, methods]
-                .into_iter()
-                .take(1 + usize::from(methods != 0))
-            {
+            let keys = if methods == NO_METHOD {
+                &[NO_METHOD][..]
+            } else {
+                &[NO_METHOD, methods][..]
+            };
+            for &key in keys {
                 let query = self.selection(key);
                 if let Some(start) = query.start_on_path(&path) {
                     query.run(&mut runner, start, range, on_match);
