@@ -477,20 +477,26 @@ fn parse_where(
     wanted: impl Fn(&LoadedSource) -> bool + Sync,
 ) -> Vec<usize> {
     let current: &[Stage] = stages;
-    let parsed: Vec<(usize, Tree)> = files
+    let indices: Vec<usize> = files
         .par_iter()
         .enumerate()
-        .with_max_len(4)
         .filter(|(i, f)| matches!(current[*i], Stage::Unparsed) && wanted(f))
-        .map(|(i, f)| (i, parse(f.lang, &f.text, None)))
+        .map(|(i, _)| i)
         .collect();
-    parsed
-        .into_iter()
-        .map(|(i, tree)| {
-            stages[i] = Stage::Parsed(tree, None);
-            i
-        })
-        .collect()
+    parse_files(files, stages, &indices);
+    indices
+}
+
+/// Parses the files `indices` in parallel; each becomes [`Stage::Parsed`], without bindings.
+fn parse_files(files: &[LoadedSource], stages: &mut [Stage], indices: &[usize]) {
+    let parsed: Vec<(usize, Tree)> = indices
+        .par_iter()
+        .with_max_len(4)
+        .map(|&i| (i, parse(files[i].lang, &files[i].text, None)))
+        .collect();
+    for (i, tree) in parsed {
+        stages[i] = Stage::Parsed(tree, None);
+    }
 }
 
 /// Records what files export (clients, re-exports) before anything is analysed: the prefilter
@@ -590,13 +596,7 @@ fn importers_of_new_exports(
             _ => false,
         })
         .collect();
-    let reparsed: Vec<(usize, Tree)> = stale
-        .par_iter()
-        .map(|&i| (i, parse(files[i].lang, &files[i].text, None)))
-        .collect();
-    for (i, tree) in reparsed {
-        stages[i] = Stage::Parsed(tree, None);
-    }
+    parse_files(files, stages, &stale);
     let mut again: Vec<usize> = stale.into_iter().chain(newly_parsed).collect();
     again.sort_unstable();
     again.dedup();

@@ -142,8 +142,6 @@ impl<T> std::fmt::Debug for Cache<T> {
     }
 }
 
-/// How many re-exports (`export … from`) an import is followed through. Two hops cover a barrel
-/// of barrels; the bound also ends import cycles.
 /// Module resolutions made so far: for an import's base path (its target, before extensions
 /// and `index` files are tried), the file of the index it names. Resolving tries up to 17
 /// candidate paths, each lookup comparing paths component by component, and every file asks
@@ -239,6 +237,8 @@ fn has_extension(path: &Path, extensions: &[&str]) -> bool {
         .is_some_and(|ext| extensions.contains(&ext))
 }
 
+/// How many re-exports (`export … from`) an import is followed through. Two hops cover a barrel
+/// of barrels; the bound also ends import cycles.
 const MAX_REEXPORT_HOPS: usize = 2;
 
 /// Extensions tried when resolving an import specifier without one.
