@@ -21,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use tree_sitter::{Node, Tree};
 
 use super::scopes::{self, Declaration, DeclarationKind};
-use super::syntax::{self, text, unwrap_expression, FieldExt};
+use super::syntax::{
+    self, function_name, named_child_of_kind, require_specifier, text, unwrap_expression,
+    word_occurrences, FieldExt,
+};
 use super::workspace::AwaitingHelper;
 
 /// The Customer.io SDK a client belongs to.
@@ -1352,42 +1355,6 @@ fn commonjs_export_target(left: Node, source: &str) -> Option<ExportName> {
         .map(|name| ExportName::Named(name.to_string()))
 }
 
-/// The specifier of `require("x")`.
-pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    if call.kind_name() != "call_expression" {
-        return None;
-    }
-    let function = call.field("function")?;
-    if text(function, source) != "require" {
-        return None;
-    }
-    let argument = syntax::arguments(call).into_iter().next()?;
-    syntax::string_literal_value(argument, source)
-}
-
-/// The name a function is known by: its declaration name, or the variable it is assigned to.
-pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
-    if let Some(name) = function.field("name") {
-        return Some(text(name, source));
-    }
-    let parent = syntax::parent(function)?;
-    match parent.kind_name() {
-        "variable_declarator" => parent
-            .field("name")
-            .filter(|n| n.kind_name() == "identifier")
-            .map(|n| text(n, source)),
-        _ => None,
-    }
-}
-
-fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    let found = node
-        .named_children(&mut cursor)
-        .find(|n| n.kind_name() == kind);
-    found
-}
-
 fn global_sdk(name: &str) -> Option<Sdk> {
     match name {
         "_cio" => Some(Sdk::Snippet),
@@ -1462,19 +1429,4 @@ impl ResolutionMemo {
 
 thread_local! {
     static MEMO: RefCell<ResolutionMemo> = RefCell::new(ResolutionMemo::default());
-}
-
-/// Byte offsets where `word` occurs as a whole identifier.
-pub fn word_occurrences<'a>(source: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let bytes = source.as_bytes();
-    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&start| {
-        let end = start + word.len();
-        let before = start.checked_sub(1).map(|i| bytes[i]);
-        let after = bytes.get(end).copied();
-        !before.is_some_and(is_identifier_byte) && !after.is_some_and(is_identifier_byte)
-    })
-}
-
-fn is_identifier_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use super::clients::CUSTOMERIO_PACKAGES;
-use super::position::{Encoding, LineIndex};
+use super::syntax::position::{Encoding, LineIndex};
 use super::user_rules::UserRules;
 use super::{rules, suppress, EventNameStyle, RuleLevel, Sdk, Settings, Severity};
 

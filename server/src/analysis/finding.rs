@@ -1,11 +1,10 @@
 //! What the analysis produces: findings with byte ranges, related locations and fixes.
 
 use std::ops::Range;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::position::{Encoding, LineCol, LineIndex};
+pub use super::syntax::position::Location;
 
 /// How serious a finding is. Ordered so that `Error > Warning > Info > Hint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -66,50 +65,6 @@ pub struct Fix {
     pub title: String,
     pub applicability: Applicability,
     pub edits: Vec<TextEdit>,
-}
-
-/// A location in any workspace file, with positions precomputed in both encodings so that an
-/// adapter can report it without loading that file's text again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Location {
-    pub path: PathBuf,
-    pub range: Range<usize>,
-    #[serde(skip)]
-    pub utf8: (LineCol, LineCol),
-    #[serde(skip)]
-    pub utf16: (LineCol, LineCol),
-}
-
-impl Location {
-    pub fn new(path: PathBuf, text: &str, index: &LineIndex, range: Range<usize>) -> Self {
-        let at = |offset, encoding| index.position(text, offset, encoding);
-        Location {
-            utf8: (
-                at(range.start, Encoding::Utf8),
-                at(range.end, Encoding::Utf8),
-            ),
-            utf16: (
-                at(range.start, Encoding::Utf16),
-                at(range.end, Encoding::Utf16),
-            ),
-            path,
-            range,
-        }
-    }
-
-    pub fn start(&self, encoding: Encoding) -> LineCol {
-        match encoding {
-            Encoding::Utf8 => self.utf8.0,
-            Encoding::Utf16 => self.utf16.0,
-        }
-    }
-
-    pub fn end(&self, encoding: Encoding) -> LineCol {
-        match encoding {
-            Encoding::Utf8 => self.utf8.1,
-            Encoding::Utf16 => self.utf16.1,
-        }
-    }
 }
 
 /// Extra context for a finding: "the helper's call is here", "the other spelling is there".

@@ -5,8 +5,6 @@ pub mod clients;
 pub mod config;
 pub mod finding;
 pub mod fix;
-pub mod language;
-pub mod position;
 pub mod project;
 pub mod query;
 pub mod rules;
@@ -28,7 +26,8 @@ use tree_sitter::Tree;
 
 pub use clients::{Bindings, Sdk};
 pub use finding::{Applicability, Finding, Fix, Location, Related, Severity, TextEdit};
-pub use language::{parse, Lang};
+pub use syntax::position;
+pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, SourceFile};
 pub use workspace::{AwaitingHelper, FileFacts, NoWorkspaceView, WorkspaceIndex, WorkspaceView};
 
 use query::QueryRanges;
@@ -89,14 +88,6 @@ impl Settings {
     }
 }
 
-/// One file, parsed.
-pub struct SourceFile<'a> {
-    pub path: &'a Path,
-    pub lang: Lang,
-    pub text: &'a str,
-    pub tree: &'a Tree,
-}
-
 /// The result of analysing one file on its own (workspace rules come after, from the index).
 #[derive(Debug, Clone, Default)]
 pub struct FileAnalysis {
@@ -125,16 +116,6 @@ pub fn docs_url(rule: &Rule) -> String {
 /// once.)
 pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[String]) -> bool {
     Prefilter::new(settings, exporting_stems).matches(text)
-}
-
-/// Whether `text` contains any of `needles` (a memchr search, no parse).
-pub fn mentions_any(text: &str, needles: &[String]) -> bool {
-    needles.iter().any(|needle| mentions(text, needle))
-}
-
-/// Whether `text` contains `needle` (a memchr search, no parse).
-pub fn mentions(text: &str, needle: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// The text prefilter of [`mentions_customerio`], compiled once for many files. Each text is
@@ -286,7 +267,7 @@ pub fn linked_by_name(
         .iter()
         .flat_map(|range| syntax::top_level_statements_in(tree.root_node(), range.clone()))
         .collect();
-    let names_outside = |name: &str| clients::word_occurrences(source, name).any(|o| !inside(o));
+    let names_outside = |name: &str| syntax::word_occurrences(source, name).any(|o| !inside(o));
     let declares_named = edited
         .iter()
         .filter_map(|statement| declared_function(*statement, source))
@@ -301,11 +282,6 @@ pub fn linked_by_name(
             });
             names_declared
         })
-}
-
-/// Whether `offset` lies in one of `ranges`.
-pub fn in_any(offset: usize, ranges: &[Range<usize>]) -> bool {
-    ranges.iter().any(|range| range.contains(&offset))
 }
 
 /// The names of the `declared` functions whose statements start outside `within` (the
@@ -365,7 +341,7 @@ fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Optio
     } else {
         return None;
     };
-    clients::function_name(function, source)
+    syntax::function_name(function, source)
 }
 
 /// Where each kind of rule is checked.
@@ -618,7 +594,7 @@ fn client_ranges_in(
             let Some(text) = source.get(range.clone()) else {
                 continue;
             };
-            for offset in clients::word_occurrences(text, token).map(|o| range.start + o) {
+            for offset in syntax::word_occurrences(text, token).map(|o| range.start + o) {
                 let end = offset + token.len();
                 if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
                     ranges.push(syntax::enclosing_statement(node).byte_range());
@@ -631,19 +607,6 @@ fn client_ranges_in(
         statements: merge_ranges(ranges),
         mentions: merge_ranges(mentions),
     }
-}
-
-/// Sorts byte ranges and merges those that overlap or touch.
-pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for range in ranges {
-        match merged.last_mut() {
-            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
-            _ => merged.push(range),
-        }
-    }
-    merged
 }
 
 #[cfg(test)]

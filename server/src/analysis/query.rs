@@ -24,8 +24,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
 use super::clients::{Bindings, Sdk};
-use super::language::Lang;
-use super::syntax::{self, unwrap_expression, FieldExt, KindExt};
+use super::syntax::{self, unwrap_expression, FieldExt, KindExt, Lang};
 
 /// A predicate of ours, attached to one pattern.
 #[derive(Debug, Clone)]

@@ -41,7 +41,7 @@ pub fn local_declarations<'t>(
 ) -> Vec<Declaration<'t>> {
     let start = statement.start_byte();
     let text = source.get(statement.byte_range()).unwrap_or("");
-    super::clients::word_occurrences(text, name)
+    syntax::word_occurrences(text, name)
         .map(|offset| start + offset)
         // From the statement, not the root: no index needed.
         .filter_map(|offset| {

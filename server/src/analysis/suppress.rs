@@ -18,7 +18,7 @@ use std::ops::Range;
 use tree_sitter::Tree;
 
 use super::finding::{Applicability, Finding, Fix, Severity, TextEdit};
-use super::position::LineIndex;
+use super::syntax::position::LineIndex;
 use super::{rules, syntax, RuleLevel, Settings};
 
 /// The rule-like id of the hint about a suppression that suppresses nothing.

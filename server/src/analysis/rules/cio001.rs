@@ -5,11 +5,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use crate::analysis::clients::word_occurrences;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{text, unwrap_expression, FieldExt};
+use crate::analysis::syntax::{text, unwrap_expression, word_occurrences, FieldExt};
 use crate::analysis::Lang;
 
 /// The two kinds of key a reference can name.

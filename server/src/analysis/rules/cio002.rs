@@ -4,13 +4,12 @@ use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::timestamps::{as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue};
-use crate::analysis::clients::word_occurrences;
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::language::Lang;
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{word_occurrences, Lang};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit

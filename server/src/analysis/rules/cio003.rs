@@ -111,7 +111,7 @@ fn contains_identify(ctx: &RuleContext, statement: Node, person: &str) -> bool {
 /// Whether `statement`'s text holds the method name at all: a text search that spares the
 /// walk of most statements (every SDK spells the method `identify`).
 fn names_identify(ctx: &RuleContext, statement: Node) -> bool {
-    crate::analysis::mentions(ctx.text(statement), "identify")
+    syntax::mentions(ctx.text(statement), "identify")
 }
 
 fn find_identify(ctx: &RuleContext, node: Node, person: &str, enter_blocks: bool) -> bool {

@@ -16,13 +16,12 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
-use crate::analysis::clients::{function_name, word_occurrences, ExportName, Sdk};
+use crate::analysis::clients::{ExportName, Sdk};
 use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, TextEdit};
-use crate::analysis::mentions;
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::sdk::CioCall;
-use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{self, function_name, mentions, text, word_occurrences, FieldExt};
 use crate::analysis::workspace::AwaitingHelper;
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).

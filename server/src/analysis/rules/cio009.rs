@@ -5,11 +5,11 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::analysis::clients::{function_name, word_occurrences};
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{function_name, word_occurrences};
 
 /// Globals that a hoisted constructor's arguments may use besides module-level names.
 const HOISTABLE_GLOBALS: &[&str] = &["process", "globalThis", "undefined", "Number", "String"];

@@ -3,11 +3,12 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::clients::{require_specifier, word_occurrences};
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
+use crate::analysis::syntax::{
+    self, require_specifier, text, unwrap_expression, word_occurrences, FieldExt,
+};
 
 /// The first customerio-node major version whose entry point has no default export.
 const FIRST_WITHOUT_DEFAULT_EXPORT: u64 = 3;

@@ -7,8 +7,8 @@ use tree_sitter::Node;
 
 use crate::analysis::clients::Sdk;
 use crate::analysis::finding::Location;
-use crate::analysis::position::LineIndex;
 use crate::analysis::rules::RuleContext;
+use crate::analysis::syntax::position::LineIndex;
 use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 use crate::analysis::workspace::Construction;
 

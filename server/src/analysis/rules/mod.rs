@@ -12,9 +12,9 @@ use tree_sitter::Node;
 
 use super::clients::Bindings;
 use super::finding::{Finding, Location, Severity};
-use super::position::LineIndex;
 use super::query::Hit;
 use super::sdk::CioCall;
+use super::syntax::position::LineIndex;
 use super::workspace::{FileFacts, WorkspaceIndex, WorkspaceView};
 use super::{Lang, Settings};
 

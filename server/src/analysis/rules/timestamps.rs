@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor};
 
-use crate::analysis::language::Lang;
+use crate::analysis::syntax::Lang;
 use crate::analysis::syntax::{FieldExt, KindExt};
 
 /// What a time value is.

@@ -1,4 +1,4 @@
-//! Which grammar parses which file, and parsing itself.
+//! Which grammar parses which file, parsing itself, and a parsed file ([`SourceFile`]).
 
 use std::cell::RefCell;
 use std::path::Path;
@@ -82,6 +82,14 @@ pub fn parse(lang: Lang, text: &str, old_tree: Option<&Tree>) -> Tree {
             .parse(text, old_tree)
             .expect("parse only fails without a language or on cancellation, neither is used")
     })
+}
+
+/// One file, parsed.
+pub struct SourceFile<'a> {
+    pub path: &'a Path,
+    pub lang: Lang,
+    pub text: &'a str,
+    pub tree: &'a Tree,
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::path::PathBuf;
+
+use serde::Serialize;
 
 /// How an editor counts columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,6 +182,50 @@ pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+/// A location in any workspace file, with positions precomputed in both encodings so that an
+/// adapter can report it without loading that file's text again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub path: PathBuf,
+    pub range: Range<usize>,
+    #[serde(skip)]
+    pub utf8: (LineCol, LineCol),
+    #[serde(skip)]
+    pub utf16: (LineCol, LineCol),
+}
+
+impl Location {
+    pub fn new(path: PathBuf, text: &str, index: &LineIndex, range: Range<usize>) -> Self {
+        let at = |offset, encoding| index.position(text, offset, encoding);
+        Location {
+            utf8: (
+                at(range.start, Encoding::Utf8),
+                at(range.end, Encoding::Utf8),
+            ),
+            utf16: (
+                at(range.start, Encoding::Utf16),
+                at(range.end, Encoding::Utf16),
+            ),
+            path,
+            range,
+        }
+    }
+
+    pub fn start(&self, encoding: Encoding) -> LineCol {
+        match encoding {
+            Encoding::Utf8 => self.utf8.0,
+            Encoding::Utf16 => self.utf16.0,
+        }
+    }
+
+    pub fn end(&self, encoding: Encoding) -> LineCol {
+        match encoding {
+            Encoding::Utf8 => self.utf8.1,
+            Encoding::Utf16 => self.utf16.1,
+        }
+    }
 }
 
 #[cfg(test)]

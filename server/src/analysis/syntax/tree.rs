@@ -1,4 +1,6 @@
-//! Small helpers over tree-sitter nodes shared by the rules.
+//! The tree itself: field and kind lookups cached per grammar, ancestors and parents that are
+//! cheap on an indexed tree ([`index_tree`]), node kinds that open functions and statements,
+//! and walks with one cursor (never recursion: 40k-deep expressions are real).
 
 use std::ops::Range;
 
@@ -349,197 +351,12 @@ pub fn is_statement(node: Node) -> bool {
         || matches!(kind, "public_field_definition" | "field_definition")
 }
 
-/// Whether a string-ish node is a plain string literal (no substitutions).
-pub fn string_literal_value<'s>(node: Node, source: &'s str) -> Option<&'s str> {
-    match node.kind_name() {
-        "string" => {
-            let raw = text(node, source);
-            raw.get(1..raw.len().saturating_sub(1))
-        }
-        "template_string" if node.named_child_count() == 0 || !has_substitution(node) => {
-            let raw = text(node, source);
-            raw.get(1..raw.len().saturating_sub(1))
-        }
-        _ => None,
-    }
-}
-
-pub fn has_substitution(template: Node) -> bool {
-    let mut cursor = template.walk();
-    let found = template
-        .named_children(&mut cursor)
-        .any(|c| c.kind_name() == "template_substitution");
-    found
-}
-
-/// Removes parentheses, `as` / `satisfies` casts and non-null assertions around an expression.
-pub fn unwrap_expression(mut node: Node) -> Node {
-    loop {
-        match node.kind_name() {
-            "parenthesized_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion" => match node.named_child(0) {
-                Some(inner) => node = inner,
-                None => return node,
-            },
-            _ => return node,
-        }
-    }
-}
-
-/// Named arguments of a call or `new` expression (comments excluded).
-pub fn arguments(call: Node) -> Vec<Node> {
-    let Some(args) = call.field("arguments") else {
-        return Vec::new();
-    };
-    let mut cursor = args.walk();
-    let list: Vec<Node> = args
-        .named_children(&mut cursor)
-        .filter(|n| n.kind_name() != "comment")
-        .collect();
-    list
-}
-
-/// The value of property `key` in an object literal, if present as `key: value` or shorthand.
-pub fn object_property<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
-    let mut cursor = object.walk();
-    let found = object
-        .named_children(&mut cursor)
-        .find_map(|member| match member.kind_name() {
-            "pair" => {
-                let k = member.field("key")?;
-                (property_key(k, source)? == key).then(|| member.field("value"))?
-            }
-            "shorthand_property_identifier" if text(member, source) == key => Some(member),
-            _ => None,
-        });
-    found
-}
-
-/// The pair (or shorthand) node for property `key` in an object literal.
-pub fn object_member<'t>(object: Node<'t>, key: &str, source: &str) -> Option<Node<'t>> {
-    let mut cursor = object.walk();
-    let found = object
-        .named_children(&mut cursor)
-        .find(|member| match member.kind_name() {
-            "pair" => member
-                .field("key")
-                .and_then(|k| property_key(k, source))
-                .is_some_and(|k| k == key),
-            "shorthand_property_identifier" => text(*member, source) == key,
-            _ => false,
-        });
-    found
-}
-
-/// The name of a property key: identifiers as written, string keys without quotes.
-pub fn property_key<'s>(key: Node, source: &'s str) -> Option<&'s str> {
-    match key.kind_name() {
-        "property_identifier" | "private_property_identifier" | "number" => Some(text(key, source)),
-        "string" => string_literal_value(key, source),
-        _ => None,
-    }
-}
-
-/// Leading whitespace of the line containing `offset`.
-pub fn line_indent(source: &str, offset: usize) -> &str {
-    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let rest = &source[line_start..];
-    let width = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    &rest[..width]
-}
-
-/// Start of the line containing `offset`.
-pub fn line_start(source: &str, offset: usize) -> usize {
-    source[..offset].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Collapses whitespace so that expressions can be compared by text.
-pub fn normalized(text: &str) -> String {
-    text.split_whitespace().collect()
-}
-
-/// The nearest ancestor of `node` that is not a parenthesized expression or a cast: where the
-/// value of `node` actually goes.
-pub fn value_parent(node: Node) -> Option<Node> {
-    ancestors(node).find(|n| {
-        !matches!(
-            n.kind_name(),
-            "parenthesized_expression"
-                | "as_expression"
-                | "satisfies_expression"
-                | "non_null_expression"
-                | "type_assertion"
-        )
-    })
-}
-
-/// `node` widened to the outermost parenthesized expression or cast that wraps it.
-pub fn outer_expression(mut node: Node) -> Node {
-    while let Some(parent) = parent(node) {
-        if matches!(
-            parent.kind_name(),
-            "parenthesized_expression"
-                | "as_expression"
-                | "satisfies_expression"
-                | "non_null_expression"
-                | "type_assertion"
-        ) {
-            node = parent;
-        } else {
-            break;
-        }
-    }
-    node
-}
-
 /// Loop statements (`for`, `for…of`, `for…in`, `while`, `do`).
 pub fn is_loop(node: Node) -> bool {
     matches!(
         node.kind_name(),
         "for_statement" | "for_in_statement" | "while_statement" | "do_statement"
     )
-}
-
-/// The call that `function` is passed to as an argument (`items.map(function)`), if any.
-pub fn call_receiving_callback(function: Node) -> Option<Node> {
-    let arguments = parent(outer_expression(function))?;
-    if arguments.kind_name() != "arguments" {
-        return None;
-    }
-    parent(arguments)
-        .filter(|call| matches!(call.kind_name(), "call_expression" | "new_expression"))
-}
-
-/// The method name of a call through a member expression (`x.forEach(...)` → `forEach`).
-pub fn called_method<'s>(call: Node, source: &'s str) -> Option<&'s str> {
-    let function = unwrap_expression(call.field("function")?);
-    if function.kind_name() != "member_expression" {
-        return None;
-    }
-    Some(text(function.field("property")?, source))
-}
-
-/// The names of a function's parameters in order (`None` for destructured ones).
-pub fn parameter_names<'s>(function: Node, source: &'s str) -> Vec<Option<&'s str>> {
-    if let Some(single) = function.field("parameter") {
-        return vec![Some(text(single, source))];
-    }
-    let Some(parameters) = function.field("parameters") else {
-        return Vec::new();
-    };
-    let mut cursor = parameters.walk();
-    let names = parameters
-        .named_children(&mut cursor)
-        .filter(|p| p.kind_name() != "comment")
-        .map(|param| {
-            let pattern = param.field("pattern").unwrap_or(param);
-            (pattern.kind_name() == "identifier").then(|| text(pattern, source))
-        })
-        .collect();
-    names
 }
 
 /// Calls `visit` on every descendant of `node` (not `node` itself) that is not inside a nested
@@ -585,77 +402,10 @@ fn walk_named_descendants<'t>(
     }
 }
 
-/// Every identifier name used in `node` (for "does this statement use that name?").
-pub fn identifiers_in(node: Node, source: &str) -> std::collections::HashSet<String> {
-    let mut names = std::collections::HashSet::new();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        if matches!(
-            current.kind_name(),
-            "identifier"
-                | "shorthand_property_identifier"
-                | "shorthand_property_identifier_pattern"
-        ) {
-            names.insert(text(current, source).to_string());
-        }
-        let mut cursor = current.walk();
-        stack.extend(current.named_children(&mut cursor));
-    }
-    names
-}
-
-/// The names that `node` declares or assigns to, outside nested functions: variable
-/// declarations (all names of a destructuring pattern), function and class declarations, the
-/// root of an assignment's or update's target (`user.id = x` writes `user`).
-pub fn names_written(node: Node, source: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut stack = vec![node];
-    while let Some(current) = stack.pop() {
-        let target = match current.kind_name() {
-            "variable_declarator" => current.field("name"),
-            "function_declaration" | "generator_function_declaration" | "class_declaration" => {
-                current.field("name")
-            }
-            "assignment_expression" | "augmented_assignment_expression" => current.field("left"),
-            "update_expression" => current.field("argument"),
-            _ => None,
-        };
-        if let Some(target) = target {
-            names.extend(written_roots(target, source));
-        }
-        let mut cursor = current.walk();
-        stack.extend(
-            current
-                .named_children(&mut cursor)
-                .filter(|child| !is_function(*child)),
-        );
-    }
-    names
-}
-
-/// The names a write target binds or changes: every identifier of a pattern, the root object
-/// of a member expression.
-fn written_roots(target: Node, source: &str) -> Vec<String> {
-    let mut root = unwrap_expression(target);
-    while matches!(
-        root.kind_name(),
-        "member_expression" | "subscript_expression"
-    ) {
-        match root.field("object") {
-            Some(object) => root = unwrap_expression(object),
-            None => break,
-        }
-    }
-    if root.kind_name() == "identifier" {
-        return vec![text(root, source).to_string()];
-    }
-    identifiers_in(root, source).into_iter().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{parse, Lang};
+    use crate::analysis::syntax::language::{parse, Lang};
 
     #[test]
     #[allow(clippy::disallowed_methods)] // the reference the table must equal
