@@ -19,7 +19,7 @@ use cio_lsp::analysis::rules::RULES;
 use cio_lsp::analysis::suppress::{self, UNUSED_SUPPRESSION};
 use cio_lsp::analysis::user_rules::RuleMeta;
 use cio_lsp::analysis::{
-    clients::CUSTOMERIO_PACKAGES, parse, EventNameStyle, Finding, Lang, RuleLevel, Sdk, Settings,
+    parse, resolve::CUSTOMERIO_PACKAGES, EventNameStyle, Finding, Lang, RuleLevel, Sdk, Settings,
     Severity,
 };
 use serde::Deserialize;

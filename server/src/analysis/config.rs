@@ -17,7 +17,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
-use super::clients::CUSTOMERIO_PACKAGES;
+use super::resolve::CUSTOMERIO_PACKAGES;
 use super::syntax::position::{Encoding, LineIndex};
 use super::user_rules::UserRules;
 use super::{rules, suppress, EventNameStyle, RuleLevel, Sdk, Settings, Severity};

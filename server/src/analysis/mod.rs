@@ -1,22 +1,18 @@
 //! The analysis core: text and a path in, findings out. Knows nothing of LSP or JSON-RPC;
 //! the CLI (`crate::cli`) and the language server (`crate::lsp`) are adapters over it.
 
-pub mod clients;
 pub mod config;
 pub mod finding;
 pub mod fix;
 pub mod project;
 pub mod query;
+pub mod resolve;
 pub mod rules;
-pub mod scopes;
-pub mod sdk;
 pub mod suppress;
 pub mod syntax;
 pub mod user_rules;
-pub mod workspace;
 
-use crate::analysis::syntax::KindExt;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -24,15 +20,17 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-pub use clients::{Bindings, Sdk};
 pub use finding::{Applicability, Finding, Fix, Location, Related, Severity, TextEdit};
+pub use resolve::{
+    declared_functions, declared_outside, linked_by_name, AwaitingHelper, Bindings,
+    DeclaredFunction, FileFacts, NoWorkspaceView, Prefilter, Sdk, WorkspaceIndex, WorkspaceView,
+};
 pub use syntax::position;
 pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, SourceFile};
-pub use workspace::{AwaitingHelper, FileFacts, NoWorkspaceView, WorkspaceIndex, WorkspaceView};
 
 use query::QueryRanges;
+use resolve::ClientConfig;
 use rules::{Rule, RuleContext, WorkspaceContext, RULES};
-use syntax::FieldExt;
 
 /// How event names should be spelled (CIO010).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -68,6 +66,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The configured clients and packages, for client resolution and the prefilter.
+    pub fn clients(&self) -> ClientConfig<'_> {
+        ClientConfig {
+            extra_clients: &self.extra_clients,
+            extra_packages: &self.extra_packages,
+        }
+    }
+
     /// The severity a rule reports at, or `None` when it is off.
     pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
         match self.rule_levels.get(rule.id) {
@@ -115,84 +121,7 @@ pub fn docs_url(rule: &Rule) -> String {
 /// client. Files that fail this are not parsed. (To test many files, build a [`Prefilter`]
 /// once.)
 pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[String]) -> bool {
-    Prefilter::new(settings, exporting_stems).matches(text)
-}
-
-/// The text prefilter of [`mentions_customerio`], compiled once for many files. Each text is
-/// searched in one SIMD pass, by the fastest searcher for the number of needles. Measured on
-/// a realistic corpus, texts that name none of the needles:
-///
-/// | needles | one `memmem` per needle | Teddy (packed) | Aho-Corasick |
-/// |---|---|---|---|
-/// | 1 module stem | 15 GB/s | 7.3 GB/s | 16 GB/s |
-/// | 2 module stems | 8.0 GB/s | 7.1 GB/s | 1.7 GB/s |
-/// | the 4 package and global names | 6.5 GB/s | 9.2 GB/s | 1.9 GB/s |
-/// | 40 module stems | 0.7 GB/s | 5.7 GB/s | 3.8 GB/s |
-///
-/// Aho-Corasick's automaton falls back to a rare-byte prefilter, which needles starting with
-/// `c`, `_` or `C` (everywhere in code) defeat; it is kept for what Teddy cannot take (more
-/// needles than it packs, or a CPU without its instructions).
-pub enum Prefilter {
-    /// One substring search per needle: fastest for one or two needles.
-    Separate(Vec<memchr::memmem::Finder<'static>>),
-    /// One packed (Teddy) pass for up to a few dozen needles.
-    Packed(aho_corasick::packed::Searcher),
-    /// One Aho-Corasick pass, for the rest.
-    Automaton(aho_corasick::AhoCorasick),
-}
-
-impl Prefilter {
-    pub fn new(settings: &Settings, exporting_stems: &[String]) -> Prefilter {
-        let needles = clients::PREFILTER_TOKENS
-            .iter()
-            .copied()
-            .chain(
-                settings
-                    .extra_clients
-                    .keys()
-                    .map(|name| name.rsplit('.').next().unwrap_or(name)),
-            )
-            .chain(settings.extra_packages.keys().map(String::as_str))
-            .chain(exporting_stems.iter().map(String::as_str));
-        Prefilter::from_needles(needles)
-    }
-
-    /// Up to this many needles, one substring search per needle.
-    pub const MAX_SEPARATE_SEARCHES: usize = 2;
-
-    /// A prefilter that looks for exactly `needles`.
-    pub fn from_needles<I>(needles: I) -> Prefilter
-    where
-        I: IntoIterator,
-        I::Item: AsRef<[u8]>,
-    {
-        let needles: Vec<I::Item> = needles.into_iter().collect();
-        if needles.len() > Self::MAX_SEPARATE_SEARCHES {
-            if let Some(packed) = aho_corasick::packed::Searcher::new(needles.iter()) {
-                return Prefilter::Packed(packed);
-            }
-            if let Ok(automaton) = aho_corasick::AhoCorasick::new(&needles) {
-                return Prefilter::Automaton(automaton);
-            }
-        }
-        Prefilter::Separate(
-            needles
-                .iter()
-                .map(|needle| memchr::memmem::Finder::new(needle.as_ref()).into_owned())
-                .collect(),
-        )
-    }
-
-    pub fn matches(&self, text: &str) -> bool {
-        let bytes = text.as_bytes();
-        match self {
-            Prefilter::Separate(finders) => {
-                finders.iter().any(|finder| finder.find(bytes).is_some())
-            }
-            Prefilter::Packed(searcher) => searcher.find(bytes).is_some(),
-            Prefilter::Automaton(automaton) => automaton.is_match(bytes),
-        }
-    }
+    Prefilter::new(settings.clients(), exporting_stems).matches(text)
 }
 
 /// Analyses one parsed file: every rule's matches within the ranges that mention a client.
@@ -249,101 +178,6 @@ pub fn analyze_in_ranges(
     analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
 }
 
-/// Whether the top-level statements in `within` are linked by name to other top-level
-/// statements of the file: a function declared in `within` is named outside it, or `within`
-/// names a function declared outside it (`declared_outside`, from
-/// [`declared_functions`] of this text or of any version of it whose statements
-/// outside `within` are the same). File-scoped rules follow exactly such links (CIO007 from a
-/// handler to the helpers it awaits, CIO009 from a function to its callers), so an edit
-/// without them leaves their findings elsewhere unchanged.
-pub fn linked_by_name(
-    tree: &Tree,
-    source: &str,
-    within: &[Range<usize>],
-    declared_outside: &HashSet<&str>,
-) -> bool {
-    let inside = |offset: usize| in_any(offset, within);
-    let edited: Vec<tree_sitter::Node> = within
-        .iter()
-        .flat_map(|range| syntax::top_level_statements_in(tree.root_node(), range.clone()))
-        .collect();
-    let names_outside = |name: &str| syntax::word_occurrences(source, name).any(|o| !inside(o));
-    let declares_named = edited
-        .iter()
-        .filter_map(|statement| declared_function(*statement, source))
-        .any(names_outside);
-    declares_named
-        || edited.iter().any(|statement| {
-            let mut names_declared = false;
-            syntax::for_each_descendant(*statement, &mut |node| {
-                names_declared = names_declared
-                    || (node.kind_name() == "identifier"
-                        && declared_outside.contains(syntax::text(node, source)));
-            });
-            names_declared
-        })
-}
-
-/// The names of the `declared` functions whose statements start outside `within` (the
-/// `declared_outside` of [`linked_by_name`]).
-pub fn declared_outside<'d>(
-    declared: &'d [DeclaredFunction],
-    within: &[Range<usize>],
-) -> HashSet<&'d str> {
-    declared
-        .iter()
-        .filter(|(range, _)| !in_any(range.start, within))
-        .map(|(_, name)| name.as_str())
-        .collect()
-}
-
-/// A function declared by a top-level statement: the statement's range and the name.
-pub type DeclaredFunction = (Range<usize>, String);
-
-/// The functions that the top-level statements declare (only those starting inside `within`,
-/// when given), in order. An editor keeps them between keystrokes: the statements an edit
-/// did not touch declare the same functions (see [`linked_by_name`]).
-pub fn declared_functions(
-    tree: &Tree,
-    source: &str,
-    within: Option<&[Range<usize>]>,
-) -> Vec<DeclaredFunction> {
-    let root = tree.root_node();
-    let statements = match within {
-        None => syntax::top_level_statements(root),
-        Some(within) => within
-            .iter()
-            .flat_map(|range| syntax::top_level_statements_in(root, range.clone()))
-            .collect(),
-    };
-    statements
-        .into_iter()
-        .filter_map(|statement| {
-            declared_function(statement, source).map(|name| (statement.byte_range(), name.into()))
-        })
-        .collect()
-}
-
-/// The name of the function a top-level statement declares (`function f`, `export function f`,
-/// `const f = () => …`).
-fn declared_function<'s>(statement: tree_sitter::Node, source: &'s str) -> Option<&'s str> {
-    let declaration = match statement.kind_name() {
-        "export_statement" => statement.field("declaration")?,
-        _ => statement,
-    };
-    let function = if syntax::is_function(declaration) {
-        declaration
-    } else if declaration.kind_name() == "lexical_declaration" {
-        let declarator = declaration.named_child(0)?;
-        declarator
-            .field("value")
-            .filter(|v| syntax::is_function(*v))?
-    } else {
-        return None;
-    };
-    syntax::function_name(function, source)
-}
-
 /// Where each kind of rule is checked.
 #[derive(Clone, Copy)]
 struct RuleRanges<'r> {
@@ -373,13 +207,7 @@ pub fn file_bindings(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> Bindings {
-    Bindings::collect_configured(
-        file.tree,
-        file.text,
-        workspace,
-        &settings.extra_clients,
-        &settings.extra_packages,
-    )
+    Bindings::collect_configured(file.tree, file.text, workspace, settings.clients())
 }
 
 fn analyze_rule_ranges(
@@ -606,69 +434,5 @@ fn client_ranges_in(
     ClientRanges {
         statements: merge_ranges(ranges),
         mentions: merge_ranges(mentions),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefilters_with_few_or_many_needles_find_the_texts_that_name_one() {
-        let stems: Vec<String> = (0..200).map(|i| format!("module{i}_client")).collect();
-        // Separate searches, a packed search (where the CPU has Teddy's instructions), an
-        // automaton (more needles than Teddy packs).
-        for count in [0, 1, Prefilter::MAX_SEPARATE_SEARCHES, 4, 20, 200] {
-            let prefilter = Prefilter::from_needles(&stems[..count]);
-            for stem in &stems[..count] {
-                assert!(prefilter.matches(&format!("import {{ cio }} from \"./{stem}\";")));
-                assert!(prefilter.matches(&format!("x{stem}x")));
-            }
-            for stem in &stems[count..] {
-                assert!(!prefilter.matches(&format!("import {{ cio }} from \"./{stem}\";")));
-            }
-            assert!(!prefilter.matches("import { cio } from \"./module_client\";"));
-            assert!(!prefilter.matches(""));
-            let separate = matches!(prefilter, Prefilter::Separate(_));
-            assert_eq!(
-                separate,
-                count <= Prefilter::MAX_SEPARATE_SEARCHES,
-                "{count}"
-            );
-        }
-        let many = Prefilter::from_needles(&stems);
-        assert!(matches!(many, Prefilter::Automaton(_)));
-    }
-
-    /// Whether the top-level statement holding `marker` is linked by name to the others.
-    fn linked(source: &str, marker: &str) -> bool {
-        let tree = parse(Lang::TypeScript, source, None);
-        let at = source.find(marker).unwrap();
-        let statement = tree
-            .root_node()
-            .named_children(&mut tree.walk())
-            .find(|s| s.start_byte() <= at && at < s.end_byte())
-            .unwrap();
-        let within = [statement.byte_range()];
-        let declared_functions = declared_functions(&tree, source, None);
-        let declared = declared_outside(&declared_functions, &within);
-        let unindexed = linked_by_name(&tree, source, &within, &declared);
-        let _index = syntax::index_tree(&tree);
-        assert_eq!(linked_by_name(&tree, source, &within, &declared), unindexed);
-        unindexed
-    }
-
-    #[test]
-    fn statements_are_linked_by_the_functions_they_declare_and_name() {
-        let source = "export async function helper() { await cio.track('a', {}); }\n\
-                      export async function handler() { await helper(); /*h*/ }\n\
-                      export const arrow = async () => { await cio.identify('b', {}); /*a*/ };\n\
-                      function lonely() { const helperish = 1; return helperish; /*l*/ }\n";
-        // `helper` is awaited by `handler`; `handler` names `helper`.
-        assert!(linked(source, "cio.track"));
-        assert!(linked(source, "/*h*/"));
-        // Neither declares a name used elsewhere nor uses one declared elsewhere.
-        assert!(!linked(source, "/*a*/"));
-        assert!(!linked(source, "/*l*/"));
     }
 }

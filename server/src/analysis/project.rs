@@ -407,7 +407,7 @@ fn first_pass(
     files: &[LoadedSource],
     settings: &Settings,
 ) -> (Vec<Stage>, Vec<(usize, FileAnalysis)>) {
-    let prefilter = Prefilter::new(settings, &[]);
+    let prefilter = Prefilter::new(settings.clients(), &[]);
     let view_of = |path: &Path| index.view(path);
     let outcomes: Vec<(usize, FileFacts, Stage, Option<FileAnalysis>)> = files
         .par_iter()

@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor, QueryPredicateArg, Tree};
 
-use super::clients::{Bindings, Sdk};
+use super::resolve::{Bindings, Sdk};
 use super::syntax::{self, unwrap_expression, FieldExt, KindExt, Lang};
 
 /// A predicate of ours, attached to one pattern.

@@ -26,7 +26,7 @@ use super::settings::{self, ClientSettings};
 use super::workspace;
 use crate::analysis::config::{self, Config};
 use crate::analysis::position::Encoding;
-use crate::analysis::sdk::{CioCall, Method};
+use crate::analysis::resolve::{CioCall, Method};
 use crate::analysis::{self, rules, suppress, Bindings, Lang, Settings, WorkspaceIndex};
 
 /// The code action kind of "fix all cio-lsp problems".

@@ -6,8 +6,8 @@ use tree_sitter::Node;
 use super::timestamps::{as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue};
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, FieldExt};
 use crate::analysis::syntax::{word_occurrences, Lang};
 

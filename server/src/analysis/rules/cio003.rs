@@ -5,8 +5,8 @@ use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::Method;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::sdk::Method;
 use crate::analysis::syntax::{self, normalized};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {

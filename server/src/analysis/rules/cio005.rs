@@ -5,8 +5,8 @@ use tree_sitter::Node;
 
 use crate::analysis::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, FieldExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {

@@ -16,13 +16,13 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::fixes::CATCH_HANDLER;
-use crate::analysis::clients::{ExportName, Sdk};
 use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, TextEdit};
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::AwaitingHelper;
+use crate::analysis::resolve::CioCall;
+use crate::analysis::resolve::{ExportName, Sdk};
 use crate::analysis::rules::RuleContext;
-use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, function_name, mentions, text, word_occurrences, FieldExt};
-use crate::analysis::workspace::AwaitingHelper;
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).
 const ROUTER_NAMES: &[&str] = &["app", "router", "server", "fastify"];

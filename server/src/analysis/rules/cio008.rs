@@ -1,7 +1,7 @@
 //! CIO008 no-bounce-handling: see `queries/CIO008-no-bounce-handling.md`.
 
-use crate::analysis::clients::Sdk;
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::Sdk;
 use crate::analysis::rules::{constructions, RuleContext, WorkspaceContext};
 use crate::analysis::Finding;
 

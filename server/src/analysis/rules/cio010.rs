@@ -6,9 +6,9 @@ use std::ops::Range;
 use super::event_names::{accepted, contains_email, convert, spelling_key, style_label};
 use crate::analysis::finding::{Applicability, Fix, Related, TextEdit};
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::EventNameUse;
 use crate::analysis::rules::{RuleContext, WorkspaceContext};
 use crate::analysis::syntax::string_literal_value;
-use crate::analysis::workspace::EventNameUse;
 use crate::analysis::{EventNameStyle, Finding};
 
 /// Related locations listed per finding at most, so that one popular name does not flood it.

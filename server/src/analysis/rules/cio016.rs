@@ -2,9 +2,9 @@
 
 use crate::analysis::finding::Related;
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::Construction;
 use crate::analysis::rules::constructions::{self, REGION_EU, REGION_US};
 use crate::analysis::rules::{RuleContext, WorkspaceContext};
-use crate::analysis::workspace::Construction;
 use crate::analysis::Finding;
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {

@@ -5,12 +5,12 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::clients::Sdk;
 use crate::analysis::finding::Location;
+use crate::analysis::resolve::Construction;
+use crate::analysis::resolve::Sdk;
 use crate::analysis::rules::RuleContext;
 use crate::analysis::syntax::position::LineIndex;
 use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
-use crate::analysis::workspace::Construction;
 
 /// The region names customerio-node exports.
 pub const REGION_US: &str = "RegionUS";

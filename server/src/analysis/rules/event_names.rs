@@ -9,11 +9,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use crate::analysis::clients::Sdk;
 use crate::analysis::finding::TextEdit;
 use crate::analysis::query::Hit;
+use crate::analysis::resolve::CioCall;
+use crate::analysis::resolve::Sdk;
 use crate::analysis::rules::RuleContext;
-use crate::analysis::sdk::CioCall;
 use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 use crate::analysis::EventNameStyle;
 

@@ -10,12 +10,12 @@ use std::path::Path;
 
 use tree_sitter::Node;
 
-use super::clients::Bindings;
 use super::finding::{Finding, Location, Severity};
 use super::query::Hit;
-use super::sdk::CioCall;
+use super::resolve::Bindings;
+use super::resolve::CioCall;
+use super::resolve::{FileFacts, WorkspaceIndex, WorkspaceView};
 use super::syntax::position::LineIndex;
-use super::workspace::{FileFacts, WorkspaceIndex, WorkspaceView};
 use super::{Lang, Settings};
 
 mod cio001;

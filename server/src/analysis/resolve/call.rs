@@ -3,11 +3,11 @@
 //! Rules ask "what is the person id of this call?" or "where is its event name?" here instead of
 //! knowing each SDK's argument conventions themselves (catalog table "SDK shapes to recognise").
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use super::clients::{Bindings, Sdk};
-use super::syntax::{self, object_property, text, unwrap_expression, FieldExt};
+use crate::analysis::resolve::bindings::Bindings;
+use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::syntax::{self, object_property, text, unwrap_expression, FieldExt, KindExt};
 
 /// What a call does, independent of the SDK's spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

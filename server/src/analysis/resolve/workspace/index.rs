@@ -1,90 +1,17 @@
-//! Workspace facts: what each file contributes to cross-file analysis, and the index that
-//! answers cross-file questions (which module exports a client, which customerio-node version
-//! a package asks for, the facts behind the workspace rules CIO008, CIO010 and CIO016).
-//!
-//! An unopened file costs its [`FileFacts`] here, never a tree.
+//! The facts of every file of a workspace ([`WorkspaceIndex`]) and the answers to cross-file
+//! questions they give: which module exports a client or an awaiting helper (following
+//! re-exports), which customerio-node version a package asks for, and summaries that
+//! workspace rules derive once per state of the index.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
-use super::clients::{
-    is_workspace_specifier, ExportLookup, ExportName, ImportedExport, ReExport, Sdk,
-};
-use super::finding::Location;
-
-/// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Construction {
-    pub location: Location,
-    pub sdk: Sdk,
-    /// The region argument, when one is given: its location and the region's name
-    /// (`RegionUS`, `RegionEU`), or the expression's own text when the region is only known at
-    /// run time (`config.region`, an options variable). `None`: omitted, the SDK's default.
-    pub region: Option<(Location, String)>,
-}
-
-/// A literal event name and where it is used, for CIO010's related spellings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EventNameUse {
-    pub name: String,
-    pub location: Location,
-    /// The SDK of the call, which decides the styles accepted for the name.
-    pub sdk: Sdk,
-}
-
-/// An exported function that awaits a Customer.io call (CIO007 "going further" across files):
-/// a request handler that awaits it waits for the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AwaitingHelper {
-    pub export: ExportName,
-    /// The awaited Customer.io call inside the helper.
-    pub call: Location,
-    /// The call as messages show it (`` `cio.track()` ``).
-    pub described: String,
-}
-
-/// What one file contributes to the workspace.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct FileFacts {
-    pub exports: Vec<(ExportName, Sdk)>,
-    /// `export { cio } from "./client"`, `export * from "./client"`.
-    pub reexports: Vec<ReExport>,
-    pub awaiting_helpers: Vec<AwaitingHelper>,
-    pub constructions: Vec<Construction>,
-    /// The file calls `suppress(` on a customerio-node client.
-    pub calls_suppress: bool,
-    /// The file handles a bounce webhook (`email_bounced`, `"bounced"` metrics).
-    pub handles_bounce: bool,
-    pub event_names: Vec<EventNameUse>,
-}
-
-/// What the analysis of one file may ask about the rest of the workspace.
-///
-/// Other files' facts may only be reached through the file's own workspace imports
-/// (`exported_client`): `project::analyze_sources` analyses a file that imports no workspace
-/// module before the export index is complete. Questions about the whole workspace belong in
-/// a rule's `workspace_check`.
-pub trait WorkspaceView: ExportLookup {
-    /// The major version of `customerio-node` that the nearest `package.json` asks for.
-    fn customerio_node_major(&self) -> Option<u64>;
-}
-
-/// Single-file analysis: nothing is known about other files.
-pub struct NoWorkspaceView;
-
-impl ExportLookup for NoWorkspaceView {
-    fn exported_client(&self, _: &str, _: &ExportName) -> Option<Sdk> {
-        None
-    }
-}
-
-impl WorkspaceView for NoWorkspaceView {
-    fn customerio_node_major(&self) -> Option<u64> {
-        None
-    }
-}
+use super::cache::Cache;
+use super::module_resolution::{module_candidates, normalize, ResolveMemo};
+use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
+use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::workspace::facts::{AwaitingHelper, FileFacts};
+use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport, WorkspaceView};
 
 /// The facts of every file of a workspace.
 #[derive(Debug, Default, Clone)]
@@ -110,142 +37,9 @@ type Derived = Cache<HashMap<&'static str, DerivedValue>>;
 
 type DerivedValue = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
-/// Answers kept for the index's readers, which share the index across threads. Everything in
-/// it can be computed again: a copy of the index starts empty, and a lock poisoned by a
-/// panicking reader is as good as a free one.
-#[derive(Default)]
-struct Cache<T>(std::sync::Mutex<T>);
-
-impl<T> Cache<T> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, T> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn get_mut(&mut self) -> &mut T {
-        self.0
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl<T: Default> Clone for Cache<T> {
-    fn clone(&self) -> Self {
-        Cache::default()
-    }
-}
-
-impl<T> std::fmt::Debug for Cache<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Cache")
-    }
-}
-
-/// Module resolutions made so far: for an import's base path (its target, before extensions
-/// and `index` files are tried), the file of the index it names. Resolving tries up to 17
-/// candidate paths, each lookup comparing paths component by component, and every file asks
-/// again for each of its imports in each pass (measured: 83 M instructions of the dense
-/// benchmark). A file entering or leaving the index forgets only the bases that may name it
-/// ([`bases_that_may_name`]).
-#[derive(Default, Clone, Debug)]
-struct ResolveMemo(Cache<HashMap<PathBuf, Option<PathBuf>>>);
-
-impl ResolveMemo {
-    fn get_or_insert_with(
-        &self,
-        base: &Path,
-        resolve: impl FnOnce() -> Option<PathBuf>,
-    ) -> Option<PathBuf> {
-        if let Some(known) = self.0.lock().get(base) {
-            return known.clone();
-        }
-        // Resolved without the lock: two threads may both resolve a base, never wait on it.
-        let module = resolve();
-        self.0.lock().insert(base.to_path_buf(), module.clone());
-        module
-    }
-
-    /// Forgets what the bases that may name `path` resolved to (`path` came or went).
-    fn forget(&mut self, path: &Path) {
-        let memo = self.0.get_mut();
-        if memo.is_empty() {
-            return;
-        }
-        match bases_that_may_name(path) {
-            Some(bases) => bases.iter().for_each(|base| {
-                memo.remove(base);
-            }),
-            None => memo.clear(),
-        }
-    }
-}
-
-/// The files an import of `base` may name, in the order they are tried: `base` itself, then
-/// with each source extension, then its `index` file. `./cio.js` written for a `.ts` source
-/// (TypeScript's ESM convention) tries `./cio.ts`.
-fn module_candidates(base: &Path) -> impl Iterator<Item = PathBuf> + '_ {
-    let stem = if has_extension(base, JS_EXTENSIONS) {
-        base.with_extension("")
-    } else {
-        base.to_path_buf()
-    };
-    let with_extension = RESOLVE_EXTENSIONS.iter().map({
-        let stem = stem.clone();
-        move |ext| with_added_extension(&stem, ext)
-    });
-    let index_file = RESOLVE_EXTENSIONS
-        .iter()
-        .map(move |ext| stem.join(format!("index.{ext}")));
-    std::iter::once(base.to_path_buf())
-        .chain(with_extension)
-        .chain(index_file)
-}
-
-/// Every base whose [`module_candidates`] hold `path`: the inverse of `module_candidates`, so
-/// that the memo forgets exactly the answers that a new or removed `path` may change. `None`
-/// for a path that is not UTF-8 (the memo then forgets everything).
-fn bases_that_may_name(path: &Path) -> Option<Vec<PathBuf>> {
-    let text = path.to_str()?;
-    let mut bases = vec![path.to_path_buf()];
-    // The text before `.ts`, `.js`…, as `with_added_extension` appended it (so also `` of `.ts`).
-    let Some(stem) = RESOLVE_EXTENSIONS
-        .iter()
-        .find_map(|ext| text.strip_suffix(ext)?.strip_suffix('.'))
-        .map(PathBuf::from)
-    else {
-        return Some(bases);
-    };
-    let mut stems = vec![stem.clone()];
-    if stem.file_name().is_some_and(|name| name == "index") {
-        stems.extend(stem.parent().map(Path::to_path_buf));
-    }
-    for stem in stems {
-        bases.extend(
-            JS_EXTENSIONS
-                .iter()
-                .map(|ext| with_added_extension(&stem, ext)),
-        );
-        bases.push(stem);
-    }
-    Some(bases)
-}
-
-fn has_extension(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|ext| ext.to_str())
-        .is_some_and(|ext| extensions.contains(&ext))
-}
-
 /// How many re-exports (`export … from`) an import is followed through. Two hops cover a barrel
 /// of barrels; the bound also ends import cycles.
 const MAX_REEXPORT_HOPS: usize = 2;
-
-/// Extensions tried when resolving an import specifier without one.
-const RESOLVE_EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
-
-/// Extensions an import may write for a TypeScript source (`./cio.js` for `cio.ts`).
-const JS_EXTENSIONS: &[&str] = &["js", "mjs", "cjs"];
 
 impl WorkspaceIndex {
     pub fn new(root: impl Into<PathBuf>) -> Self {
@@ -514,33 +308,11 @@ pub fn customerio_node_major(package_json: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
-/// Lexical path normalisation (`a/./b/../c` → `a/c`); never touches the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-fn with_added_extension(path: &Path, ext: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".");
-    name.push(ext);
-    PathBuf::from(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::resolve::modules::ReExport;
+    use crate::analysis::resolve::workspace::view::NoWorkspaceView;
 
     #[test]
     fn derived_summaries_are_computed_once_per_state_of_the_index() {
@@ -568,8 +340,8 @@ mod tests {
 
     #[test]
     fn bindings_stay_valid_exactly_while_their_imports_get_the_same_answers() {
-        use crate::analysis::clients::Bindings;
-        use crate::analysis::{parse, Lang};
+        use crate::analysis::resolve::bindings::Bindings;
+        use crate::analysis::syntax::{parse, Lang};
         let text = "import { cio } from \"./client\";\nimport { other } from \"./other\";\n\
                     export async function handler() { await cio.track(\"1\", {}); }\n";
         let tree = parse(Lang::TypeScript, text, None);
@@ -647,34 +419,6 @@ mod tests {
         );
         assert_eq!(view.exported_client("../lib/other", &cio), None);
         assert_eq!(view.exported_client("customerio-node", &cio), None);
-    }
-
-    #[test]
-    fn every_base_that_may_name_a_file_is_forgotten_when_it_comes_or_goes() {
-        let bases = [
-            "ws/src/lib/cio",
-            "ws/src/lib/cio.js",
-            "ws/src/lib/cio.mjs",
-            "ws/src/lib/cio.ts",
-            "ws/src/lib/cio.json",
-            "ws/src/lib",
-            "ws/src/lib.cjs",
-            "ws/src/lib/index",
-            "ws/src/a.b",
-            "index",
-            "",
-        ];
-        for base in bases.map(Path::new) {
-            for candidate in module_candidates(base) {
-                assert!(
-                    bases_that_may_name(&candidate)
-                        .is_some_and(|bases| bases.contains(&base.to_path_buf())),
-                    "{} may name {} but is not forgotten with it",
-                    base.display(),
-                    candidate.display()
-                );
-            }
-        }
     }
 
     #[test]

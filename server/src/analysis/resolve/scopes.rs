@@ -6,10 +6,9 @@
 //! destructured one), or, for `this.x`, another class. Getting this wrong is a false positive,
 //! so these helpers err on the side of "something else".
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use super::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{self, text, FieldExt, KindExt};
 
 /// A declaration of a name that hides the file's module-level meaning of that name within
 /// `scope` (the bytes where the declaration is visible).

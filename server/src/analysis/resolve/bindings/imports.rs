@@ -1,0 +1,265 @@
+//! The top-level statements that bring names in: `import` (also TypeScript's
+//! `import x = require(…)`), `require` in declarations, from Customer.io packages (constructors,
+//! factories) or from workspace modules (clients and awaiting helpers the workspace exports).
+
+use tree_sitter::Node;
+
+use super::exports::export_name;
+use super::{named_export, Bindings, Constructs};
+use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName, ModuleImport};
+use crate::analysis::resolve::sdk::{customerio_package, Sdk};
+use crate::analysis::resolve::workspace::view::ExportLookup;
+use crate::analysis::syntax::{
+    self, named_child_of_kind, require_specifier, text, unwrap_expression, FieldExt, KindExt,
+};
+
+impl Bindings {
+    pub(super) fn top_level(
+        &mut self,
+        statement: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        pending_exports: &mut Vec<(ExportName, String)>,
+    ) {
+        match statement.kind_name() {
+            "import_statement" => self.import_statement(statement, source, workspace),
+            "lexical_declaration" | "variable_declaration" => {
+                self.declaration(statement, source, workspace, None)
+            }
+            "export_statement" => {
+                self.export_statement(statement, source, workspace, pending_exports)
+            }
+            "expression_statement" => {
+                if let Some(expr) = statement.named_child(0) {
+                    self.module_exports_assignment(expr, source, pending_exports);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The Customer.io package `specifier` names, directly or through a configured wrapper.
+    fn package_of(&self, specifier: &str) -> Option<&'static str> {
+        customerio_package(specifier).or_else(|| self.extra_packages.get(specifier).copied())
+    }
+
+    fn import_statement(&mut self, statement: Node, source: &str, workspace: &dyn ExportLookup) {
+        if let Some(clause) = named_child_of_kind(statement, "import_require_clause") {
+            self.import_require(clause, source, workspace);
+            return;
+        }
+        let Some(specifier) = statement
+            .field("source")
+            .and_then(|s| syntax::string_literal_value(s, source))
+        else {
+            return;
+        };
+        let package = self.package_of(specifier);
+        let Some(clause) = named_child_of_kind(statement, "import_clause") else {
+            return;
+        };
+        let mut cursor = clause.walk();
+        for part in clause.named_children(&mut cursor) {
+            match part.kind_name() {
+                // import CIO from "customerio-node"
+                "identifier" => {
+                    let local = text(part, source);
+                    self.import_binding(package, specifier, local, ExportName::Default, workspace);
+                    if package == Some("customerio-node") {
+                        self.legacy_import = Some(statement.byte_range());
+                    }
+                }
+                // import * as cio from "customerio-node"
+                "namespace_import" => {
+                    if let Some(local) = named_child_of_kind(part, "identifier") {
+                        if package == Some("customerio-node") {
+                            self.constructors
+                                .insert(text(local, source).to_string(), Constructs::Namespace);
+                        }
+                    }
+                }
+                // import { TrackClient as TC } from "customerio-node"
+                "named_imports" => {
+                    let mut inner = part.walk();
+                    for spec in part.named_children(&mut inner) {
+                        if spec.kind_name() != "import_specifier" {
+                            continue;
+                        }
+                        let Some(name) = spec.field("name") else {
+                            continue;
+                        };
+                        let imported = text(name, source).trim_matches(['"', '\'']);
+                        let local = spec
+                            .field("alias")
+                            .map_or(imported, |alias| text(alias, source));
+                        let export = export_name(imported);
+                        self.import_binding(package, specifier, local, export, workspace);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// TypeScript's `import CIO = require("customerio-node")`: a `require` of the whole module,
+    /// spelled as an import.
+    fn import_require(&mut self, clause: Node, source: &str, workspace: &dyn ExportLookup) {
+        let (Some(local), Some(specifier)) = (
+            named_child_of_kind(clause, "identifier"),
+            clause
+                .field("source")
+                .and_then(|s| syntax::string_literal_value(s, source)),
+        ) else {
+            return;
+        };
+        let package = self.package_of(specifier);
+        if package == Some("customerio-node") {
+            self.legacy_import = Some(clause.byte_range());
+        }
+        let local = text(local, source);
+        self.import_binding(package, specifier, local, ExportName::Default, workspace);
+    }
+
+    /// Records one imported name, from a Customer.io package or a workspace module.
+    fn import_binding(
+        &mut self,
+        package: Option<&str>,
+        specifier: &str,
+        local: &str,
+        imported: ExportName,
+        workspace: &dyn ExportLookup,
+    ) {
+        match (package, &imported) {
+            (Some("customerio-node"), ExportName::Default) => {
+                self.constructors
+                    .insert(local.to_string(), Constructs::Namespace);
+            }
+            (Some("customerio-reactnative"), ExportName::Named(name)) if name == "CustomerIO" => {
+                self.bind(local, Sdk::ReactNative, None);
+            }
+            (Some(package), ExportName::Named(name)) => {
+                if let Some(constructs) = named_export(package, name) {
+                    self.constructors.insert(local.to_string(), constructs);
+                }
+            }
+            (None, _) if is_workspace_specifier(specifier) => {
+                let answer = workspace.imported_export(specifier, &imported);
+                if let Some(sdk) = answer.client {
+                    self.bind(local, sdk, None);
+                }
+                if let Some(helper) = &answer.awaiting_helper {
+                    self.awaiting_helpers
+                        .insert(local.to_string(), helper.clone());
+                }
+                self.import_answers.push(answer);
+                self.module_imports.push(ModuleImport {
+                    local: local.to_string(),
+                    imported,
+                    specifier: specifier.to_string(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn declaration(
+        &mut self,
+        declaration: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+        mut exported: Option<&mut Vec<(ExportName, String)>>,
+    ) {
+        let mut cursor = declaration.walk();
+        for declarator in declaration.named_children(&mut cursor) {
+            if declarator.kind_name() != "variable_declarator" {
+                continue;
+            }
+            let Some(name) = declarator.field("name") else {
+                continue;
+            };
+            if name.kind_name() == "identifier" {
+                let local = text(name, source);
+                if matches!(local, "_cio" | "cioanalytics") {
+                    self.shadowed_globals.push(local.to_string());
+                }
+                if let Some(list) = exported.as_deref_mut() {
+                    list.push((ExportName::Named(local.to_string()), local.to_string()));
+                }
+            }
+            let Some(value) = declarator.field("value") else {
+                continue;
+            };
+            self.require_binding(name, unwrap_expression(value), source, workspace);
+        }
+    }
+
+    /// `const CIO = require("customerio-node")`, `const { TrackClient } = require(...)`,
+    /// `const { cio } = require("./lib/cio")`.
+    fn require_binding(
+        &mut self,
+        pattern: Node,
+        value: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+    ) {
+        // `require("x").TrackClient` as a value.
+        let (call, member) = match value.kind_name() {
+            "member_expression" => (
+                value.field("object"),
+                value.field("property").map(|p| text(p, source)),
+            ),
+            _ => (Some(value), None),
+        };
+        let Some(specifier) = call.and_then(|call| require_specifier(call, source)) else {
+            return;
+        };
+        let package = self.package_of(specifier);
+        match (pattern.kind_name(), member) {
+            ("identifier", Some(member)) => self.import_binding(
+                package,
+                specifier,
+                text(pattern, source),
+                ExportName::Named(member.to_string()),
+                workspace,
+            ),
+            ("identifier", None) => {
+                let local = text(pattern, source);
+                if package == Some("customerio-node") {
+                    self.legacy_import = Some(value.byte_range());
+                }
+                self.import_binding(package, specifier, local, ExportName::Default, workspace)
+            }
+            ("object_pattern", None) => {
+                let mut cursor = pattern.walk();
+                for property in pattern.named_children(&mut cursor) {
+                    let (imported, local) = match property.kind_name() {
+                        "shorthand_property_identifier_pattern" => {
+                            (text(property, source), text(property, source))
+                        }
+                        "pair_pattern" => {
+                            let key = property
+                                .field("key")
+                                .and_then(|k| syntax::property_key(k, source));
+                            let value = property.field("value");
+                            match (key, value) {
+                                (Some(key), Some(v)) if v.kind_name() == "identifier" => {
+                                    (key, text(v, source))
+                                }
+                                _ => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    self.import_binding(
+                        package,
+                        specifier,
+                        local,
+                        ExportName::Named(imported.to_string()),
+                        workspace,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}

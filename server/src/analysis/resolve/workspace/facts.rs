@@ -1,0 +1,55 @@
+//! What one file contributes to cross-file analysis ([`FileFacts`]): the clients and helpers
+//! it exports, its re-exports, and the facts behind the workspace rules (constructions, event
+//! names, bounce handling). An unopened file costs its facts, never a tree.
+
+use serde::Serialize;
+
+use crate::analysis::resolve::modules::{ExportName, ReExport};
+use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::syntax::Location;
+
+/// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Construction {
+    pub location: Location,
+    pub sdk: Sdk,
+    /// The region argument, when one is given: its location and the region's name
+    /// (`RegionUS`, `RegionEU`), or the expression's own text when the region is only known at
+    /// run time (`config.region`, an options variable). `None`: omitted, the SDK's default.
+    pub region: Option<(Location, String)>,
+}
+
+/// A literal event name and where it is used, for CIO010's related spellings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EventNameUse {
+    pub name: String,
+    pub location: Location,
+    /// The SDK of the call, which decides the styles accepted for the name.
+    pub sdk: Sdk,
+}
+
+/// An exported function that awaits a Customer.io call (CIO007 "going further" across files):
+/// a request handler that awaits it waits for the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AwaitingHelper {
+    pub export: ExportName,
+    /// The awaited Customer.io call inside the helper.
+    pub call: Location,
+    /// The call as messages show it (`` `cio.track()` ``).
+    pub described: String,
+}
+
+/// What one file contributes to the workspace.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileFacts {
+    pub exports: Vec<(ExportName, Sdk)>,
+    /// `export { cio } from "./client"`, `export * from "./client"`.
+    pub reexports: Vec<ReExport>,
+    pub awaiting_helpers: Vec<AwaitingHelper>,
+    pub constructions: Vec<Construction>,
+    /// The file calls `suppress(` on a customerio-node client.
+    pub calls_suppress: bool,
+    /// The file handles a bounce webhook (`email_bounced`, `"bounced"` metrics).
+    pub handles_bounce: bool,
+    pub event_names: Vec<EventNameUse>,
+}

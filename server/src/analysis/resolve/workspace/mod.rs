@@ -1,0 +1,14 @@
+//! Workspace facts: what each file contributes to cross-file analysis ([`facts`]), the
+//! questions a file's analysis may ask about the others ([`view`]), and the index that
+//! answers them ([`index`], resolving imports with [`module_resolution`]).
+
+mod cache;
+pub mod facts;
+pub mod index;
+pub mod module_resolution;
+pub mod view;
+
+pub use facts::{AwaitingHelper, Construction, EventNameUse, FileFacts};
+pub use index::{customerio_node_major, FileView, WorkspaceIndex};
+pub use module_resolution::normalize;
+pub use view::{ExportLookup, ImportedExport, NoWorkspace, NoWorkspaceView, WorkspaceView};

@@ -1,0 +1,71 @@
+//! The questions the analysis of one file may ask about the rest of the workspace:
+//! [`ExportLookup`] (what an imported name is) and [`WorkspaceView`] (also which
+//! customerio-node version the file's package asks for), with the single-file answers.
+
+use crate::analysis::resolve::modules::ExportName;
+use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::workspace::facts::AwaitingHelper;
+
+/// Answers questions about other files of the workspace.
+pub trait ExportLookup {
+    /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
+    fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk>;
+
+    /// The function that module `specifier` exports as `name`, when it awaits a Customer.io
+    /// call (CIO007 across files).
+    fn awaiting_helper(&self, _specifier: &str, _name: &ExportName) -> Option<AwaitingHelper> {
+        None
+    }
+
+    /// Both answers about export `name` of module `specifier`: what [`Bindings`] asks for each
+    /// import of a workspace module. Implementations that resolve the module override it to
+    /// resolve it once.
+    fn imported_export(&self, specifier: &str, name: &ExportName) -> ImportedExport {
+        ImportedExport {
+            client: self.exported_client(specifier, name),
+            awaiting_helper: self.awaiting_helper(specifier, name),
+        }
+    }
+}
+
+/// What the workspace says about one imported name (see [`ExportLookup::imported_export`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportedExport {
+    pub client: Option<Sdk>,
+    pub awaiting_helper: Option<AwaitingHelper>,
+}
+
+/// No workspace: single-file analysis.
+pub struct NoWorkspace;
+
+impl ExportLookup for NoWorkspace {
+    fn exported_client(&self, _: &str, _: &ExportName) -> Option<Sdk> {
+        None
+    }
+}
+
+/// What the analysis of one file may ask about the rest of the workspace.
+///
+/// Other files' facts may only be reached through the file's own workspace imports
+/// (`exported_client`): `project::analyze_sources` analyses a file that imports no workspace
+/// module before the export index is complete. Questions about the whole workspace belong in
+/// a rule's `workspace_check`.
+pub trait WorkspaceView: ExportLookup {
+    /// The major version of `customerio-node` that the nearest `package.json` asks for.
+    fn customerio_node_major(&self) -> Option<u64>;
+}
+
+/// Single-file analysis: nothing is known about other files.
+pub struct NoWorkspaceView;
+
+impl ExportLookup for NoWorkspaceView {
+    fn exported_client(&self, _: &str, _: &ExportName) -> Option<Sdk> {
+        None
+    }
+}
+
+impl WorkspaceView for NoWorkspaceView {
+    fn customerio_node_major(&self) -> Option<u64> {
+        None
+    }
+}
