@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use cio_lsp::analysis::fix::apply_edits;
 use cio_lsp::analysis::project::{analyze_project, discover, ProjectReport};
-use cio_lsp::analysis::query::CombinedQuery;
+use cio_lsp::analysis::rules::engine::CombinedQuery;
 use cio_lsp::analysis::rules::RULES;
 use cio_lsp::analysis::{
     analyze, parse, EventNameStyle, Finding, Lang, NoWorkspaceView, Settings, SourceFile, TextEdit,
@@ -545,4 +545,148 @@ fn cio007_imported_helper_points_at_its_call_in_the_other_file() {
         "{}",
         finding.message
     );
+}
+
+// Rule checks observed through the whole analysis (moved here from the rules' own modules:
+// a rule sits below the analysis facade and does not call it).
+
+mod cio002_named_timestamp_values {
+    use std::path::Path;
+
+    use cio_lsp::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
+
+    /// The values CIO002 reports in `body`, placed after a client's declaration.
+    fn reported(body: &str) -> Vec<String> {
+        let text = format!(
+            "import {{ TrackClient }} from \"customerio-node\";\n\
+             const cio = new TrackClient(\"a\", \"b\");\n{body}"
+        );
+        let tree = parse(Lang::TypeScript, &text, None);
+        let file = SourceFile {
+            path: Path::new("a.ts"),
+            lang: Lang::TypeScript,
+            text: &text,
+            tree: &tree,
+        };
+        analyze(&file, &Settings::default(), &NoWorkspaceView)
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO002")
+            .map(|f| text[f.range.clone()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_named_value_follows_the_nearest_const_of_its_own_scope_declared_before_it() {
+        // Module level: the nearest `const` before the use decides.
+        let module = "const at = 1;\nconst stamp = Date.now();\n\
+                      cio.identify(\"1\", { created_at: stamp });\n";
+        assert_eq!(reported(module), ["stamp"]);
+        // A later declaration of the same name does not count.
+        let later = "function f() {\n  cio.identify(\"1\", { created_at: stamp });\n  \
+                     const stamp = Date.now();\n}\n";
+        assert!(reported(later).is_empty());
+        // A `const` of a nested function is not visible in the outer one.
+        let nested = "function f() {\n  const g = () => { const stamp = Date.now(); };\n  \
+                      cio.identify(\"1\", { created_at: stamp });\n}\n";
+        assert!(reported(nested).is_empty());
+        // Blocks of the same function are walked into; `let` is not followed.
+        let block = "function f(ok) {\n  if (ok) { const stamp = Date.now(); }\n  \
+                     let other = Date.now();\n  \
+                     cio.identify(\"1\", { created_at: stamp, updated_at: other });\n}\n";
+        assert_eq!(reported(block), ["stamp"]);
+        // The nearest one wins: here it is not milliseconds.
+        let shadowed = "const stamp = Date.now();\nfunction f() {\n  \
+                        const stamp = Math.floor(Date.now() / 1000);\n  \
+                        cio.identify(\"1\", { created_at: stamp });\n}\n";
+        assert!(reported(shadowed).is_empty());
+        // A name only contained in a longer one is not a declaration of it.
+        let longer = "const stampAt = Date.now();\ncio.identify(\"1\", { created_at: stamp });\n";
+        assert!(reported(longer).is_empty());
+        // Shorthand properties follow their `const` too.
+        let shorthand = "function f() {\n  const createdAt = new Date().getTime();\n  \
+                         cio.identify(\"1\", { createdAt });\n}\n";
+        assert_eq!(reported(shorthand), ["createdAt"]);
+    }
+}
+
+mod cio007_same_file_helpers {
+    use std::path::Path;
+
+    use cio_lsp::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
+
+    #[test]
+    fn a_handler_awaiting_a_same_file_helper_points_at_the_helpers_call() {
+        let text = r#"import { TrackClient } from "customerio-node";
+const cio = new TrackClient(process.env.SITE_ID, process.env.TRACK_KEY);
+async function recordSignup(id) {
+  await cio.track(id, { name: "signed_up", data: {} });
+}
+app.post("/signup", async (req, res) => {
+  await recordSignup(req.body.id);
+  res.end();
+});
+"#;
+        let tree = parse(Lang::JavaScript, text, None);
+        let file = SourceFile {
+            path: Path::new("server.js"),
+            lang: Lang::JavaScript,
+            text,
+            tree: &tree,
+        };
+        let analysis = analyze(&file, &Settings::default(), &NoWorkspaceView);
+        let findings: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule == "CIO007")
+            .collect();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let finding = findings[0];
+        assert_eq!(
+            &text[finding.range.clone()],
+            "await recordSignup(req.body.id)"
+        );
+        assert_eq!(finding.related.len(), 1);
+        let related = &finding.related[0];
+        assert_eq!(
+            &text[related.location.range.clone()],
+            r#"cio.track(id, { name: "signed_up", data: {} })"#
+        );
+        assert_eq!(related.location.utf8.0.line, 3);
+    }
+}
+
+mod cio013_configured_clients {
+    use std::path::Path;
+
+    use cio_lsp::analysis::{analyze, parse, Lang, NoWorkspaceView, Sdk, Settings, SourceFile};
+
+    /// `analytics.load("…")` is the CDP browser snippet when the configuration says that
+    /// `analytics` is the CDP browser client; otherwise it is Segment's, and not reported.
+    fn write_key_findings(settings: &Settings) -> Vec<String> {
+        let text = "analytics.load(\"wk_0123456789abcdef\");\n";
+        let tree = parse(Lang::JavaScript, text, None);
+        let file = SourceFile {
+            path: Path::new("snippet.js"),
+            lang: Lang::JavaScript,
+            text,
+            tree: &tree,
+        };
+        analyze(&file, settings, &NoWorkspaceView)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "CIO013")
+            .map(|f| text[f.range].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_configured_cdp_browser_client_loading_a_literal_write_key_is_a_hit() {
+        let mut settings = Settings::default();
+        settings
+            .extra_clients
+            .insert("analytics".into(), Sdk::CdpBrowser);
+        assert_eq!(write_key_findings(&settings), ["\"wk_0123456789abcdef\""]);
+        assert!(write_key_findings(&Settings::default()).is_empty());
+    }
 }

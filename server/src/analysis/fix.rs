@@ -1,6 +1,6 @@
 //! The one fix engine: applies text edits to a text, for single fixes and for fix-all.
 
-use super::finding::{Applicability, Finding, Fix, TextEdit};
+use super::rules::finding::{Applicability, Finding, Fix, TextEdit};
 
 /// Why a set of edits could not be applied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,8 @@
 //! the CLI (`crate::cli`) and the language server (`crate::lsp`) are adapters over it.
 
 pub mod config;
-pub mod finding;
 pub mod fix;
 pub mod project;
-pub mod query;
 pub mod resolve;
 pub mod rules;
 pub mod suppress;
@@ -20,36 +18,21 @@ use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-pub use finding::{Applicability, Finding, Fix, Location, Related, Severity, TextEdit};
 pub use resolve::{
     declared_functions, declared_outside, linked_by_name, AwaitingHelper, Bindings,
     DeclaredFunction, FileFacts, NoWorkspaceView, Prefilter, Sdk, WorkspaceIndex, WorkspaceView,
 };
+pub use rules::finding::{sort_findings, Applicability, Finding, Fix, Related, Severity, TextEdit};
+pub use rules::options::{EventNameStyle, RuleLevel, RuleOptions};
+pub use rules::registry::{docs_url, HOMEPAGE};
 pub use syntax::position;
+pub use syntax::Location;
 pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, SourceFile};
 
-use query::QueryRanges;
 use resolve::ClientConfig;
+use rules::engine::{Hit, QueryRanges};
+use rules::options::configured_severity;
 use rules::{Rule, RuleContext, WorkspaceContext, RULES};
-
-/// How event names should be spelled (CIO010).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum EventNameStyle {
-    #[default]
-    #[serde(rename = "snake_case")]
-    SnakeCase,
-    #[serde(rename = "Title Case")]
-    TitleCase,
-    #[serde(rename = "camelCase")]
-    CamelCase,
-}
-
-/// A rule's configured level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleLevel {
-    Off,
-    On(Severity),
-}
 
 /// Everything the analysis can be configured with.
 #[derive(Debug, Clone, Default)]
@@ -76,20 +59,19 @@ impl Settings {
 
     /// The severity a rule reports at, or `None` when it is off.
     pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
-        match self.rule_levels.get(rule.id) {
-            Some(RuleLevel::Off) => None,
-            Some(RuleLevel::On(severity)) => Some(*severity),
-            None => Some(rule.severity),
-        }
+        configured_severity(&self.rule_levels, rule.id, rule.severity)
     }
 
     /// The severity rule `id` reports at given its default, or `None` when it is off. For
     /// rules that are not built-in (user rules, `unused-suppression`).
     pub fn severity_of_id(&self, id: &str, default: Severity) -> Option<Severity> {
-        match self.rule_levels.get(id) {
-            Some(RuleLevel::Off) => None,
-            Some(RuleLevel::On(severity)) => Some(*severity),
-            None => Some(default),
+        configured_severity(&self.rule_levels, id, default)
+    }
+
+    /// What the rules' checks read of the settings.
+    pub fn rule_options(&self) -> RuleOptions {
+        RuleOptions {
+            event_name_style: self.event_name_style,
         }
     }
 }
@@ -105,15 +87,6 @@ pub struct FileAnalysis {
     /// [`suppress::apply`] once the workspace findings are merged in, so that unused
     /// suppressions can be told apart.
     pub suppressions: suppress::Suppressions,
-}
-
-/// Where the project lives. A placeholder until the project has a public home; everything
-/// that links to documentation builds its URL from this one constant.
-pub const HOMEPAGE: &str = "https://github.com/cio-lsp/cio-lsp";
-
-/// The stable documentation URL of a rule: its `queries/CIOnnn-<name>.md` on the homepage.
-pub fn docs_url(rule: &Rule) -> String {
-    format!("{HOMEPAGE}/blob/main/queries/{}-{}.md", rule.id, rule.name)
 }
 
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
@@ -243,7 +216,7 @@ fn analyze_rule_ranges(
     if ranges.is_some_and(|r| r.statements.is_empty()) {
         return analysis;
     }
-    let query = query::builtin(file.lang);
+    let query = rules::builtin(file.lang);
     let mut findings = Vec::new();
     let mut panicked: Vec<&'static str> = Vec::new();
     let line_index = std::cell::OnceCell::new();
@@ -264,7 +237,7 @@ fn analyze_rule_ranges(
             lang: file.lang,
             source: file.text,
             bindings,
-            settings,
+            options: settings.rule_options(),
             workspace,
             facts: &mut analysis.facts,
             rule,
@@ -298,7 +271,7 @@ fn analyze_rule_ranges(
 
 /// Whether a match lies inside one of `ranges` (by its first capture: every capture of a match
 /// is inside the statement the query was run over).
-fn hit_within(hit: &query::Hit, ranges: &[Range<usize>]) -> bool {
+fn hit_within(hit: &Hit, ranges: &[Range<usize>]) -> bool {
     hit.captures.first().is_some_and(|(_, node)| {
         let start = node.start_byte();
         ranges.iter().any(|r| r.start <= start && start < r.end)
@@ -323,7 +296,7 @@ pub fn workspace_findings(
             path,
             facts,
             index,
-            settings,
+            options: settings.rule_options(),
             severity,
             rule,
         };
@@ -360,13 +333,6 @@ fn apply_supersedes(findings: &mut Vec<Finding>) {
             .iter()
             .any(|(id, range)| *id == f.rule && *range == f.range)
     });
-}
-
-pub fn sort_findings(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        (a.range.start, a.range.end, &a.rule).cmp(&(b.range.start, b.range.end, &b.rule))
-    });
-    findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
 }
 
 /// The statements that mention a client, a constructor, a global or an imported helper that

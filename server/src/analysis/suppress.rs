@@ -17,12 +17,11 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use super::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use super::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use super::syntax::position::LineIndex;
 use super::{rules, syntax, RuleLevel, Settings};
 
-/// The rule-like id of the hint about a suppression that suppresses nothing.
-pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+pub use super::rules::registry::UNUSED_SUPPRESSION;
 
 const MARKER: &str = "cio-lsp-disable";
 

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::finding::{Applicability, Finding, Fix, Severity, TextEdit};
-use super::query::{CombinedQuery, Hit, QueryError};
+use super::rules::engine::{CombinedQuery, Hit, QueryError};
+use super::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use super::syntax::text;
 use super::{rules, suppress, Bindings, Lang, Settings, SourceFile};
 

@@ -252,7 +252,7 @@ pub fn document_edit(uri: &Uri, edits: Vec<lsp::TextEdit>) -> lsp::WorkspaceEdit
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::finding::Related;
+    use crate::analysis::Related;
     use std::path::PathBuf;
 
     fn json_of(snapshot: &Snapshot, finding: &Finding) -> String {

@@ -5,11 +5,11 @@ use std::sync::OnceLock;
 use regex::Regex;
 use tree_sitter::Node;
 
-use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
+use crate::analysis::syntax::Lang;
 use crate::analysis::syntax::{text, unwrap_expression, word_occurrences, FieldExt};
-use crate::analysis::Lang;
 
 /// The two kinds of key a reference can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,11 +3,13 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use super::timestamps::{as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue};
-use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::query::Hit;
+use super::shared::timestamps::{
+    as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue,
+};
 use crate::analysis::resolve::CioCall;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::syntax::{self, text, FieldExt};
 use crate::analysis::syntax::{word_occurrences, Lang};
 
@@ -191,66 +193,5 @@ fn parenthesize(node: Node, node_text: &str) -> String {
         | "subscript_expression" => node_text.to_string(),
         "new_expression" if node_text.ends_with(')') => node_text.to_string(),
         _ => format!("({node_text})"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
-
-    /// The values CIO002 reports in `body`, placed after a client's declaration.
-    fn reported(body: &str) -> Vec<String> {
-        let text = format!(
-            "import {{ TrackClient }} from \"customerio-node\";\n\
-             const cio = new TrackClient(\"a\", \"b\");\n{body}"
-        );
-        let tree = parse(Lang::TypeScript, &text, None);
-        let file = SourceFile {
-            path: Path::new("a.ts"),
-            lang: Lang::TypeScript,
-            text: &text,
-            tree: &tree,
-        };
-        analyze(&file, &Settings::default(), &NoWorkspaceView)
-            .findings
-            .iter()
-            .filter(|f| f.rule == "CIO002")
-            .map(|f| text[f.range.clone()].to_string())
-            .collect()
-    }
-
-    #[test]
-    fn a_named_value_follows_the_nearest_const_of_its_own_scope_declared_before_it() {
-        // Module level: the nearest `const` before the use decides.
-        let module = "const at = 1;\nconst stamp = Date.now();\n\
-                      cio.identify(\"1\", { created_at: stamp });\n";
-        assert_eq!(reported(module), ["stamp"]);
-        // A later declaration of the same name does not count.
-        let later = "function f() {\n  cio.identify(\"1\", { created_at: stamp });\n  \
-                     const stamp = Date.now();\n}\n";
-        assert!(reported(later).is_empty());
-        // A `const` of a nested function is not visible in the outer one.
-        let nested = "function f() {\n  const g = () => { const stamp = Date.now(); };\n  \
-                      cio.identify(\"1\", { created_at: stamp });\n}\n";
-        assert!(reported(nested).is_empty());
-        // Blocks of the same function are walked into; `let` is not followed.
-        let block = "function f(ok) {\n  if (ok) { const stamp = Date.now(); }\n  \
-                     let other = Date.now();\n  \
-                     cio.identify(\"1\", { created_at: stamp, updated_at: other });\n}\n";
-        assert_eq!(reported(block), ["stamp"]);
-        // The nearest one wins: here it is not milliseconds.
-        let shadowed = "const stamp = Date.now();\nfunction f() {\n  \
-                        const stamp = Math.floor(Date.now() / 1000);\n  \
-                        cio.identify(\"1\", { created_at: stamp });\n}\n";
-        assert!(reported(shadowed).is_empty());
-        // A name only contained in a longer one is not a declaration of it.
-        let longer = "const stampAt = Date.now();\ncio.identify(\"1\", { created_at: stamp });\n";
-        assert!(reported(longer).is_empty());
-        // Shorthand properties follow their `const` too.
-        let shorthand = "function f() {\n  const createdAt = new Date().getTime();\n  \
-                         cio.identify(\"1\", { createdAt });\n}\n";
-        assert_eq!(reported(shorthand), ["createdAt"]);
     }
 }

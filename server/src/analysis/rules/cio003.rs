@@ -3,10 +3,10 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::query::Hit;
 use crate::analysis::resolve::Method;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::syntax::{self, normalized};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {

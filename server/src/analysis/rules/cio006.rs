@@ -1,12 +1,14 @@
 //! CIO006 dynamic-event-name: see `queries/CIO006-dynamic-event-name.md`.
 
-use super::event_names::{describe_values, dynamic_name_pieces, move_values_to_data};
-use crate::analysis::finding::{Applicability, Fix};
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use super::shared::event_names::{
+    describe_values, dynamic_name_pieces, event_name_hit, move_values_to_data,
+};
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = super::event_names::event_name_hit(ctx, hit) else {
+    let Some((call, name)) = event_name_hit(ctx, hit) else {
         return;
     };
     let Some(pieces) = dynamic_name_pieces(name, ctx.source) else {

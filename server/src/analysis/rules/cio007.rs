@@ -15,13 +15,14 @@ use rustc_hash::FxHashMap;
 
 use tree_sitter::Node;
 
-use super::fixes::CATCH_HANDLER;
-use crate::analysis::finding::{Applicability, Finding, Fix, Location, Related, TextEdit};
-use crate::analysis::query::Hit;
+use super::shared::fixes::CATCH_HANDLER;
 use crate::analysis::resolve::AwaitingHelper;
 use crate::analysis::resolve::CioCall;
 use crate::analysis::resolve::{ExportName, Sdk};
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Finding, Fix, Related, TextEdit};
+use crate::analysis::syntax::Location;
 use crate::analysis::syntax::{self, function_name, mentions, text, word_occurrences, FieldExt};
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).
@@ -467,51 +468,4 @@ fn returns(statement: Node) -> bool {
         found = found || n.kind_name() == "return_statement";
     });
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Settings, SourceFile};
-
-    #[test]
-    fn a_handler_awaiting_a_same_file_helper_points_at_the_helpers_call() {
-        let text = r#"import { TrackClient } from "customerio-node";
-const cio = new TrackClient(process.env.SITE_ID, process.env.TRACK_KEY);
-async function recordSignup(id) {
-  await cio.track(id, { name: "signed_up", data: {} });
-}
-app.post("/signup", async (req, res) => {
-  await recordSignup(req.body.id);
-  res.end();
-});
-"#;
-        let tree = parse(Lang::JavaScript, text, None);
-        let file = SourceFile {
-            path: Path::new("server.js"),
-            lang: Lang::JavaScript,
-            text,
-            tree: &tree,
-        };
-        let analysis = analyze(&file, &Settings::default(), &NoWorkspaceView);
-        let findings: Vec<_> = analysis
-            .findings
-            .iter()
-            .filter(|f| f.rule == "CIO007")
-            .collect();
-        assert_eq!(findings.len(), 1, "{findings:#?}");
-        let finding = findings[0];
-        assert_eq!(
-            &text[finding.range.clone()],
-            "await recordSignup(req.body.id)"
-        );
-        assert_eq!(finding.related.len(), 1);
-        let related = &finding.related[0];
-        assert_eq!(
-            &text[related.location.range.clone()],
-            r#"cio.track(id, { name: "signed_up", data: {} })"#
-        );
-        assert_eq!(related.location.utf8.0.line, 3);
-    }
 }

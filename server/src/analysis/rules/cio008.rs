@@ -1,9 +1,10 @@
 //! CIO008 no-bounce-handling: see `queries/CIO008-no-bounce-handling.md`.
 
-use crate::analysis::query::Hit;
 use crate::analysis::resolve::Sdk;
-use crate::analysis::rules::{constructions, RuleContext, WorkspaceContext};
-use crate::analysis::Finding;
+use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::Finding;
+use crate::analysis::rules::shared::constructions;
 
 /// Text that shows a file handles Customer.io's bounce reporting webhooks: the event type, or
 /// the `"bounced"` metric as a quoted string (a `case "bounced":` or `metric === 'bounced'`).

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 
 use tree_sitter::Node;
 
-use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::syntax::{self, text, FieldExt};
 use crate::analysis::syntax::{function_name, word_occurrences};
 

@@ -3,19 +3,22 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::event_names::{accepted, contains_email, convert, spelling_key, style_label};
-use crate::analysis::finding::{Applicability, Fix, Related, TextEdit};
-use crate::analysis::query::Hit;
+use super::shared::event_names::{
+    accepted, contains_email, convert, event_name_hit, spelling_key, style_label,
+};
 use crate::analysis::resolve::EventNameUse;
-use crate::analysis::rules::{RuleContext, WorkspaceContext};
+use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::Finding;
+use crate::analysis::rules::finding::{Applicability, Fix, Related, TextEdit};
+use crate::analysis::rules::options::EventNameStyle;
 use crate::analysis::syntax::string_literal_value;
-use crate::analysis::{EventNameStyle, Finding};
 
 /// Related locations listed per finding at most, so that one popular name does not flood it.
 const MAX_RELATED: usize = 20;
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = super::event_names::event_name_hit(ctx, hit) else {
+    let Some((call, name)) = event_name_hit(ctx, hit) else {
         return;
     };
     // `string_literal_value` is `None` for a template with substitutions (CIO006's).
@@ -31,7 +34,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         location: ctx.location(name.byte_range()),
         sdk: call.sdk,
     };
-    let style = ctx.settings.event_name_style;
+    let style = ctx.options.event_name_style;
     if !accepted(literal, style, call.sdk) {
         let (message, fix) = describe(&name_use, style, &[]);
         let finding = ctx.finding(name, message);
@@ -43,7 +46,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 /// Re-emits this file's findings with the other spellings of each name found anywhere in the
 /// workspace as related information; the driver replaces the local finding of the same range.
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
-    let style = ctx.settings.event_name_style;
+    let style = ctx.options.event_name_style;
     let off_style: Vec<&EventNameUse> = ctx
         .facts
         .event_names

@@ -3,8 +3,8 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
 use crate::analysis::syntax::{self, text, FieldExt};
 
 /// Array methods whose callback runs once per element, all at once for async callbacks.

@@ -1,14 +1,15 @@
 //! CIO012 pii-in-event-name: see `queries/CIO012-pii-in-event-name.md`.
 
-use super::event_names::{
-    contains_email, describe_values, lift_emails, move_values_to_data, name_pieces, Piece,
+use super::shared::event_names::{
+    contains_email, describe_values, event_name_hit, lift_emails, move_values_to_data, name_pieces,
+    Piece,
 };
-use crate::analysis::finding::{Applicability, Fix};
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = super::event_names::event_name_hit(ctx, hit) else {
+    let Some((call, name)) = event_name_hit(ctx, hit) else {
         return;
     };
     let Some(pieces) = name_pieces(name, ctx.source) else {

@@ -1,10 +1,10 @@
 //! CIO013 hardcoded-credential: see `queries/CIO013-hardcoded-credential.md`.
 
-use crate::analysis::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::query::Hit;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::syntax::string_literal_value;
-use crate::analysis::Lang;
+use crate::analysis::syntax::Lang;
 
 /// A credential position: the query's capture name, what to call it, and the environment
 /// variable the fix reads it from.
@@ -45,40 +45,4 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         )],
     });
     ctx.report(finding);
-}
-
-#[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use crate::analysis::{analyze, parse, Lang, NoWorkspaceView, Sdk, Settings, SourceFile};
-
-    /// `analytics.load("…")` is the CDP browser snippet when the configuration says that
-    /// `analytics` is the CDP browser client; otherwise it is Segment's, and not reported.
-    fn write_key_findings(settings: &Settings) -> Vec<String> {
-        let text = "analytics.load(\"wk_0123456789abcdef\");\n";
-        let tree = parse(Lang::JavaScript, text, None);
-        let file = SourceFile {
-            path: Path::new("snippet.js"),
-            lang: Lang::JavaScript,
-            text,
-            tree: &tree,
-        };
-        analyze(&file, settings, &NoWorkspaceView)
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == "CIO013")
-            .map(|f| text[f.range].to_string())
-            .collect()
-    }
-
-    #[test]
-    fn a_configured_cdp_browser_client_loading_a_literal_write_key_is_a_hit() {
-        let mut settings = Settings::default();
-        settings
-            .extra_clients
-            .insert("analytics".into(), Sdk::CdpBrowser);
-        assert_eq!(write_key_findings(&settings), ["\"wk_0123456789abcdef\""]);
-        assert!(write_key_findings(&Settings::default()).is_empty());
-    }
 }

@@ -1,11 +1,11 @@
 //! CIO016 region-mismatch: see `queries/CIO016-region-mismatch.md`.
 
-use crate::analysis::finding::Related;
-use crate::analysis::query::Hit;
 use crate::analysis::resolve::Construction;
-use crate::analysis::rules::constructions::{self, REGION_EU, REGION_US};
-use crate::analysis::rules::{RuleContext, WorkspaceContext};
-use crate::analysis::Finding;
+use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
+use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::finding::Finding;
+use crate::analysis::rules::finding::Related;
+use crate::analysis::rules::shared::constructions::{self, REGION_EU, REGION_US};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if let Some(new) = hit.get("new") {

@@ -123,8 +123,7 @@ pub fn classify(node: Node, source: &str, lang: Lang) -> Option<TimeValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::parse;
-    use crate::analysis::syntax::{self, KindExt};
+    use crate::analysis::syntax::{self, parse, KindExt};
 
     #[test]
     fn the_shared_queries_compile_for_every_grammar() {

@@ -5,11 +5,11 @@
 use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::finding::Location;
 use crate::analysis::resolve::Construction;
 use crate::analysis::resolve::Sdk;
-use crate::analysis::rules::RuleContext;
+use crate::analysis::rules::context::RuleContext;
 use crate::analysis::syntax::position::LineIndex;
+use crate::analysis::syntax::Location;
 use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
 
 /// The region names customerio-node exports.

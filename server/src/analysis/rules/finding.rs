@@ -1,10 +1,11 @@
-//! What the analysis produces: findings with byte ranges, related locations and fixes.
+//! What the rules produce: findings with byte ranges, related locations and fixes. (Where a
+//! finding points in another file is a `syntax::Location`: workspace facts hold those too.)
 
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-pub use super::syntax::position::Location;
+use crate::analysis::syntax::Location;
 
 /// How serious a finding is. Ordered so that `Error > Warning > Info > Hint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -108,4 +109,12 @@ impl Finding {
         self.related.push(related);
         self
     }
+}
+
+/// Sorts findings by range and rule, dropping duplicates (same rule, same range).
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.rule).cmp(&(b.range.start, b.range.end, &b.rule))
+    });
+    findings.dedup_by(|a, b| a.rule == b.rule && a.range == b.range);
 }

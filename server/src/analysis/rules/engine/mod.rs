@@ -1,0 +1,27 @@
+//! The query engine: the rules' `.scm` patterns compiled into combined queries per grammar (one
+//! pass instead of one per rule), and the `#cio-…?` predicates that let a pattern ask about
+//! client resolution. It knows nothing of the rule registry: it is given the sources.
+//!
+//! Predicate vocabulary (evaluated here, after tree-sitter's own `#eq?`/`#match?`/`#any-of?`):
+//! - `(#cio-client? @x)` — `@x` is a Customer.io client; optional further string arguments
+//!   restrict it to SDK families (`"node"`, `"track"`, `"app"`, `"cdp"`, …, see
+//!   [`Sdk::in_family`]).
+//! - `(#cio-new? @x)` — `@x` is a `new` expression constructing a Customer.io client (same
+//!   optional families).
+//! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).
+//! - `(#cio-helper? @x)` — `@x` names an imported function that awaits a Customer.io call.
+//!
+//! The built-in patterns with one of these predicates can only match a node that holds a
+//! client's (or helper's) name, so they run over those names alone, selected by the methods
+//! called there ([`BuiltinQuery`]); the others run over the whole statements that mention a
+//! client.
+
+pub mod combined;
+pub mod hit;
+pub mod patterns;
+pub mod predicates;
+pub mod selection;
+
+pub use combined::{CombinedQuery, QueryError};
+pub use hit::Hit;
+pub use selection::{BuiltinQuery, QueryRanges};

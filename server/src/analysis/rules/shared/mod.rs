@@ -1,0 +1,6 @@
+//! What several rules share: event names, time keys and values, client constructions, fix text.
+
+pub mod constructions;
+pub mod event_names;
+pub mod fixes;
+pub mod timestamps;
