@@ -1,49 +1,9 @@
-//! The one fix engine: applies text edits to a text, for single fixes and for fix-all.
+//! Fix-all: the fix-all-safe fixes of a set of findings whose edits do not overlap, applied
+//! round after round until the text stops changing (`check --fix`, the server's
+//! `source.fixAll`).
 
-use super::rules::finding::{Applicability, Finding, Fix, TextEdit};
-
-/// Why a set of edits could not be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FixError {
-    OutOfBounds,
-    NotCharBoundary,
-    Overlapping,
-}
-
-impl std::fmt::Display for FixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            FixError::OutOfBounds => "an edit lies outside the text",
-            FixError::NotCharBoundary => "an edit splits a character",
-            FixError::Overlapping => "two edits overlap",
-        })
-    }
-}
-
-/// Applies non-overlapping edits (in any order) to `text`.
-pub fn apply_edits(text: &str, edits: &[TextEdit]) -> Result<String, FixError> {
-    let mut sorted: Vec<&TextEdit> = edits.iter().collect();
-    sorted.sort_by_key(|edit| (edit.range.start, edit.range.end));
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut cursor = 0;
-    for edit in sorted {
-        let range = &edit.range;
-        if range.start > range.end || range.end > text.len() {
-            return Err(FixError::OutOfBounds);
-        }
-        if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) {
-            return Err(FixError::NotCharBoundary);
-        }
-        if range.start < cursor {
-            return Err(FixError::Overlapping);
-        }
-        out.push_str(&text[cursor..range.start]);
-        out.push_str(&edit.new_text);
-        cursor = range.end;
-    }
-    out.push_str(&text[cursor..]);
-    Ok(out)
-}
+use super::apply::{apply_edits, FixError};
+use crate::analysis::rules::finding::{Applicability, Finding, TextEdit};
 
 /// Picks the fix-all-safe fixes of `findings` whose edits do not overlap an already chosen
 /// fix (first come, first served) and returns their edits. Overlapping fixes are left for the
@@ -141,45 +101,16 @@ fn fix_all_edits_counted(findings: &[Finding]) -> (Vec<TextEdit>, usize) {
     (chosen, fixes)
 }
 
-/// Applies one fix.
-pub fn apply_fix(text: &str, fix: &Fix) -> Result<String, FixError> {
-    apply_edits(text, &fix.edits)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edits_apply_in_offset_order() {
-        let edits = [TextEdit::replace(4..5, "X"), TextEdit::insert(0, ">")];
-        assert_eq!(apply_edits("abcdef", &edits).unwrap(), ">abcdXf");
-    }
-
-    #[test]
-    fn overlapping_and_out_of_range_edits_are_refused() {
-        let overlapping = [TextEdit::replace(0..3, "x"), TextEdit::replace(2..4, "y")];
-        assert_eq!(
-            apply_edits("abcdef", &overlapping),
-            Err(FixError::Overlapping)
-        );
-        let outside = [TextEdit::replace(3..10, "x")];
-        assert_eq!(apply_edits("abc", &outside), Err(FixError::OutOfBounds));
-        let split = [TextEdit::replace(1..2, "x")];
-        assert_eq!(apply_edits("é", &split), Err(FixError::NotCharBoundary));
-    }
+    use crate::analysis::rules::finding::{Fix, Severity};
 
     /// A stand-in analysis: every `ms` is a finding whose fix-all fix turns it into `s`.
     fn find_ms(text: &str) -> Vec<Finding> {
         text.match_indices("ms")
             .map(|(at, _)| {
-                Finding::new(
-                    "T",
-                    crate::analysis::Severity::Error,
-                    at..at + 2,
-                    "ms".into(),
-                )
-                .with_fix(Fix {
+                Finding::new("T", Severity::Error, at..at + 2, "ms".into()).with_fix(Fix {
                     title: "seconds".into(),
                     applicability: Applicability::FixAll,
                     edits: vec![TextEdit::replace(at..at + 2, "s")],
