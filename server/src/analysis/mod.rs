@@ -1,23 +1,35 @@
 //! The analysis core: text and a path in, findings out. Knows nothing of LSP or JSON-RPC;
 //! the CLI (`crate::cli`) and the language server (`crate::lsp`) are adapters over it.
+//!
+//! Layers, each a folder that imports only from the layers before it (docs/architecture.md;
+//! `tests/architecture.rs` checks it):
+//!
+//! 1. [`syntax`]: languages and parsing, positions, tree, node, text and range helpers;
+//! 2. [`resolve`]: what a value is and where it comes from (bindings, SDKs, modules, the
+//!    workspace index);
+//! 3. [`rules`]: the query engine, the registry, the rules;
+//! 4. [`fix`]: the fix engine;
+//! 5. this facade: [`settings`] (parsed by [`config`]), the analysis of one file
+//!    ([`pipeline`]) with [`user_rules`] and [`suppress`] as its steps, and of a workspace
+//!    ([`project`]).
+//!
+//! The names below are what the adapters use; each is defined in one of those modules.
 
 pub mod config;
 pub mod fix;
+pub mod pipeline;
 pub mod project;
 pub mod resolve;
 pub mod rules;
+pub mod settings;
 pub mod suppress;
 pub mod syntax;
 pub mod user_rules;
 
-use std::collections::HashMap;
-use std::ops::Range;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
-use std::sync::Arc;
-
-use tree_sitter::Tree;
-
+pub use pipeline::{
+    analyze, analyze_in_ranges, analyze_whole_tree, analyze_with_bindings, client_ranges,
+    file_bindings, mentions_customerio, merge_workspace_findings, workspace_findings, FileAnalysis,
+};
 pub use resolve::{
     declared_functions, declared_outside, linked_by_name, AwaitingHelper, Bindings,
     DeclaredFunction, FileFacts, NoWorkspaceView, Prefilter, Sdk, WorkspaceIndex, WorkspaceView,
@@ -25,380 +37,6 @@ pub use resolve::{
 pub use rules::finding::{sort_findings, Applicability, Finding, Fix, Related, Severity, TextEdit};
 pub use rules::options::{EventNameStyle, RuleLevel, RuleOptions};
 pub use rules::registry::{docs_url, HOMEPAGE};
+pub use settings::Settings;
 pub use syntax::position;
-pub use syntax::Location;
-pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, SourceFile};
-
-use resolve::ClientConfig;
-use rules::engine::{Hit, QueryRanges};
-use rules::options::configured_severity;
-use rules::{Rule, RuleContext, WorkspaceContext, RULES};
-
-/// Everything the analysis can be configured with.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// Per-rule level overrides by rule id; rules not listed use their default severity.
-    pub rule_levels: HashMap<String, RuleLevel>,
-    pub event_name_style: EventNameStyle,
-    /// Extra names (`analytics`, `this.customerio`) to treat as clients of an SDK.
-    pub extra_clients: HashMap<String, Sdk>,
-    /// Wrapper packages (`@acme/customerio`) → the Customer.io package they re-export.
-    pub extra_packages: HashMap<String, &'static str>,
-    /// User rules from the configuration's `rule_dirs` (empty by default).
-    pub user_rules: Arc<user_rules::UserRules>,
-}
-
-impl Settings {
-    /// The configured clients and packages, for client resolution and the prefilter.
-    pub fn clients(&self) -> ClientConfig<'_> {
-        ClientConfig {
-            extra_clients: &self.extra_clients,
-            extra_packages: &self.extra_packages,
-        }
-    }
-
-    /// The severity a rule reports at, or `None` when it is off.
-    pub fn severity_of(&self, rule: &Rule) -> Option<Severity> {
-        configured_severity(&self.rule_levels, rule.id, rule.severity)
-    }
-
-    /// The severity rule `id` reports at given its default, or `None` when it is off. For
-    /// rules that are not built-in (user rules, `unused-suppression`).
-    pub fn severity_of_id(&self, id: &str, default: Severity) -> Option<Severity> {
-        configured_severity(&self.rule_levels, id, default)
-    }
-
-    /// What the rules' checks read of the settings.
-    pub fn rule_options(&self) -> RuleOptions {
-        RuleOptions {
-            event_name_style: self.event_name_style,
-        }
-    }
-}
-
-/// The result of analysing one file on its own (workspace rules come after, from the index).
-#[derive(Debug, Clone, Default)]
-pub struct FileAnalysis {
-    pub findings: Vec<Finding>,
-    pub facts: FileFacts,
-    /// Rules that panicked on this file (the rest of the file's findings still stand).
-    pub internal_errors: Vec<String>,
-    /// The file's `cio-lsp-disable…` comments. NOT yet applied to `findings`: call
-    /// [`suppress::apply`] once the workspace findings are merged in, so that unused
-    /// suppressions can be told apart.
-    pub suppressions: suppress::Suppressions,
-}
-
-/// Whether `text` can hold a Customer.io call at all: it names a package or global, a
-/// configured client, or (when `exporting_stems` is given) a workspace module that exports a
-/// client. Files that fail this are not parsed. (To test many files, build a [`Prefilter`]
-/// once.)
-pub fn mentions_customerio(text: &str, settings: &Settings, exporting_stems: &[String]) -> bool {
-    Prefilter::new(settings.clients(), exporting_stems).matches(text)
-}
-
-/// Analyses one parsed file: every rule's matches within the ranges that mention a client.
-pub fn analyze(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-) -> FileAnalysis {
-    let bindings = file_bindings(file, settings, workspace);
-    analyze_with_bindings(file, settings, workspace, &bindings)
-}
-
-/// Like [`analyze`], with `bindings` already collected for this file against `workspace`.
-pub fn analyze_with_bindings(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-    bindings: &Bindings,
-) -> FileAnalysis {
-    let ranges = client_ranges_in(file.tree, file.text, bindings, None);
-    let ranges = RuleRanges {
-        file_scoped: ranges.as_query_ranges(),
-        function_scoped: &ranges.statements,
-        whole_file_facts: true,
-    };
-    analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
-}
-
-/// Like [`analyze`] but function-scoped rules ([`rules::Scope::Function`]) and user rules only
-/// check the client statements inside `within`, while file-scoped rules check the whole file
-/// when `file_scoped_everywhere` (pass [`linked_by_name`]: `within` is linked to the rest of the
-/// file), else `within` too.
-/// For the language server's keystrokes: it passes the functions an edit touched, keeps its
-/// other function-scoped findings and replaces every file-scoped one (a helper's edit changes
-/// its caller's CIO007 finding). `bindings` must be this tree's (the server compares them with
-/// the previous ones to decide whether a whole-file analysis is needed). The returned facts
-/// are incomplete and the suppressions empty: the server rescans the whole text for those.
-pub fn analyze_in_ranges(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-    bindings: &Bindings,
-    within: &[Range<usize>],
-    file_scoped_everywhere: bool,
-) -> FileAnalysis {
-    let local = client_ranges_in(file.tree, file.text, bindings, Some(within));
-    let everywhere =
-        file_scoped_everywhere.then(|| client_ranges_in(file.tree, file.text, bindings, None));
-    let ranges = RuleRanges {
-        file_scoped: everywhere.as_ref().unwrap_or(&local).as_query_ranges(),
-        function_scoped: &local.statements,
-        whole_file_facts: false,
-    };
-    analyze_rule_ranges(file, settings, workspace, bindings, Some(ranges))
-}
-
-/// Where each kind of rule is checked.
-#[derive(Clone, Copy)]
-struct RuleRanges<'r> {
-    /// Where the query runs (file-scoped rules check all of it).
-    file_scoped: QueryRanges<'r>,
-    /// The statements whose matches function-scoped rules check.
-    function_scoped: &'r [Range<usize>],
-    /// Whether to scan the whole text for the facts and suppressions that are not in the
-    /// statements (the bounce handler mention, `cio-lsp-disable` comments).
-    whole_file_facts: bool,
-}
-
-/// Like [`analyze`] but over the whole tree, for tests that check that range selection loses
-/// nothing.
-pub fn analyze_whole_tree(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-) -> FileAnalysis {
-    let bindings = file_bindings(file, settings, workspace);
-    analyze_rule_ranges(file, settings, workspace, &bindings, None)
-}
-
-/// The client bindings of `file` against `workspace`, with the configured clients and packages.
-pub fn file_bindings(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-) -> Bindings {
-    Bindings::collect_configured(file.tree, file.text, workspace, settings.clients())
-}
-
-fn analyze_rule_ranges(
-    file: &SourceFile,
-    settings: &Settings,
-    workspace: &dyn WorkspaceView,
-    bindings: &Bindings,
-    rule_ranges: Option<RuleRanges>,
-) -> FileAnalysis {
-    // The query runs over the wider ranges; matches of function-scoped rules outside theirs
-    // are skipped.
-    let _indexed = syntax::index_tree(file.tree);
-    let ranges = rule_ranges.map(|r| r.file_scoped);
-    let function_scoped = rule_ranges.map(|r| r.function_scoped);
-    let whole_file_facts = rule_ranges.is_none_or(|r| r.whole_file_facts);
-    let mut analysis = FileAnalysis {
-        facts: FileFacts {
-            exports: bindings.exports.clone(),
-            reexports: bindings.reexports.clone(),
-            // A text search, not a query: a bounce webhook handler need not name a client.
-            handles_bounce: whole_file_facts && rules::cio008::mentions_bounce_handling(file.text),
-            ..FileFacts::default()
-        },
-        // Scanned before the early return: an unused suppression is reported even in a file
-        // without findings.
-        suppressions: if whole_file_facts {
-            suppress::scan(file.text, file.tree)
-        } else {
-            suppress::Suppressions::default()
-        },
-        ..FileAnalysis::default()
-    };
-    if ranges.is_some_and(|r| r.statements.is_empty()) {
-        return analysis;
-    }
-    let query = rules::builtin(file.lang);
-    let mut findings = Vec::new();
-    let mut panicked: Vec<&'static str> = Vec::new();
-    let line_index = std::cell::OnceCell::new();
-    query.for_each_match(file.tree, file.text, bindings, ranges, |rule_index, hit| {
-        let rule = &RULES[rule_index];
-        if panicked.contains(&rule.id) {
-            return;
-        }
-        if rule.scope == rules::Scope::Function
-            && function_scoped.is_some_and(|ranges| !hit_within(&hit, ranges))
-        {
-            return;
-        }
-        // A disabled rule still records facts (event names, regions) for the workspace.
-        let severity = settings.severity_of(rule).unwrap_or(rule.severity);
-        let mut ctx = RuleContext {
-            path: file.path,
-            lang: file.lang,
-            source: file.text,
-            bindings,
-            options: settings.rule_options(),
-            workspace,
-            facts: &mut analysis.facts,
-            rule,
-            severity,
-            findings: &mut findings,
-            line_index: &line_index,
-        };
-        let outcome = catch_unwind(AssertUnwindSafe(|| (rule.check)(&mut ctx, &hit)));
-        if outcome.is_err() {
-            panicked.push(rule.id);
-        }
-    });
-    for id in panicked {
-        findings.retain(|f| f.rule != id);
-        let message = format!(
-            "rule {id} failed on {} and was skipped",
-            file.path.display()
-        );
-        tracing::error!("{message}");
-        analysis.internal_errors.push(message);
-    }
-    // User rules (config `rule_dirs`) see the same statements as the built-in ones.
-    user_rules::run(file, settings, bindings, function_scoped, &mut findings);
-    findings
-        .retain(|f| rules::find(&f.rule).is_none_or(|rule| settings.severity_of(rule).is_some()));
-    apply_supersedes(&mut findings);
-    sort_findings(&mut findings);
-    analysis.findings = findings;
-    analysis
-}
-
-/// Whether a match lies inside one of `ranges` (by its first capture: every capture of a match
-/// is inside the statement the query was run over).
-fn hit_within(hit: &Hit, ranges: &[Range<usize>]) -> bool {
-    hit.captures.first().is_some_and(|(_, node)| {
-        let start = node.start_byte();
-        ranges.iter().any(|r| r.start <= start && start < r.end)
-    })
-}
-
-/// Findings that workspace rules (CIO008, CIO016) add to a file, and the related locations
-/// that workspace-aware rules (CIO010) add to its findings.
-pub fn workspace_findings(
-    path: &Path,
-    facts: &FileFacts,
-    index: &WorkspaceIndex,
-    settings: &Settings,
-) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in RULES {
-        let (Some(check), Some(severity)) = (rule.workspace_check, settings.severity_of(rule))
-        else {
-            continue;
-        };
-        let ctx = WorkspaceContext {
-            path,
-            facts,
-            index,
-            options: settings.rule_options(),
-            severity,
-            rule,
-        };
-        match catch_unwind(AssertUnwindSafe(|| check(&ctx))) {
-            Ok(found) => findings.extend(found),
-            Err(_) => tracing::error!("workspace rule {} failed on {}", rule.id, path.display()),
-        }
-    }
-    findings
-}
-
-/// Merges a file's own findings with its workspace findings: a workspace finding with the same
-/// rule and range replaces the local one (it carries related locations), the rest are added.
-pub fn merge_workspace_findings(local: &mut Vec<Finding>, workspace: Vec<Finding>) {
-    for finding in workspace {
-        local.retain(|f| !(f.rule == finding.rule && f.range == finding.range));
-        local.push(finding);
-    }
-    sort_findings(local);
-}
-
-fn apply_supersedes(findings: &mut Vec<Finding>) {
-    let superseded: Vec<(String, Range<usize>)> = findings
-        .iter()
-        .filter_map(|f| rules::find(&f.rule).map(|rule| (rule, f)))
-        .flat_map(|(rule, f)| {
-            rule.supersedes
-                .iter()
-                .map(move |id| (id.to_string(), f.range.clone()))
-        })
-        .collect();
-    findings.retain(|f| {
-        !superseded
-            .iter()
-            .any(|(id, range)| *id == f.rule && *range == f.range)
-    });
-}
-
-/// The statements that mention a client, a constructor, a global or an imported helper that
-/// awaits a Customer.io call: the only places where a rule can match. Querying these instead of
-/// the whole tree is what keeps the cost of a Customer.io-dense file near the cost of parsing it.
-pub fn client_ranges(tree: &Tree, source: &str, bindings: &Bindings) -> Vec<Range<usize>> {
-    client_ranges_in(tree, source, bindings, None).statements
-}
-
-/// The client mentions of a file and the statements around them.
-struct ClientRanges {
-    /// The statements that hold a mention, merged.
-    statements: Vec<Range<usize>>,
-    /// Each mention (client, constructor, global or helper name), merged.
-    mentions: Vec<Range<usize>>,
-}
-
-impl ClientRanges {
-    fn as_query_ranges(&self) -> QueryRanges<'_> {
-        QueryRanges {
-            statements: &self.statements,
-            mentions: &self.mentions,
-        }
-    }
-}
-
-/// [`client_ranges`] limited to mentions inside `within` (sorted, non-overlapping), with the
-/// mentions themselves.
-fn client_ranges_in(
-    tree: &Tree,
-    source: &str,
-    bindings: &Bindings,
-    within: Option<&[Range<usize>]>,
-) -> ClientRanges {
-    let _indexed = syntax::index_tree(tree);
-    let whole = 0..source.len();
-    // Searching only `within` keeps a keystroke's cost independent of the file's length.
-    let searched = within.unwrap_or(std::slice::from_ref(&whole));
-    let root = tree.root_node();
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut mentions: Vec<Range<usize>> = Vec::new();
-    // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
-    let mut tokens: Vec<&str> = bindings
-        .client_names()
-        .chain(bindings.constructor_names())
-        .chain(bindings.awaiting_helper_names())
-        .collect();
-    tokens.extend(["_cio", "cioanalytics"]);
-    tokens.sort_unstable();
-    tokens.dedup();
-    for token in tokens {
-        for range in searched {
-            let Some(text) = source.get(range.clone()) else {
-                continue;
-            };
-            for offset in syntax::word_occurrences(text, token).map(|o| range.start + o) {
-                let end = offset + token.len();
-                if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
-                    ranges.push(syntax::enclosing_statement(node).byte_range());
-                    mentions.push(offset..end);
-                }
-            }
-        }
-    }
-    ClientRanges {
-        statements: merge_ranges(ranges),
-        mentions: merge_ranges(mentions),
-    }
-}
+pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, Location, SourceFile};

@@ -12,16 +12,19 @@
 //! Scanning is a text search for `cio-lsp-disable` confirmed against the tree (the hit must be
 //! inside a comment node), so a string that happens to contain the marker is not a suppression.
 
-use crate::analysis::syntax::KindExt;
 use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use super::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
-use super::syntax::position::LineIndex;
-use super::{rules, syntax, RuleLevel, Settings};
+use crate::analysis::rules::finding::{
+    sort_findings, Applicability, Finding, Fix, Severity, TextEdit,
+};
+use crate::analysis::rules::options::RuleLevel;
+use crate::analysis::rules::registry::RULES;
+use crate::analysis::settings::Settings;
+use crate::analysis::syntax::{self, KindExt, LineIndex};
 
-pub use super::rules::registry::UNUSED_SUPPRESSION;
+pub use crate::analysis::rules::registry::UNUSED_SUPPRESSION;
 
 const MARKER: &str = "cio-lsp-disable";
 
@@ -203,7 +206,7 @@ pub fn apply(
             findings.push(finding);
         }
     }
-    super::sort_findings(findings);
+    sort_findings(findings);
 }
 
 fn unused_finding(
@@ -261,7 +264,7 @@ fn unused_finding(
 
 /// `CIO002`, or `CIO02 (no such rule)` for a typo.
 fn describe_id(id: &str, settings: &Settings) -> String {
-    let known = rules::RULES.iter().any(|r| r.id.eq_ignore_ascii_case(id))
+    let known = RULES.iter().any(|r| r.id.eq_ignore_ascii_case(id))
         || settings.user_rules.find(id).is_some();
     if known {
         format!("`{id}`")
@@ -357,7 +360,7 @@ fn extend_directive(source: &str, line: Range<usize>, rule: &str) -> Option<Text
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{parse, Lang};
+    use crate::analysis::syntax::{parse, Lang};
 
     fn directives(text: &str) -> Vec<Directive> {
         scan(text, &parse(Lang::TypeScript, text, None)).directives

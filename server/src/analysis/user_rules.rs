@@ -13,6 +13,7 @@
 //! error, and the other rules still run.
 
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -20,10 +21,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::rules::engine::{CombinedQuery, Hit, QueryError};
-use super::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
-use super::syntax::text;
-use super::{rules, suppress, Bindings, Lang, Settings, SourceFile};
+use crate::analysis::resolve::Bindings;
+use crate::analysis::rules::engine::{CombinedQuery, Hit, QueryError};
+use crate::analysis::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
+use crate::analysis::rules::options::{configured_severity, RuleLevel};
+use crate::analysis::rules::registry::{self, UNUSED_SUPPRESSION};
+use crate::analysis::syntax::{text, Lang, SourceFile};
 
 /// `NAME.toml`, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -347,7 +350,7 @@ fn check_id(id: &str, earlier: &[UserRule]) -> Result<(), String> {
     let reserved = id.len() > 3
         && id[..3].eq_ignore_ascii_case("CIO")
         && id[3..].chars().all(|c| c.is_ascii_digit());
-    if reserved || rules::find(id).is_some() || id == suppress::UNUSED_SUPPRESSION {
+    if reserved || registry::find(id).is_some() || id == UNUSED_SUPPRESSION {
         return Err(format!(
             "rule id `{id}` is reserved for built-in rules; choose another prefix"
         ));
@@ -423,16 +426,16 @@ fn capture_names(source: &str) -> BTreeSet<&str> {
     names
 }
 
-/// Runs the user rules of `settings` over `ranges` of `file` (the whole tree when `None`),
-/// adding their findings.
+/// Runs `user_rules` over `ranges` of `file` (the whole tree when `None`), at the levels
+/// `rule_levels` configure, adding their findings.
 pub fn run(
     file: &SourceFile,
-    settings: &Settings,
+    user_rules: &UserRules,
+    rule_levels: &HashMap<String, RuleLevel>,
     bindings: &Bindings,
     ranges: Option<&[Range<usize>]>,
     findings: &mut Vec<Finding>,
 ) {
-    let user_rules = settings.user_rules.as_ref();
     let Some(compiled) = &user_rules.queries[file.lang as usize] else {
         return;
     };
@@ -440,7 +443,7 @@ pub fn run(
         .query
         .for_each_match(file.tree, file.text, bindings, ranges, |source, hit| {
             let rule = &user_rules.rules[compiled.rule_of_source[source]];
-            let Some(severity) = settings.severity_of_id(&rule.id, rule.severity) else {
+            let Some(severity) = configured_severity(rule_levels, &rule.id, rule.severity) else {
                 return;
             };
             if let Some(finding) = finding_for(rule, severity, &hit, file.text) {

@@ -1,6 +1,6 @@
-//! Analysing many files as one workspace: discovery, the text prefilter, parallel parsing,
-//! the workspace index and the workspace rules. Used by `cio-lsp check`; the language server
-//! uses the same pieces for its background index.
+//! Analysing files already in memory as one workspace: the prefilter, parallel parsing in
+//! passes (files that name Customer.io, barrel files, importers of workspace modules), the
+//! per-file analysis against the workspace index, and the workspace rules.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,165 +8,17 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use super::config::IgnoreGlobs;
-use super::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
-
-use super::{
-    analyze, analyze_with_bindings, file_bindings, mentions, merge_workspace_findings, parse,
-    workspace_findings, Applicability, Bindings, FileAnalysis, FileFacts, Finding, Lang,
-    NoWorkspaceView, Prefilter, Settings, SourceFile, WorkspaceIndex,
+use super::discover::Skipped;
+use crate::analysis::pipeline::{
+    analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
+    FileAnalysis,
 };
-
-/// Files larger than this are skipped with a note (generated bundles, fixtures).
-pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// A file that was not analysed, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Skipped {
-    pub path: PathBuf,
-    pub reason: String,
-}
-
-/// What discovery found under the given paths.
-#[derive(Debug, Default)]
-pub struct Discovered {
-    pub sources: Vec<PathBuf>,
-    pub package_jsons: Vec<PathBuf>,
-    pub skipped: Vec<Skipped>,
-    /// Paths that do not exist or cannot be walked (usage errors).
-    pub errors: Vec<String>,
-    /// Whether a given path is a directory holding a `package.json`: the scan covers a whole
-    /// project, so workspace rules may conclude from absence (CIO008).
-    pub covers_project: bool,
-}
-
-/// Walks `paths` (files or directories) respecting `.gitignore`, skipping `node_modules`,
-/// build output and minified files.
-pub fn discover(paths: &[PathBuf]) -> Discovered {
-    discover_ignoring(paths, None)
-}
-
-/// Like [`discover`], also skipping what the configuration's `ignore` globs match.
-pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Discovered {
-    let mut found = Discovered::default();
-    for path in paths {
-        if !path.exists() {
-            found
-                .errors
-                .push(format!("{}: no such file or directory", path.display()));
-            continue;
-        }
-        found.covers_project |= path.is_dir() && path.join("package.json").is_file();
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .filter_entry({
-                let ignore = ignore.cloned();
-                move |entry| {
-                    !is_excluded_dir(entry)
-                        && !ignore
-                            .as_ref()
-                            .is_some_and(|globs| globs.is_ignored(entry.path()))
-                }
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    found.errors.push(error.to_string());
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let file = entry.into_path();
-            if file.file_name().is_some_and(|n| n == "package.json") {
-                found.package_jsons.push(file);
-            } else if Lang::from_path(&file).is_some() {
-                if is_minified_name(&file) {
-                    continue;
-                }
-                found.sources.push(file);
-            }
-        }
-    }
-    found.sources.sort();
-    found.sources.dedup();
-    found.package_jsons.sort();
-    found.package_jsons.dedup();
-    found
-}
-
-/// Whether `entry` is a dependency or build-output directory. The type comes from the
-/// directory listing: asking the file system (`Path::is_dir`) cost one `stat` per entry.
-fn is_excluded_dir(entry: &ignore::DirEntry) -> bool {
-    entry.depth() > 0
-        && entry.file_type().is_some_and(|t| t.is_dir())
-        && entry.file_name().to_str().is_some_and(|name| {
-            matches!(
-                name,
-                "node_modules"
-                    | "dist"
-                    | "build"
-                    | "out"
-                    | ".next"
-                    | "coverage"
-                    | ".turbo"
-                    | ".vercel"
-                    | ".output"
-                    | ".svelte-kit"
-                    | "target"
-            )
-        })
-}
-
-fn is_minified_name(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.contains(".min.") || n.contains("-min."))
-}
-
-/// A file's text, or why it cannot be analysed.
-pub fn read_source(path: &Path) -> Result<String, String> {
-    use std::io::Read;
-    let too_large = |len: u64| {
-        format!(
-            "larger than {} MiB ({len} bytes)",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )
-    };
-    // The size from the open file (one `stat`, not one for the path and one for the read),
-    // and the read bounded by the limit, should the file grow meanwhile.
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let len = file.metadata().map_err(|e| e.to_string())?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(too_large(len));
-    }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    if memchr::memchr(0, &bytes).is_some() {
-        return Err("binary file (contains NUL bytes)".into());
-    }
-    let text = String::from_utf8(bytes).map_err(|_| "not valid UTF-8".to_string())?;
-    if looks_minified(&text) {
-        return Err("minified file".into());
-    }
-    Ok(text)
-}
-
-/// Very long average lines mean generated or minified code.
-fn looks_minified(text: &str) -> bool {
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
-    text.len() > 4096 && text.len() / lines > 500
-}
+use crate::analysis::resolve::{Bindings, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex};
+use crate::analysis::rules::cio008;
+use crate::analysis::rules::finding::Finding;
+use crate::analysis::settings::Settings;
+use crate::analysis::suppress;
+use crate::analysis::syntax::{mentions, parse, Lang, SourceFile};
 
 /// The findings of one file.
 #[derive(Debug, Clone)]
@@ -187,6 +39,14 @@ pub struct ProjectReport {
     pub internal_errors: Vec<String>,
 }
 
+/// A source file read into memory, ready for [`analyze_sources`].
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    pub path: PathBuf,
+    pub lang: Lang,
+    pub text: String,
+}
+
 /// Where a file stands in [`analyze_sources`].
 enum Stage {
     /// Not parsed (yet): no prefilter let it through.
@@ -205,86 +65,13 @@ enum Stage {
     Analysed(Box<Bindings>),
 }
 
-/// A source file read into memory, ready for [`analyze_sources`].
-#[derive(Debug, Clone)]
-pub struct LoadedSource {
-    pub path: PathBuf,
-    pub lang: Lang,
-    pub text: String,
-}
-
 /// The facts of a file that is not parsed (it never mentions Customer.io): only what a text
 /// search shows, its bounce webhook handling (CIO008). `None` when there is nothing to record.
-pub fn unparsed_file_facts(text: &str) -> Option<super::FileFacts> {
-    super::rules::cio008::mentions_bounce_handling(text).then(|| super::FileFacts {
+pub fn unparsed_file_facts(text: &str) -> Option<FileFacts> {
+    cio008::mentions_bounce_handling(text).then(|| FileFacts {
         handles_bounce: true,
         ..Default::default()
     })
-}
-
-/// Analyses `sources` as one workspace rooted at `root`. `on_progress` is called once per
-/// file read (for a progress bar).
-pub fn analyze_project(
-    root: &Path,
-    discovered: &Discovered,
-    settings: &Settings,
-    on_progress: &(dyn Fn() + Sync),
-) -> ProjectReport {
-    analyze_project_with_index(root, discovered, settings, on_progress).0
-}
-
-/// [`analyze_project`], also returning the workspace index it built (for re-analysing single
-/// files against the same workspace, as [`fix_project`] does).
-pub fn analyze_project_with_index(
-    root: &Path,
-    discovered: &Discovered,
-    settings: &Settings,
-    on_progress: &(dyn Fn() + Sync),
-) -> (ProjectReport, WorkspaceIndex) {
-    let package_jsons: Vec<(PathBuf, String)> = discovered
-        .package_jsons
-        .iter()
-        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
-        .collect();
-
-    // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
-    let loaded: Vec<Result<LoadedSource, Skipped>> = discovered
-        .sources
-        .par_iter()
-        .with_max_len(4)
-        .map(|path| {
-            let result = read_source(path)
-                .map(|text| LoadedSource {
-                    lang: Lang::from_path(path).unwrap_or(Lang::TypeScript),
-                    path: path.clone(),
-                    text,
-                })
-                .map_err(|reason| Skipped {
-                    path: path.clone(),
-                    reason,
-                });
-            on_progress();
-            result
-        })
-        .collect();
-    let mut files = Vec::with_capacity(loaded.len());
-    let mut skipped = discovered.skipped.clone();
-    for item in loaded {
-        match item {
-            Ok(file) => files.push(file),
-            Err(reason) => skipped.push(reason),
-        }
-    }
-    let (mut report, index) = analyze_sources_with_index(
-        root,
-        &package_jsons,
-        &files,
-        settings,
-        discovered.covers_project,
-    );
-    report.skipped.extend(skipped);
-    report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    (report, index)
 }
 
 /// Analyses files already in memory as one workspace rooted at `root`: the prefilter, parsing,
@@ -301,7 +88,7 @@ pub fn analyze_sources(
 
 /// [`analyze_sources`], also returning the index; `complete`: whether `files` are all of the
 /// project's sources (see [`WorkspaceIndex::set_complete`]).
-fn analyze_sources_with_index(
+pub(super) fn analyze_sources_with_index(
     root: &Path,
     package_jsons: &[(PathBuf, String)],
     files: &[LoadedSource],
@@ -364,7 +151,7 @@ fn analyze_sources_with_index(
     drop(stages);
     // CIO008: a bounce webhook handler may never name Customer.io, so the prefilter skipped
     // it; record its bounce handling from a cheap text search of every file not analysed.
-    let unparsed_facts: Vec<(usize, super::FileFacts)> = (0..files.len())
+    let unparsed_facts: Vec<(usize, FileFacts)> = (0..files.len())
         .into_par_iter()
         .filter(|i| !analysed.contains_key(i))
         .filter_map(|i| Some((i, unparsed_file_facts(&files[i].text)?)))
@@ -380,7 +167,7 @@ fn analyze_sources_with_index(
         let extra = workspace_findings(&file.path, &analysis.facts, &index, settings);
         merge_workspace_findings(&mut findings, extra);
         // Suppression comments apply to local and workspace findings alike.
-        super::suppress::apply(&file.text, &analysis.suppressions, &mut findings, settings);
+        suppress::apply(&file.text, &analysis.suppressions, &mut findings, settings);
         report.internal_errors.extend(analysis.internal_errors);
         if !findings.is_empty() {
             report.files.push(FileReport {
@@ -397,7 +184,7 @@ fn analyze_sources_with_index(
 /// Pass 1: parses the files that name a Customer.io package or global (or a configured client
 /// or package) and records what they export. A file that imports no workspace module cannot
 /// depend on other files' facts (a file's analysis reaches them only through its own workspace
-/// imports, see [`super::WorkspaceView`]), so it is analysed right away, while its tree is
+/// imports, see [`WorkspaceView`]), so it is analysed right away, while its tree is
 /// still in cache, and the tree is dropped; this also keeps memory bounded on large
 /// workspaces. The others keep their tree and bindings: later passes reuse the bindings while
 /// the workspace answers the file's imports the same way. Returns every file's stage and
@@ -657,129 +444,4 @@ fn analyse_files(
             (i, analysis)
         })
         .collect()
-}
-
-// ---- `check --fix` -------------------------------------------------------------------------
-// Lives in the core (not the CLI) so that every caller fixes the same way: the multi-round
-// loop itself is `fix::fix_all_rounds`, shared with the server's fix-all.
-
-/// A file that `fix_project` rewrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FixedFile {
-    pub path: PathBuf,
-    pub fixes_applied: usize,
-}
-
-/// What `fix_project` did.
-#[derive(Debug, Default)]
-pub struct FixSummary {
-    pub fixed: Vec<FixedFile>,
-    /// Files that could not be written, or whose fixes were refused (I/O errors).
-    pub errors: Vec<String>,
-}
-
-impl FixSummary {
-    pub fn fixes_applied(&self) -> usize {
-        self.fixed.iter().map(|f| f.fixes_applied).sum()
-    }
-}
-
-/// Applies every fix-all-safe fix of the workspace in place, re-analysing each fixed file until
-/// nothing changes (at most [`MAX_FIX_ROUNDS`] rounds), writes each changed file atomically,
-/// then analyses the workspace again: the returned report holds what is left.
-pub fn fix_project(
-    root: &Path,
-    discovered: &Discovered,
-    settings: &Settings,
-    on_progress: &(dyn Fn() + Sync),
-) -> (FixSummary, ProjectReport) {
-    let (report, index) = analyze_project_with_index(root, discovered, settings, on_progress);
-    let fixable = report.files.iter().filter(|file| {
-        file.findings
-            .iter()
-            .flat_map(|f| &f.fixes)
-            .any(|fix| fix.applicability == Applicability::FixAll)
-    });
-    let results: Vec<Result<Option<FixedFile>, String>> = fixable
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|file| fix_file(file, &index, settings))
-        .collect();
-    let mut summary = FixSummary::default();
-    for result in results {
-        match result {
-            Ok(Some(fixed)) => summary.fixed.push(fixed),
-            Ok(None) => {}
-            Err(error) => summary.errors.push(error),
-        }
-    }
-    if summary.fixed.is_empty() {
-        return (summary, report);
-    }
-    // Fixed files changed on disk: the remaining findings come from a fresh analysis.
-    let report = analyze_project(root, discovered, settings, &|| {});
-    (summary, report)
-}
-
-fn fix_file(
-    file: &FileReport,
-    index: &WorkspaceIndex,
-    settings: &Settings,
-) -> Result<Option<FixedFile>, String> {
-    let lang = Lang::from_path(&file.path).unwrap_or(Lang::TypeScript);
-    let view = index.view(&file.path);
-    let analyze_text = |text: &str| {
-        let tree = parse(lang, text, None);
-        let source = SourceFile {
-            path: &file.path,
-            lang,
-            text,
-            tree: &tree,
-        };
-        analyze(&source, settings, &view).findings
-    };
-    let outcome = fix_all_rounds(&file.text, MAX_FIX_ROUNDS, analyze_text)
-        .map_err(|error| format!("{}: fixes not applied: {error}", file.path.display()))?;
-    if outcome.fixes_applied == 0 || outcome.text == file.text {
-        return Ok(None);
-    }
-    // Safety net: a fix must never break the parse. Rules are tested for this; if one slips,
-    // keep the user's file as it was.
-    let broke_parse = |text: &str| parse(lang, text, None).root_node().has_error();
-    if broke_parse(&outcome.text) && !broke_parse(&file.text) {
-        return Err(format!(
-            "{}: fixes not applied: they would break the syntax",
-            file.path.display()
-        ));
-    }
-    write_atomically(&file.path, &outcome.text).map_err(|error| {
-        format!(
-            "{}: cannot write the fixed file: {error}",
-            file.path.display()
-        )
-    })?;
-    Ok(Some(FixedFile {
-        path: file.path.clone(),
-        fixes_applied: outcome.fixes_applied,
-    }))
-}
-
-/// Replaces `path`'s contents with `text` without ever leaving a half-written file: writes a
-/// temporary file in the same directory (so the rename stays on one file system), gives it the
-/// original's permissions, then renames it over the original.
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".cio-lsp-fix")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    std::fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(path).map_err(|error| error.error)?;
-    Ok(())
 }
