@@ -6,10 +6,10 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
-use super::{CheckArgs, Format};
 use crate::analysis::config::Config;
 use crate::analysis::project::{analyze_project, discover_ignoring, fix_project, ProjectReport};
 use crate::analysis::Severity;
@@ -23,6 +23,45 @@ const EXIT_TROUBLE: u8 = 2;
 
 /// Scans of fewer files finish before a progress bar would be worth looking at.
 const PROGRESS_MIN_FILES: usize = 200;
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check, together as one workspace.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Apply every fix that is safe to apply unreviewed (fix-all safe), in place, then report
+    /// what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Exit with 1 on warnings as well as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Never show a progress bar (it only shows on a terminal, for scans of over 200 files).
+    #[arg(long)]
+    pub no_progress: bool,
+    // issue 4 (config branch):
+    /// Configuration file (default: the nearest cio-lsp.toml above the checked paths).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Code frames with the mistake underlined, and a summary (for people).
+    Human,
+    /// One JSON document with a stable schema (see the README).
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning, other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+}
 
 pub fn run(args: &CheckArgs) -> ExitCode {
     // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.

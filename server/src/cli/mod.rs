@@ -4,10 +4,12 @@ mod check;
 mod configure; // issue 4: config discovery for `check`, `rules`, `explain`
 pub mod output;
 
+pub use check::{CheckArgs, Format};
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::analysis::config::Config;
 use crate::analysis::rules::RULES;
@@ -75,45 +77,6 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         config: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// Files or directories to check, together as one workspace.
-    #[arg(default_value = ".")]
-    pub paths: Vec<PathBuf>,
-    /// How to print the report.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Apply every fix that is safe to apply unreviewed (fix-all safe), in place, then report
-    /// what is left.
-    #[arg(long)]
-    pub fix: bool,
-    /// Exit with 1 on warnings as well as errors.
-    #[arg(long)]
-    pub deny_warnings: bool,
-    /// Never show a progress bar (it only shows on a terminal, for scans of over 200 files).
-    #[arg(long)]
-    pub no_progress: bool,
-    // issue 4 (config branch):
-    /// Configuration file (default: the nearest cio-lsp.toml above the checked paths).
-    #[arg(long, value_name = "PATH")]
-    pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Code frames with the mistake underlined, and a summary (for people).
-    Human,
-    /// One JSON document with a stable schema (see the README).
-    Json,
-    /// SARIF 2.1.0 (GitHub code scanning, other SARIF viewers).
-    Sarif,
-    /// GitHub Actions workflow commands: annotations on the pull request.
-    Github,
 }
 
 /// Runs the command line; returns the process exit code. `before_check` runs once the
