@@ -67,7 +67,7 @@ pub fn analyze_with_bindings(
 
 /// Like [`analyze`] but function-scoped rules ([`rules::Scope::Function`]) and user rules only
 /// check the client statements inside `within`, while file-scoped rules check the whole file
-/// when `file_scoped_everywhere` (pass [`linked_by_name`]: `within` is linked to the rest of the
+/// when `file_scoped_everywhere` (pass [`linked_by_name`](crate::analysis::resolve::linked_by_name): `within` is linked to the rest of the
 /// file), else `within` too.
 /// For the language server's keystrokes: it passes the functions an edit touched, keeps its
 /// other function-scoped findings and replaces every file-scoped one (a helper's edit changes

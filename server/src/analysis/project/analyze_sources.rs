@@ -184,7 +184,7 @@ pub(super) fn analyze_sources_with_index(
 /// Pass 1: parses the files that name a Customer.io package or global (or a configured client
 /// or package) and records what they export. A file that imports no workspace module cannot
 /// depend on other files' facts (a file's analysis reaches them only through its own workspace
-/// imports, see [`WorkspaceView`]), so it is analysed right away, while its tree is
+/// imports, see [`WorkspaceView`](crate::analysis::resolve::WorkspaceView)), so it is analysed right away, while its tree is
 /// still in cache, and the tree is dropped; this also keeps memory bounded on large
 /// workspaces. The others keep their tree and bindings: later passes reuse the bindings while
 /// the workspace answers the file's imports the same way. Returns every file's stage and

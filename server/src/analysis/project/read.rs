@@ -22,7 +22,7 @@ pub fn analyze_project(
 }
 
 /// [`analyze_project`], also returning the workspace index it built (for re-analysing single
-/// files against the same workspace, as [`fix_project`] does).
+/// files against the same workspace, as [`fix_project`](super::fix::fix_project) does).
 pub fn analyze_project_with_index(
     root: &Path,
     discovered: &Discovered,

@@ -8,8 +8,7 @@ use tree_sitter::Node;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::Lang;
-use crate::analysis::syntax::{text, unwrap_expression, word_occurrences, FieldExt};
+use crate::analysis::syntax::{text, unwrap_expression, word_occurrences, FieldExt, Lang};
 
 /// The two kinds of key a reference can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,5 @@
 //! CIO002 millisecond-timestamp: see `queries/CIO002-millisecond-timestamp.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::shared::timestamps::{
@@ -10,8 +9,7 @@ use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, text, FieldExt};
-use crate::analysis::syntax::{word_occurrences, Lang};
+use crate::analysis::syntax::{self, text, word_occurrences, FieldExt, KindExt, Lang};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit

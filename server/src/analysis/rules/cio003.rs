@@ -1,13 +1,12 @@
 //! CIO003 track-before-identify: see `queries/CIO003-track-before-identify.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::resolve::Method;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, normalized};
+use crate::analysis::syntax::{self, normalized, KindExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(track) = hit.get("track") else {

@@ -1,12 +1,11 @@
 //! CIO004 email-as-id: see `queries/CIO004-email-as-id.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression, FieldExt};
+use crate::analysis::syntax::{self, outer_expression, text, unwrap_expression, FieldExt, KindExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {

@@ -1,13 +1,12 @@
 //! CIO005 identify-without-email: see `queries/CIO005-identify-without-email.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{self, text, FieldExt, KindExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {

@@ -6,7 +6,6 @@
 //! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
 //! their file records (`FileFacts::awaiting_helpers`).
 
-use crate::analysis::syntax::KindExt;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::Path;
@@ -16,14 +15,13 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::shared::fixes::CATCH_HANDLER;
-use crate::analysis::resolve::AwaitingHelper;
-use crate::analysis::resolve::CioCall;
-use crate::analysis::resolve::{ExportName, Sdk};
+use crate::analysis::resolve::{AwaitingHelper, CioCall, ExportName, Sdk};
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Finding, Fix, Related, TextEdit};
-use crate::analysis::syntax::Location;
-use crate::analysis::syntax::{self, function_name, mentions, text, word_occurrences, FieldExt};
+use crate::analysis::syntax::{
+    self, function_name, mentions, text, word_occurrences, FieldExt, KindExt, Location,
+};
 
 /// Objects whose route registrations take request handlers (`app.get("/", handler)`).
 const ROUTER_NAMES: &[&str] = &["app", "router", "server", "fastify"];

@@ -1,6 +1,5 @@
 //! CIO009 client-per-request: see `queries/CIO009-client-per-request.md`.
 
-use crate::analysis::syntax::KindExt;
 use std::collections::HashSet;
 
 use tree_sitter::Node;
@@ -8,8 +7,7 @@ use tree_sitter::Node;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, text, FieldExt};
-use crate::analysis::syntax::{function_name, word_occurrences};
+use crate::analysis::syntax::{self, function_name, text, word_occurrences, FieldExt, KindExt};
 
 /// Globals that a hoisted constructor's arguments may use besides module-level names.
 const HOISTABLE_GLOBALS: &[&str] = &["process", "globalThis", "undefined", "Number", "String"];

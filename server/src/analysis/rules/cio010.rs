@@ -9,8 +9,7 @@ use super::shared::event_names::{
 use crate::analysis::resolve::EventNameUse;
 use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
 use crate::analysis::rules::engine::Hit;
-use crate::analysis::rules::finding::Finding;
-use crate::analysis::rules::finding::{Applicability, Fix, Related, TextEdit};
+use crate::analysis::rules::finding::{Applicability, Finding, Fix, Related, TextEdit};
 use crate::analysis::rules::options::EventNameStyle;
 use crate::analysis::syntax::string_literal_value;
 

@@ -1,11 +1,10 @@
 //! CIO011 unthrottled-loop: see `queries/CIO011-unthrottled-loop.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
-use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{self, text, FieldExt, KindExt};
 
 /// Array methods whose callback runs once per element, all at once for async callbacks.
 const PER_ELEMENT_METHODS: &[&str] = &["map", "forEach"];

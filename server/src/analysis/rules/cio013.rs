@@ -3,8 +3,7 @@
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::string_literal_value;
-use crate::analysis::syntax::Lang;
+use crate::analysis::syntax::{string_literal_value, Lang};
 
 /// A credential position: the query's capture name, what to call it, and the environment
 /// variable the fix reads it from.

@@ -1,13 +1,12 @@
 //! CIO014 unhandled-rejection: see `queries/CIO014-unhandled-rejection.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use super::shared::fixes::CATCH_HANDLER;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, text, FieldExt};
+use crate::analysis::syntax::{self, text, FieldExt, KindExt};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {

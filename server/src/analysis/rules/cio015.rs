@@ -1,13 +1,12 @@
 //! CIO015 legacy-constructor: see `queries/CIO015-legacy-constructor.md`.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
 use crate::analysis::syntax::{
-    self, require_specifier, text, unwrap_expression, word_occurrences, FieldExt,
+    self, require_specifier, text, unwrap_expression, word_occurrences, FieldExt, KindExt,
 };
 
 /// The first customerio-node major version whose entry point has no default export.

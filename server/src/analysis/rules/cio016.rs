@@ -3,8 +3,7 @@
 use crate::analysis::resolve::Construction;
 use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
 use crate::analysis::rules::engine::Hit;
-use crate::analysis::rules::finding::Finding;
-use crate::analysis::rules::finding::Related;
+use crate::analysis::rules::finding::{Finding, Related};
 use crate::analysis::rules::shared::constructions::{self, REGION_EU, REGION_US};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {

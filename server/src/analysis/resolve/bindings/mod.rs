@@ -6,9 +6,9 @@
 //! client; the browser globals; names listed in the configuration.
 //!
 //! This is scope logic that a query cannot express, so it is Rust: a walk over the top-level
-//! statements for imports ([`imports`]) and exports ([`exports`]), then a text search for each
-//! constructor name whose hits are looked up in the tree ([`constructions`]). It never walks
-//! the whole tree. What a receiver denotes at a use site is answered by [`resolution`].
+//! statements for imports (`imports`) and exports (`exports`), then a text search for each
+//! constructor name whose hits are looked up in the tree (`constructions`). It never walks
+//! the whole tree. What a receiver denotes at a use site is answered by `resolution`.
 
 use std::collections::HashMap;
 use std::ops::Range;

@@ -17,7 +17,7 @@ pub trait ExportLookup {
         None
     }
 
-    /// Both answers about export `name` of module `specifier`: what [`Bindings`] asks for each
+    /// Both answers about export `name` of module `specifier`: what [`Bindings`](crate::analysis::resolve::Bindings) asks for each
     /// import of a workspace module. Implementations that resolve the module override it to
     /// resolve it once.
     fn imported_export(&self, specifier: &str, name: &ExportName) -> ImportedExport {

@@ -5,7 +5,7 @@
 //! Predicate vocabulary (evaluated here, after tree-sitter's own `#eq?`/`#match?`/`#any-of?`):
 //! - `(#cio-client? @x)` — `@x` is a Customer.io client; optional further string arguments
 //!   restrict it to SDK families (`"node"`, `"track"`, `"app"`, `"cdp"`, …, see
-//!   [`Sdk::in_family`]).
+//!   [`Sdk::in_family`](crate::analysis::resolve::Sdk::in_family)).
 //! - `(#cio-new? @x)` — `@x` is a `new` expression constructing a Customer.io client (same
 //!   optional families).
 //! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).

@@ -2,15 +2,12 @@
 //! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
 //! runs first records the construction, the other finds it recorded.
 
-use crate::analysis::syntax::KindExt;
 use tree_sitter::Node;
 
-use crate::analysis::resolve::Construction;
-use crate::analysis::resolve::Sdk;
+use crate::analysis::resolve::{Construction, Sdk};
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::syntax::position::LineIndex;
-use crate::analysis::syntax::Location;
-use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt};
+use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt, KindExt, Location};
 
 /// The region names customerio-node exports.
 pub const REGION_US: &str = "RegionUS";

@@ -7,8 +7,7 @@ use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Query, QueryCursor};
 
-use crate::analysis::syntax::Lang;
-use crate::analysis::syntax::{FieldExt, KindExt};
+use crate::analysis::syntax::{FieldExt, KindExt, Lang};
 
 /// What a time value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
