@@ -64,7 +64,19 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
     // Climb the binding pattern around the name (`{ a: [cio = x] }`) to the node it binds in.
     let mut part = declared;
     let mut holder = ancestors.next()?;
+    // The property a destructured name is read from (`{ cio }`, `{ client: cio }`), when the
+    // name is a direct member of an object pattern: a typed parameter's object type says what
+    // that property holds.
+    let mut property = (declared.kind_name() == "shorthand_property_identifier_pattern")
+        .then(|| text(declared, source));
+    let mut object_levels = 0;
     loop {
+        if holder.kind_name() == "pair_pattern" && holder.field("value") == Some(part) {
+            property = holder.field("key").map(|key| text(key, source));
+        }
+        if holder.kind_name() == "object_pattern" {
+            object_levels += 1;
+        }
         let climb = match holder.kind_name() {
             "object_pattern" | "array_pattern" | "rest_pattern" => true,
             "pair_pattern" => holder.field("value") == Some(part),
@@ -83,8 +95,9 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
     let kind = match holder.kind_name() {
         "formal_parameters" => {
             let function = ancestors.next()?;
+            let property = property.filter(|_| object_levels == 1);
             let type_annotation = (part.kind_name() != "identifier")
-                .then(|| parameter_type(part, text(declared, source), source))
+                .then(|| parameter_type(part, text(declared, source), property, source))
                 .flatten();
             return Some(Declaration {
                 scope: function.byte_range(),
@@ -128,14 +141,39 @@ fn declaration_of<'t>(declared: Node<'t>, source: &str) -> Option<Declaration<'t
     })
 }
 
-/// The type annotation of a parameter that is exactly the identifier `name` (`cio: TrackClient`);
-/// a destructured parameter's type describes the whole object, not the name.
-fn parameter_type<'t>(parameter: Node<'t>, name: &str, source: &str) -> Option<Node<'t>> {
+/// The type of `name` given by a parameter's annotation: the annotation itself for a parameter
+/// that is exactly the identifier `name` (`cio: TrackClient`); for a name destructured from
+/// `property` of an object parameter, that property's type in an object type annotation
+/// (`{ cio }: { cio: TrackClient }`).
+fn parameter_type<'t>(
+    parameter: Node<'t>,
+    name: &str,
+    property: Option<&str>,
+    source: &str,
+) -> Option<Node<'t>> {
     let pattern = parameter.field("pattern")?;
-    if pattern.kind_name() != "identifier" || text(pattern, source) != name {
-        return None;
+    let annotation = parameter.field("type")?;
+    match pattern.kind_name() {
+        "identifier" if text(pattern, source) == name => Some(annotation),
+        "object_pattern" => property_type(annotation, property?, source),
+        _ => None,
     }
-    parameter.field("type")
+}
+
+/// The type annotation of member `property` of an object type (`{ cio: TrackClient }`),
+/// given the object type's own annotation.
+fn property_type<'t>(annotation: Node<'t>, property: &str, source: &str) -> Option<Node<'t>> {
+    let object_type = annotation
+        .named_child(0)
+        .filter(|t| t.kind_name() == "object_type")?;
+    let mut cursor = object_type.walk();
+    let member = object_type.named_children(&mut cursor).find(|member| {
+        member.kind_name() == "property_signature"
+            && member
+                .field("name")
+                .is_some_and(|n| text(n, source) == property)
+    });
+    member?.field("type")
 }
 
 /// Node kinds of a class (declaration or expression).

@@ -253,6 +253,17 @@ pub fn require_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
     string_literal_value(argument, source)
 }
 
+/// The specifier of a module loaded by a call: `require("x")` or a dynamic `import("x")`.
+pub fn module_call_specifier<'s>(call: Node, source: &'s str) -> Option<&'s str> {
+    if call.kind_name() != "call_expression" {
+        return None;
+    }
+    match call.field("function")?.kind_name() {
+        "import" => string_literal_value(*arguments(call).first()?, source),
+        _ => require_specifier(call, source),
+    }
+}
+
 /// The name a function is known by: its declaration name, or the variable it is assigned to.
 pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
     if let Some(name) = function.field("name") {

@@ -91,8 +91,9 @@ impl Bindings {
                 | "as_expression"
                 | "satisfies_expression"
                 | "non_null_expression" => value = parent,
-                // `client ?? new TrackClient()` / `client || new …` inside a lazy getter.
-                "binary_expression" => value = parent,
+                // `client ?? new TrackClient()` / `client || new …` inside a lazy getter, and
+                // `key ? new TrackClient(…) : null`.
+                "binary_expression" | "ternary_expression" => value = parent,
                 _ => break,
             }
         }
@@ -112,7 +113,12 @@ impl Bindings {
                     return;
                 };
                 match left.kind_name() {
-                    "identifier" => self.bind(text(left, source), sdk, range),
+                    "identifier" => {
+                        let name = text(left, source);
+                        self.assigned
+                            .push((name.to_string(), construction.byte_range(), sdk));
+                        self.bind(name, sdk, range);
+                    }
                     "member_expression" => {
                         let object = left.field("object");
                         let property = left.field("property");
@@ -194,6 +200,12 @@ impl Bindings {
                     self.bind_member(format!("this.{name}"), sdk, class);
                 }
             }
+            // `({ cio }: { cio: TrackClient })`: a property of an object parameter's type.
+            "property_signature" if is_parameter_object_type(declaration) => {
+                if let Some(name) = declaration.field("name") {
+                    self.typed_parameters.push(text(name, source).to_string());
+                }
+            }
             // `private cio: TrackClient;` (set by the constructor or by dependency injection)
             "public_field_definition" | "field_definition" => {
                 if let Some(name) = declaration.field("name") {
@@ -224,4 +236,23 @@ impl Bindings {
             _ => {}
         }
     }
+}
+
+/// Whether a property signature belongs to the object type that annotates a parameter
+/// (`{ cio }: { cio: TrackClient }`).
+fn is_parameter_object_type(signature: Node) -> bool {
+    let mut ancestors = syntax::ancestors(signature);
+    let kinds = [
+        ancestors.next().map(|n| n.kind_name()),
+        ancestors.next().map(|n| n.kind_name()),
+        ancestors.next().map(|n| n.kind_name()),
+    ];
+    matches!(
+        kinds,
+        [
+            Some("object_type"),
+            Some("type_annotation"),
+            Some("required_parameter" | "optional_parameter")
+        ]
+    )
 }

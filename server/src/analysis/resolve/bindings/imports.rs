@@ -10,7 +10,8 @@ use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName, Modu
 use crate::analysis::resolve::sdk::{customerio_package, Sdk};
 use crate::analysis::resolve::workspace::view::ExportLookup;
 use crate::analysis::syntax::{
-    self, named_child_of_kind, require_specifier, text, unwrap_expression, FieldExt, KindExt,
+    self, module_call_specifier, named_child_of_kind, text, unwrap_expression, word_occurrences,
+    FieldExt, KindExt,
 };
 
 impl Bindings {
@@ -202,6 +203,11 @@ impl Bindings {
         source: &str,
         workspace: &dyn ExportLookup,
     ) {
+        // `await import("x")` inside an async function.
+        let value = match value.kind_name() {
+            "await_expression" => value.named_child(0).map_or(value, unwrap_expression),
+            _ => value,
+        };
         // `require("x").TrackClient` as a value.
         let (call, member) = match value.kind_name() {
             "member_expression" => (
@@ -210,7 +216,7 @@ impl Bindings {
             ),
             _ => (Some(value), None),
         };
-        let Some(specifier) = call.and_then(|call| require_specifier(call, source)) else {
+        let Some(specifier) = call.and_then(|call| module_call_specifier(call, source)) else {
             return;
         };
         let package = self.package_of(specifier);
@@ -262,4 +268,65 @@ impl Bindings {
             _ => {}
         }
     }
+
+    /// `require(…)` and `await import(…)` below module level (`function send() { const {
+    /// TrackClient } = require("customerio-node"); … }`): found by a text search, bound like
+    /// their top-level forms. Names stay file-wide, as every binding here does.
+    pub(super) fn nested_module_loads(
+        &mut self,
+        root: Node,
+        source: &str,
+        workspace: &dyn ExportLookup,
+    ) {
+        for word in ["require", "import"] {
+            for offset in word_occurrences(source, word) {
+                let Some(mut callee) =
+                    syntax::descendant_for_byte_range(root, offset, offset + word.len())
+                else {
+                    continue;
+                };
+                // The `import` keyword's token sits inside the `import` node of the call.
+                if !callee.is_named() {
+                    match syntax::parent(callee) {
+                        Some(named) if named.byte_range() == callee.byte_range() => callee = named,
+                        _ => continue,
+                    }
+                }
+                let Some(call) = syntax::parent(callee).filter(|call| {
+                    call.kind_name() == "call_expression" && call.field("function") == Some(callee)
+                }) else {
+                    continue;
+                };
+                if let Some((pattern, value)) = nested_declaration_of(call) {
+                    self.require_binding(pattern, value, source, workspace);
+                }
+            }
+        }
+    }
+}
+
+/// The declared pattern and value of the declarator below module level whose value is `call`
+/// (through `await` and one member access: `require("x").TrackClient`). Top-level
+/// declarations are read with the other top-level statements.
+fn nested_declaration_of(call: Node) -> Option<(Node, Node)> {
+    let mut value = syntax::outer_expression(call);
+    loop {
+        let parent = syntax::parent(value)?;
+        match parent.kind_name() {
+            "await_expression" | "parenthesized_expression" => value = parent,
+            "member_expression" if parent.field("object") == Some(value) => value = parent,
+            _ => break,
+        }
+    }
+    let declarator = syntax::parent(value)
+        .filter(|d| d.kind_name() == "variable_declarator" && d.field("value") == Some(value))?;
+    let declaration = syntax::parent(declarator)?;
+    let around = syntax::parent(declaration)?;
+    let top_level = around.kind_name() == "program"
+        || around.kind_name() == "export_statement"
+            && syntax::parent(around).is_some_and(|p| p.kind_name() == "program");
+    if top_level {
+        return None;
+    }
+    Some((declarator.field("name")?, value))
 }

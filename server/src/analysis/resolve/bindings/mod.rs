@@ -73,6 +73,10 @@ pub struct Bindings {
     constructors: HashMap<String, Constructs>,
     /// Every `new`/factory site that makes a client, with its SDK.
     pub constructions: Vec<(Range<usize>, Sdk)>,
+    /// Clients assigned to a plain name after its declaration (`cio = new TrackClient()`,
+    /// `client ??= …`), with where: a local declared without a client (`let cio;`) holds one
+    /// when its block assigns it.
+    assigned: Vec<(String, Range<usize>, Sdk)>,
     /// What this file exports that is a client.
     pub exports: Vec<(ExportName, Sdk)>,
     /// Imports of other workspace modules (relative or aliased specifiers).
@@ -152,6 +156,7 @@ impl Bindings {
                 bindings.top_level(statement, source, workspace, &mut pending_exports);
             }
         }
+        bindings.nested_module_loads(root, source, workspace);
         bindings.find_constructions(root, source);
         for (export, local) in &pending_exports {
             if let Some(binding) = bindings.clients.get(local) {

@@ -25,13 +25,27 @@ impl Bindings {
     pub fn resolve(&self, receiver: Node, source: &str) -> Option<Sdk> {
         let receiver = unwrap_expression(receiver);
         let Some(key) = self.memo_key(receiver) else {
-            return self.resolve_uncached(receiver, source);
+            return self.resolve_guarded(receiver, source);
         };
         if let Some(known) = MEMO.with(|memo| memo.borrow_mut().resolved(key, receiver.id())) {
             return known;
         }
-        let sdk = self.resolve_uncached(receiver, source);
+        let sdk = self.resolve_guarded(receiver, source);
         MEMO.with(|memo| memo.borrow_mut().remember_resolved(key, receiver.id(), sdk));
+        sdk
+    }
+
+    /// [`Bindings::resolve_uncached`] within [`MAX_RESOLUTION_DEPTH`]: a local's client comes
+    /// from its initialiser, which may name another local (`const a = b`), so resolution
+    /// follows a chain of names; `const cio = cio` must end.
+    fn resolve_guarded(&self, receiver: Node, source: &str) -> Option<Sdk> {
+        let depth = DEPTH.with(|depth| depth.get());
+        if depth >= MAX_RESOLUTION_DEPTH {
+            return None;
+        }
+        DEPTH.with(|d| d.set(depth + 1));
+        let sdk = self.resolve_uncached(receiver, source);
+        DEPTH.with(|d| d.set(depth));
         sdk
     }
 
@@ -55,7 +69,8 @@ impl Bindings {
                     .or_else(|| self.global(name))
             }
             "member_expression" => {
-                let object = receiver.field("object")?;
+                // `(window as any)._cio` too.
+                let object = unwrap_expression(receiver.field("object")?);
                 let property = text(receiver.field("property")?, source);
                 match object.kind_name() {
                     "this" => {
@@ -116,18 +131,17 @@ impl Bindings {
     }
 
     /// What a declaration of `name` below module level makes of it in its scope: a parameter
-    /// is a client only when its type says so; a local is not one unless it holds this file's
-    /// client construction (`const cio = new TrackClient()` inside a factory).
+    /// is a client only when its type says so; a local holds the client its initialiser
+    /// denotes, else one that its block assigns to it later (see [`Bindings::local_sdk`]).
     fn shadow(&self, declaration: Declaration, name: &str, source: &str) -> Option<Shadow> {
         let sdk = match declaration.kind {
             DeclarationKind::Parameter { type_annotation } => {
                 type_annotation.and_then(|t| self.annotated_sdk(t, source))
             }
-            // The client's own declaration hides nothing.
-            DeclarationKind::Local { declarator } if self.holds_construction(declarator, name) => {
-                return None;
+            DeclarationKind::Local { declarator } => {
+                self.local_sdk(declarator, &declaration.scope, name, source)
             }
-            DeclarationKind::Local { .. } | DeclarationKind::Other => None,
+            DeclarationKind::Other => None,
         };
         Some(Shadow {
             scope: declaration.scope,
@@ -135,13 +149,65 @@ impl Bindings {
         })
     }
 
-    /// Whether `declarator`'s value holds the construction of the client bound to `name`.
-    fn holds_construction(&self, declarator: Node, name: &str) -> bool {
-        let construction = self.clients.get(name).and_then(|b| b.construction.as_ref());
-        let value = declarator.field("value");
-        construction.zip(value).is_some_and(|(made, value)| {
-            value.start_byte() <= made.start && made.end <= value.end_byte()
+    /// The client a local `name` declared by `declarator` holds in `scope`: the one its
+    /// initialiser denotes (`const cio = new TrackClient(…)`, `= getClient()`,
+    /// `= (window as any)._cio || []`, `= this.cio`), else one that the block assigns to it
+    /// (`let cio; if (key) cio = new TrackClient(…)`). Two functions declaring the same name
+    /// thus each see their own client.
+    fn local_sdk(
+        &self,
+        declarator: Node,
+        scope: &Range<usize>,
+        name: &str,
+        source: &str,
+    ) -> Option<Sdk> {
+        let initialised = declarator
+            .field("value")
+            .and_then(|value| self.value_sdk(value, source));
+        initialised.or_else(|| {
+            self.assigned
+                .iter()
+                .find(|(assigned, at, _)| {
+                    assigned == name && scope.start <= at.start && at.end <= scope.end
+                })
+                .map(|(_, _, sdk)| *sdk)
         })
+    }
+
+    /// The client a value denotes, looking through `await`, `||` / `??` (either side) and
+    /// the branches of a ternary: `await getClient()`, `window._cio || []`,
+    /// `key ? new TrackClient(…) : null`. Iterative, over a bounded number of nodes.
+    pub(crate) fn value_sdk(&self, value: Node, source: &str) -> Option<Sdk> {
+        let mut pending = vec![value];
+        let mut visited = 0;
+        while let Some(node) = pending.pop() {
+            visited += 1;
+            if visited > MAX_VALUE_NODES {
+                return None;
+            }
+            let node = unwrap_expression(node);
+            match node.kind_name() {
+                "await_expression" => pending.extend(node.named_child(0)),
+                "binary_expression"
+                    if node
+                        .field("operator")
+                        .is_some_and(|o| matches!(o.kind_name(), "||" | "??")) =>
+                {
+                    pending.extend(node.field("right"));
+                    pending.extend(node.field("left"));
+                }
+                "ternary_expression" => {
+                    pending.extend(node.field("alternative"));
+                    pending.extend(node.field("consequence"));
+                }
+                _ => {
+                    if let Some(sdk) = self.resolve(node, source) {
+                        return Some(sdk);
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// Whether an identifier spelled `name` can denote a client somewhere in this file: a
@@ -328,4 +394,12 @@ impl ResolutionMemo {
 
 thread_local! {
     static MEMO: RefCell<ResolutionMemo> = RefCell::new(ResolutionMemo::default());
+    /// How many resolutions are in progress on this thread (see [`MAX_RESOLUTION_DEPTH`]).
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
+
+/// How long a chain of names (`const a = b`, `const b = getClient()`) resolution follows.
+const MAX_RESOLUTION_DEPTH: usize = 8;
+
+/// How many nodes of one value [`Bindings::value_sdk`] looks at (`a || b || c …`).
+const MAX_VALUE_NODES: usize = 16;
