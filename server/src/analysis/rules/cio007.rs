@@ -84,6 +84,9 @@ fn check_await(ctx: &mut RuleContext, call: &CioCall, wait: Node, handled: bool)
     };
     let described = describe(call, ctx.source);
     if is_request_handler(function, ctx.path, ctx.source) {
+        if !call.is_track_api_request() && outcome_reported(wait, function) {
+            return;
+        }
         if response_sent_before(function, wait, ctx.source) {
             return;
         }
@@ -107,6 +110,30 @@ fn blocks_response(call: &CioCall, wait: Node) -> bool {
     call.sdk == Sdk::NodeApp && value_unused(wait)
 }
 
+/// Whether a handler's `wait` on an App API request (or a helper that makes one) decides its
+/// response: its value is used (assigned, returned, passed on), or it sits in a `try` whose
+/// `catch` answers the failure. Sending a transactional message and reporting whether it went
+/// out is the point of such a handler, not a delay.
+fn outcome_reported(wait: Node, handler: Node) -> bool {
+    if !value_unused(wait) {
+        return true;
+    }
+    let mut child = wait;
+    for ancestor in syntax::ancestors(wait) {
+        if ancestor == handler {
+            break;
+        }
+        if ancestor.kind_name() == "try_statement"
+            && ancestor.field("body") == Some(child)
+            && ancestor.field("handler").is_some()
+        {
+            return true;
+        }
+        child = ancestor;
+    }
+    false
+}
+
 /// The "going further" case: `function` is not a handler but awaits the call; every handler of
 /// this file that awaits `function` by name is reported at its own await, with the helper's
 /// call as related information. An exported helper is also recorded for the files importing it.
@@ -121,9 +148,11 @@ fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node,
         return;
     }
     let call_location = ctx.location(call.call.byte_range());
-    record_exported_helper(ctx, name, &call_location, described);
+    let track_api = call.is_track_api_request();
+    record_exported_helper(ctx, name, &call_location, described, track_api);
     let findings: Vec<Finding> = awaits
         .into_iter()
+        .filter(|wait| track_api || !reported_by_handler(*wait))
         .map(|wait| helper_await_finding(ctx, wait, name, described, call_location.clone()))
         .collect();
     for finding in findings {
@@ -180,15 +209,28 @@ fn find_handler_awaits<'t>(ctx: &RuleContext, root: Node<'t>, name: &str) -> Vec
 }
 
 /// Records `name`, when this file exports it, as a helper that awaits a Customer.io call.
-fn record_exported_helper(ctx: &mut RuleContext, name: &str, call: &Location, described: &str) {
+fn record_exported_helper(
+    ctx: &mut RuleContext,
+    name: &str,
+    call: &Location,
+    described: &str,
+    track_api: bool,
+) {
     let exports: Vec<ExportName> = ctx.bindings.exports_of(name).cloned().collect();
     for export in exports {
         ctx.facts.awaiting_helpers.push(AwaitingHelper {
             export,
             call: call.clone(),
             described: described.to_string(),
+            track_api,
         });
     }
+}
+
+/// Whether the handler around `wait` (an await of a helper that makes an App API request)
+/// reports the helper's outcome (see [`outcome_reported`]).
+fn reported_by_handler(wait: Node) -> bool {
+    syntax::enclosing_function(wait).is_some_and(|handler| outcome_reported(wait, handler))
 }
 
 /// `await recordSignup(…)` where `recordSignup` is imported from a workspace module whose
@@ -198,7 +240,7 @@ fn check_imported_helper(ctx: &mut RuleContext, helper: Node, wait: Node) {
     let Some(awaited) = ctx.bindings.awaiting_helper(name).cloned() else {
         return;
     };
-    if !handler_waits_at(ctx, wait) {
+    if !handler_waits_at(ctx, wait) || !awaited.track_api && reported_by_handler(wait) {
         return;
     }
     let finding = helper_await_finding(ctx, wait, name, &awaited.described, awaited.call);

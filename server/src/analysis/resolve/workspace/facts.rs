@@ -37,6 +37,9 @@ pub struct AwaitingHelper {
     pub call: Location,
     /// The call as messages show it (`` `cio.track()` ``).
     pub described: String,
+    /// Whether the call is a Track API request; otherwise an App API request, which a handler
+    /// may await when it reports the outcome.
+    pub track_api: bool,
 }
 
 /// What one file contributes to the workspace.
