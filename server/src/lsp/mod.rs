@@ -1,6 +1,7 @@
 //! The language server (`cio-lsp serve`). The only module that knows LSP.
 //!
 //! - [`server`]: the `LanguageServer` handlers.
+//! - [`state`]: what the handlers share.
 //! - [`documents`]: open documents, incrementally edited, parsed and analysed.
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
 //! - [`outbox`]: the output; diagnostics serialized without tower-lsp-server's `Value` detour.
@@ -12,6 +13,7 @@ pub mod documents;
 pub mod outbox;
 pub mod server;
 pub mod settings;
+mod state;
 pub mod workspace;
 
 use std::process::ExitCode;

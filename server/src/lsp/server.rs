@@ -8,79 +8,28 @@
 //! - diagnostics carry the version they were computed for, and are not sent when the document
 //!   has moved on in the meantime.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-use dashmap::DashMap;
 use serde_json::value::RawValue;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::convert::{self, DiagnosticsJson, Snapshot};
-use super::documents::{self, AnalysisScope, Change, Document};
+use super::convert::{self, Snapshot};
+use super::documents::{self, Change, Document};
 use super::outbox::Outbox;
-use super::settings::{self, ClientSettings};
+use super::settings;
+use super::state::{guarded, ClientSupport, ConfigReport, State};
 use super::workspace;
-use crate::analysis::config::{self, Config};
+use crate::analysis::config;
 use crate::analysis::position::Encoding;
 use crate::analysis::resolve::{CioCall, Method};
 use crate::analysis::{self, rules, suppress, Bindings, Lang, Settings, WorkspaceIndex};
 
 /// The code action kind of "fix all cio-lsp problems".
 pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-lsp");
-
-/// What the client said it can do.
-#[derive(Debug, Default, Clone, Copy)]
-struct ClientSupport {
-    pull_diagnostics: bool,
-    diagnostic_refresh: bool,
-    work_done_progress: bool,
-    watch_registration: bool,
-}
-
-/// The settings the analysis runs with: defaults ← `cio-lsp.toml` ← editor settings.
-#[derive(Debug, Clone)]
-struct Effective {
-    enable: bool,
-    analysis: Settings,
-}
-
-/// The workspace's `cio-lsp.toml`: where it would be, what it says when it is valid, and its
-/// text while the editor has it open (the buffer, saved or not, is what counts then).
-#[derive(Default)]
-struct ProjectConfig {
-    path: Option<PathBuf>,
-    loaded: Option<Config>,
-    open_text: Option<String>,
-    /// The error diagnostic on the file, if it is invalid (kept for pull diagnostics).
-    diagnostics: Vec<Diagnostic>,
-}
-
-/// What reloading the configuration has to tell the client.
-#[derive(Default)]
-struct ConfigReport {
-    uri: Option<Uri>,
-    diagnostics: Vec<Diagnostic>,
-    messages: Vec<(MessageType, String)>,
-}
-
-/// Everything the handlers share.
-pub struct State {
-    documents: DashMap<Uri, Document>,
-    /// Each open document's diagnostics as last published, serialised (by file path).
-    published: DashMap<PathBuf, DiagnosticsJson>,
-    encoding: RwLock<Encoding>,
-    settings: RwLock<Effective>,
-    client_settings: RwLock<ClientSettings>,
-    config: RwLock<ProjectConfig>,
-    index: RwLock<WorkspaceIndex>,
-    roots: RwLock<Vec<PathBuf>>,
-    support: RwLock<ClientSupport>,
-    shutdown: Arc<AtomicBool>,
-}
 
 pub struct Backend {
     client: Client,
@@ -97,38 +46,7 @@ impl Backend {
             client,
             outbox,
             pending_config: Default::default(),
-            state: Arc::new(State {
-                documents: DashMap::new(),
-                published: DashMap::new(),
-                encoding: RwLock::new(Encoding::Utf16),
-                settings: RwLock::new(Effective {
-                    enable: true,
-                    analysis: Settings::default(),
-                }),
-                client_settings: RwLock::new(ClientSettings::default()),
-                config: RwLock::new(ProjectConfig::default()),
-                index: RwLock::new(WorkspaceIndex::default()),
-                roots: RwLock::new(Vec::new()),
-                support: RwLock::new(ClientSupport::default()),
-                shutdown,
-            }),
-        }
-    }
-}
-
-/// Runs `work`, turning a panic into a logged error: one bad request must not take the server
-/// (or the documents' text) down.
-fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
-    match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(value) => Some(value),
-        Err(panic) => {
-            let detail = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!("internal error while {what}: {detail}");
-            None
+            state: Arc::new(State::new(shutdown)),
         }
     }
 }
@@ -137,183 +55,6 @@ fn path_of(uri: &Uri) -> PathBuf {
     uri.to_file_path()
         .map(|p| p.into_owned())
         .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
-}
-
-impl State {
-    fn encoding(&self) -> Encoding {
-        *self.encoding.read().unwrap()
-    }
-
-    fn support(&self) -> ClientSupport {
-        *self.support.read().unwrap()
-    }
-
-    fn is_config_file(&self, path: &Path) -> bool {
-        self.config.read().unwrap().path.as_deref() == Some(path)
-    }
-
-    /// Whether the configuration's `ignore` globs exclude `path`.
-    fn is_ignored(&self, path: &Path) -> bool {
-        let config = self.config.read().unwrap();
-        config
-            .loaded
-            .as_ref()
-            .is_some_and(|c| c.ignore.is_ignored(path))
-    }
-
-    /// Re-reads `cio-lsp.toml` (the open buffer, else the file on disk) and merges the editor
-    /// settings over it. An invalid file leaves the defaults (+ editor settings) in force and
-    /// becomes a diagnostic on the file.
-    fn reload_config(&self) -> ConfigReport {
-        let mut report = ConfigReport::default();
-        let (path, open_text) = {
-            let config = self.config.read().unwrap();
-            (config.path.clone(), config.open_text.clone())
-        };
-        let mut loaded = None;
-        if let Some(path) = &path {
-            report.uri = Uri::from_file_path(path);
-            let result = guarded("loading the configuration", || match &open_text {
-                Some(text) => Some(config::parse(path, text)),
-                None if path.is_file() => Some(config::load(path)),
-                None => None,
-            })
-            .flatten();
-            match result {
-                Some(Ok(config)) => {
-                    for error in &config.user_rules.errors {
-                        report
-                            .messages
-                            .push((MessageType::WARNING, format!("user rule skipped: {error}")));
-                    }
-                    report.messages.push((
-                        MessageType::INFO,
-                        format!("configuration loaded from {}", path.display()),
-                    ));
-                    loaded = Some(config);
-                }
-                Some(Err(error)) => {
-                    let text = open_text
-                        .or_else(|| std::fs::read_to_string(path).ok())
-                        .unwrap_or_default();
-                    report.diagnostics.push(convert::config_diagnostic(
-                        &error,
-                        &text,
-                        self.encoding(),
-                    ));
-                    report.messages.push((
-                        MessageType::ERROR,
-                        format!("invalid configuration: {error}; running on the defaults"),
-                    ));
-                }
-                None => {}
-            }
-        }
-        {
-            let mut config = self.config.write().unwrap();
-            config.loaded = loaded;
-            config.diagnostics.clone_from(&report.diagnostics);
-        }
-        let warnings = self.merge_settings();
-        report
-            .messages
-            .extend(warnings.into_iter().map(|w| (MessageType::WARNING, w)));
-        report
-    }
-
-    /// Recomputes the effective settings from the loaded file and the editor settings.
-    fn merge_settings(&self) -> Vec<String> {
-        let client = self.client_settings.read().unwrap().clone();
-        let (analysis, warnings) = {
-            let config = self.config.read().unwrap();
-            config::merge(config.loaded.as_ref(), &client.overrides)
-        };
-        *self.settings.write().unwrap() = Effective {
-            enable: client.enable,
-            analysis,
-        };
-        warnings
-    }
-
-    /// Analyses `doc` as its scope asks (after edits: only the edited functions when
-    /// possible), refreshes its workspace findings after a whole-file analysis, and returns
-    /// its diagnostics. Runs synchronously: callers hold the document's map guard.
-    fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Arc<RawValue>> {
-        let settings = self.settings.read().unwrap().clone();
-        if !settings.enable || self.is_ignored(&doc.path) {
-            return Vec::new();
-        }
-        let outcome = guarded(&format!("analysing {}", doc.path.display()), || {
-            let index = self.index.read().unwrap();
-            let view = index.view(&doc.path);
-            if whole {
-                doc.analyze_whole(&settings.analysis, &view);
-            } else {
-                doc.reanalyze(&settings.analysis, &view);
-            }
-            if doc.last_scope == AnalysisScope::WholeFile {
-                let extra =
-                    analysis::workspace_findings(&doc.path, &doc.facts, &index, &settings.analysis);
-                doc.set_workspace_findings(extra);
-            }
-        });
-        if outcome.is_none() {
-            // Keep the text; drop findings that may no longer match it.
-            doc.set_workspace_findings(Vec::new());
-        }
-        for error in &doc.internal_errors {
-            tracing::error!("{error}");
-        }
-        self.diagnostics_json(doc)
-    }
-
-    /// The snapshot to convert `doc`'s findings with, or `None` when they are not reported
-    /// (cio-lsp disabled, or the file ignored).
-    fn reported_snapshot<'d>(&self, doc: &'d Document) -> Option<Snapshot<'d>> {
-        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
-            return None;
-        }
-        Some(Snapshot {
-            text: doc.text(),
-            index: doc.line_index(),
-            encoding: self.encoding(),
-        })
-    }
-
-    /// [`State::diagnostics`], serialised for publishing; unchanged ones are not serialised
-    /// again (see `convert::DiagnosticsJson`).
-    fn diagnostics_json(&self, doc: &Document) -> Vec<Arc<RawValue>> {
-        let Some(snapshot) = self.reported_snapshot(doc) else {
-            return Vec::new();
-        };
-        let mut cache = self.published.entry(doc.path.clone()).or_default();
-        snapshot.diagnostics_json(&doc.findings_ref(), &mut cache)
-    }
-
-    fn diagnostics(&self, doc: &Document) -> Vec<Diagnostic> {
-        let Some(snapshot) = self.reported_snapshot(doc) else {
-            return Vec::new();
-        };
-        doc.findings()
-            .into_iter()
-            .map(|finding| snapshot.diagnostic(finding))
-            .collect()
-    }
-
-    /// Records an open document's facts (after a whole-file analysis) in the index so that
-    /// other files see its exports, event names and regions.
-    fn record_facts(&self, doc: &Document) {
-        if doc.last_scope == AnalysisScope::WholeFile {
-            let mut index = self.index.write().unwrap();
-            index.set_file(&doc.path, doc.facts.clone());
-        }
-    }
-
-    fn version_is(&self, uri: &Uri, version: i32) -> bool {
-        self.documents
-            .get(uri)
-            .is_some_and(|doc| doc.version == version)
-    }
 }
 
 impl Backend {
