@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -11,9 +12,10 @@ use serde_json::value::RawValue;
 
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
-    InitializeParams, NumberOrString, PositionEncodingKind, Uri,
+    InitializeParams, NumberOrString, PositionEncodingKind, TextDocumentContentChangeEvent, Uri,
 };
 
+use super::documents::Change;
 use crate::analysis::config::ConfigError;
 use crate::analysis::position::{Encoding, LineCol, LineIndex};
 use crate::analysis::{self, suppress, Finding, Location, Severity};
@@ -51,6 +53,21 @@ pub fn line_col(position: lsp::Position) -> LineCol {
 
 pub fn position(at: LineCol) -> lsp::Position {
     lsp::Position::new(at.line, at.col)
+}
+
+/// The file path of a document URI; for a URI that names no file (`untitled:…`), its path part.
+pub fn path_of(uri: &Uri) -> PathBuf {
+    uri.to_file_path()
+        .map(|p| p.into_owned())
+        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
+}
+
+/// One `didChange` content change, its range still in the negotiated encoding.
+pub fn change(change: TextDocumentContentChangeEvent) -> Change {
+    Change {
+        range: change.range.map(|r| (line_col(r.start), line_col(r.end))),
+        text: change.text,
+    }
 }
 
 /// The text a document had when its findings were computed, for converting their byte ranges.

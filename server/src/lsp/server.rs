@@ -51,12 +51,6 @@ impl Backend {
     }
 }
 
-fn path_of(uri: &Uri) -> PathBuf {
-    uri.to_file_path()
-        .map(|p| p.into_owned())
-        .unwrap_or_else(|| PathBuf::from(uri.path().as_str()))
-}
-
 impl Backend {
     async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Arc<RawValue>>) {
         if self.state.support().pull_diagnostics {
@@ -260,9 +254,9 @@ impl LanguageServer for Backend {
         #[allow(deprecated)]
         let roots: Vec<PathBuf> = match (&params.workspace_folders, &params.root_uri) {
             (Some(folders), _) if !folders.is_empty() => {
-                folders.iter().map(|f| path_of(&f.uri)).collect()
+                folders.iter().map(|f| convert::path_of(&f.uri)).collect()
             }
-            (_, Some(root)) => vec![path_of(root)],
+            (_, Some(root)) => vec![convert::path_of(root)],
             _ => Vec::new(),
         };
         if let Some(root) = roots.first() {
@@ -370,7 +364,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
-        let path = path_of(&document.uri);
+        let path = convert::path_of(&document.uri);
         if self.state.is_config_file(&path) {
             self.state.config.write().unwrap().open_text = Some(document.text);
             return self.config_changed().await;
@@ -398,16 +392,11 @@ impl LanguageServer for Backend {
         let changes: Vec<Change> = params
             .content_changes
             .into_iter()
-            .map(|change| Change {
-                range: change
-                    .range
-                    .map(|r| (convert::line_col(r.start), convert::line_col(r.end))),
-                text: change.text,
-            })
+            .map(convert::change)
             .collect();
         // Everything up to the first `.await` runs without yielding: the change is applied
         // (and analysed) before any later notification can run.
-        let path = path_of(&uri);
+        let path = convert::path_of(&uri);
         if self.state.is_config_file(&path) {
             let applied = {
                 let mut config = self.state.config.write().unwrap();
@@ -443,7 +432,7 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.state.is_config_file(&path_of(&uri)) {
+        if self.state.is_config_file(&convert::path_of(&uri)) {
             return self.config_changed().await;
         }
         let Some(mut doc) = self.state.documents.get_mut(&uri) else {
@@ -458,7 +447,7 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.state.is_config_file(&path_of(&uri)) {
+        if self.state.is_config_file(&convert::path_of(&uri)) {
             // Unsaved edits are gone: the file on disk counts again.
             self.state.config.write().unwrap().open_text = None;
             return self.config_changed().await;
@@ -493,7 +482,12 @@ impl LanguageServer for Backend {
         let paths: Vec<(PathBuf, bool)> = params
             .changes
             .iter()
-            .map(|event| (path_of(&event.uri), event.typ == FileChangeType::DELETED))
+            .map(|event| {
+                (
+                    convert::path_of(&event.uri),
+                    event.typ == FileChangeType::DELETED,
+                )
+            })
             .filter(|(path, _)| !open.contains(path) && !self.state.is_ignored(path))
             .filter(|(path, _)| {
                 let is_config = self.state.is_config_file(path);
@@ -552,7 +546,7 @@ impl LanguageServer for Backend {
         let uri = &params.text_document.uri;
         let items = match self.state.documents.get(uri) {
             Some(doc) => self.state.diagnostics(&doc),
-            None if self.state.is_config_file(&path_of(uri)) => {
+            None if self.state.is_config_file(&convert::path_of(uri)) => {
                 self.state.config.read().unwrap().diagnostics.clone()
             }
             None => Vec::new(),
