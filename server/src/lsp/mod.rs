@@ -1,6 +1,7 @@
 //! The language server (`cio-lsp serve`). The only module that knows LSP.
 //!
 //! - [`server`]: the `LanguageServer` handlers.
+//! - [`handlers`]: the handlers of each feature.
 //! - [`state`]: what the handlers share.
 //! - [`documents`]: open documents, incrementally edited, parsed and analysed.
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
@@ -10,6 +11,7 @@
 
 pub mod convert;
 pub mod documents;
+mod handlers;
 pub mod outbox;
 pub mod server;
 pub mod settings;

@@ -19,14 +19,14 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{self, Snapshot};
 use super::documents::{self, Change, Document};
+use super::handlers;
 use super::outbox::Outbox;
 use super::settings;
 use super::state::{guarded, ClientSupport, ConfigReport, State};
 use super::workspace;
 use crate::analysis::config;
 use crate::analysis::position::Encoding;
-use crate::analysis::resolve::{CioCall, Method};
-use crate::analysis::{self, rules, suppress, Bindings, Lang, Settings, WorkspaceIndex};
+use crate::analysis::{self, suppress, Lang, WorkspaceIndex};
 
 /// The code action kind of "fix all cio-lsp problems".
 pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-lsp");
@@ -563,23 +563,7 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let at = params.text_document_position_params;
-        let Some(doc) = self.state.documents.get(&at.text_document.uri) else {
-            return Ok(None);
-        };
-        let encoding = self.state.encoding();
-        let hover = guarded("hovering", || {
-            let snapshot = Snapshot {
-                text: doc.text(),
-                index: doc.line_index(),
-                encoding,
-            };
-            let offset = snapshot
-                .byte_range(Range::new(at.position, at.position))
-                .start;
-            hover_at(&self.state, &doc, &snapshot, offset)
-        });
-        Ok(hover.flatten())
+        Ok(handlers::hover::hover(&self.state, params))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -599,94 +583,6 @@ impl LanguageServer for Backend {
         });
         Ok(actions.filter(|a| !a.is_empty()))
     }
-}
-
-/// Hover text: the rule's documentation on a flagged range, else a note on what the
-/// Customer.io call under the cursor expects.
-fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -> Option<Hover> {
-    let findings = doc.findings();
-    let flagged = findings
-        .iter()
-        .filter(|f| f.range.start <= offset && offset <= f.range.end)
-        .min_by_key(|f| f.range.len());
-    let settings = state.settings.read().unwrap();
-    if let Some(finding) = flagged {
-        if let Some(docs) = rule_docs(&finding.rule, &settings.analysis) {
-            return Some(markdown_hover(docs, Some(snapshot.range(&finding.range))));
-        }
-    }
-    let index = state.index.read().unwrap();
-    let bindings = Bindings::collect(
-        doc.tree(),
-        doc.text(),
-        &index.view(&doc.path),
-        &settings.analysis.extra_clients,
-    );
-    let node = analysis::syntax::descendant_for_byte_range(doc.tree().root_node(), offset, offset)?;
-    let call = CioCall::enclosing(node, &bindings, doc.text())?;
-    Some(markdown_hover(
-        call_note(&call),
-        Some(snapshot.range(&call.call.byte_range())),
-    ))
-}
-
-/// A rule's documentation in Markdown: a built-in rule's with a link to its page, a user rule's
-/// `docs` as written.
-fn rule_docs(id: &str, settings: &Settings) -> Option<String> {
-    if let Some(rule) = rules::find(id) {
-        return Some(format!(
-            "{}\n\n[{} documentation]({})",
-            rule.docs.trim_end(),
-            rule.id,
-            analysis::docs_url(rule)
-        ));
-    }
-    let user_rule = settings.user_rules.find(id)?;
-    (!user_rule.docs.trim().is_empty()).then(|| user_rule.docs.trim_end().to_string())
-}
-
-fn markdown_hover(value: String, range: Option<Range>) -> Hover {
-    Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value,
-        }),
-        range,
-    }
-}
-
-/// What a Customer.io call expects, in a few lines.
-fn call_note(call: &CioCall) -> String {
-    let expects = match call.method {
-        Method::Identify => {
-            "Creates or updates a person. The id is permanent: use your database id, not an \
-             email address. Include `email` so that messages can reach them. Timestamps \
-             (`created_at`, `*_at`) are Unix **seconds**."
-        }
-        Method::Track | Method::TrackAnonymous | Method::Page => {
-            "Records an event. The event name is a fixed string in the configured style \
-             (no ids or personal data in it); put variable data in the event's data. \
-             Timestamps are Unix **seconds**; identify the person before tracking them."
-        }
-        Method::Destroy => "Deletes a person and their data.",
-        Method::Suppress | Method::Unsuppress => {
-            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
-        }
-        Method::AddDevice => "Registers a push device token for a person.",
-        Method::MergeCustomers => "Merges a secondary person into a primary one.",
-        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
-        Method::Other => "A Customer.io API call.",
-    };
-    let promise = if call.sdk.returns_promise() {
-        "\n\nReturns a promise: `await` it or handle its rejection."
-    } else {
-        ""
-    };
-    format!(
-        "**Customer.io** · `{}` on a {}\n\n{expects}{promise}",
-        call.method_name,
-        call.sdk.describe()
-    )
 }
 
 fn wants(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
