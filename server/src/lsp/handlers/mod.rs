@@ -1,6 +1,8 @@
 //! The handlers of the `LanguageServer` methods, one module per feature; `super::server`
 //! routes each method here.
 //!
+//! - [`code_actions`]: quick fixes, suppressions, fix-all.
 //! - [`hover`]: rule documentation and call notes.
 
+pub mod code_actions;
 pub mod hover;
