@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use serde_json::value::RawValue;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -28,12 +27,12 @@ use crate::analysis::config;
 use crate::analysis::{Lang, WorkspaceIndex};
 
 pub struct Backend {
-    client: Client,
+    pub(super) client: Client,
     /// Where diagnostics are published (not through `client`: see `outbox`).
-    outbox: Outbox,
-    state: Arc<State>,
+    pub(super) outbox: Outbox,
+    pub(super) state: Arc<State>,
     /// The configuration report of `initialize`, sent once the client is `initialized`.
-    pending_config: std::sync::Mutex<Option<ConfigReport>>,
+    pub(super) pending_config: std::sync::Mutex<Option<ConfigReport>>,
 }
 
 impl Backend {
@@ -48,47 +47,6 @@ impl Backend {
 }
 
 impl Backend {
-    async fn publish(&self, uri: Uri, version: i32, diagnostics: Vec<Arc<RawValue>>) {
-        if self.state.support().pull_diagnostics {
-            return;
-        }
-        if !self.state.version_is(&uri, version) {
-            tracing::debug!("dropping diagnostics of {} v{version}: stale", uri.as_str());
-            return;
-        }
-        self.outbox
-            .publish_diagnostics_json(&uri, &diagnostics, Some(version))
-            .await;
-    }
-
-    /// Re-analyses every open document as a whole (settings or the index changed).
-    async fn relint_all(&self) {
-        let uris: Vec<Uri> = self
-            .state
-            .documents
-            .iter()
-            .map(|e| e.key().clone())
-            .collect();
-        let mut results = Vec::new();
-        for uri in uris {
-            let Some(mut doc) = self.state.documents.get_mut(&uri) else {
-                continue;
-            };
-            let diagnostics = self.state.analyse(&mut doc, true);
-            self.state.record_facts(&doc);
-            results.push((uri, doc.version, diagnostics));
-        }
-        if self.state.support().pull_diagnostics {
-            if self.state.support().diagnostic_refresh {
-                let _ = self.client.workspace_diagnostic_refresh().await;
-            }
-            return;
-        }
-        for (uri, version, diagnostics) in results {
-            self.publish(uri, version, diagnostics).await;
-        }
-    }
-
     async fn log(&self, kind: MessageType, message: String) {
         match kind {
             MessageType::ERROR => tracing::error!("{message}"),
@@ -132,7 +90,7 @@ impl Backend {
     async fn config_changed(&self) {
         let report = self.state.reload_config();
         self.report_config(report).await;
-        self.relint_all().await;
+        handlers::diagnostics::relint_all(self).await;
         let backend = Backend {
             client: self.client.clone(),
             outbox: self.outbox.clone(),
@@ -213,7 +171,7 @@ impl Backend {
             progress.finish_with_message(message.clone()).await;
         }
         self.log(MessageType::INFO, message).await;
-        self.relint_all().await;
+        handlers::diagnostics::relint_all(self).await;
     }
 }
 
@@ -379,7 +337,7 @@ impl LanguageServer for Backend {
         self.state.record_facts(&doc);
         let version = doc.version;
         self.state.documents.insert(document.uri.clone(), doc);
-        self.publish(document.uri, version, diagnostics).await;
+        handlers::diagnostics::publish(self, document.uri, version, diagnostics).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -423,7 +381,7 @@ impl LanguageServer for Backend {
         for repair in repairs {
             self.log(MessageType::WARNING, repair).await;
         }
-        self.publish(uri, version, diagnostics).await;
+        handlers::diagnostics::publish(self, uri, version, diagnostics).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -438,7 +396,7 @@ impl LanguageServer for Backend {
         self.state.record_facts(&doc);
         drop(doc);
         // Other open files may import this one's client or share its event names.
-        self.relint_all().await;
+        handlers::diagnostics::relint_all(self).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -518,7 +476,7 @@ impl LanguageServer for Backend {
         })
         .await;
         if refreshed.is_ok() {
-            self.relint_all().await;
+            handlers::diagnostics::relint_all(self).await;
         }
     }
 
@@ -532,30 +490,14 @@ impl LanguageServer for Backend {
             "settings changed; re-checking open files".into(),
         )
         .await;
-        self.relint_all().await;
+        handlers::diagnostics::relint_all(self).await;
     }
 
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let uri = &params.text_document.uri;
-        let items = match self.state.documents.get(uri) {
-            Some(doc) => self.state.diagnostics(&doc),
-            None if self.state.is_config_file(&convert::path_of(uri)) => {
-                self.state.config.read().unwrap().diagnostics.clone()
-            }
-            None => Vec::new(),
-        };
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
-                },
-            }),
-        ))
+        Ok(handlers::diagnostics::pull(&self.state, params))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -2,7 +2,9 @@
 //! routes each method here.
 //!
 //! - [`code_actions`]: quick fixes, suppressions, fix-all.
+//! - [`diagnostics`]: publishing, pull diagnostics, re-linting.
 //! - [`hover`]: rule documentation and call notes.
 
 pub mod code_actions;
+pub mod diagnostics;
 pub mod hover;
