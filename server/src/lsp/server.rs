@@ -44,134 +44,26 @@ impl Backend {
             state: Arc::new(State::new(shutdown)),
         }
     }
+
+    /// A backend for a background task: the same client, output and state.
+    pub(super) fn detached(&self) -> Backend {
+        Backend {
+            client: self.client.clone(),
+            outbox: self.outbox.clone(),
+            state: self.state.clone(),
+            pending_config: Default::default(),
+        }
+    }
 }
 
 impl Backend {
-    async fn log(&self, kind: MessageType, message: String) {
+    pub(super) async fn log(&self, kind: MessageType, message: String) {
         match kind {
             MessageType::ERROR => tracing::error!("{message}"),
             MessageType::WARNING => tracing::warn!("{message}"),
             _ => tracing::info!("{message}"),
         }
         self.client.log_message(kind, message).await;
-    }
-
-    /// Takes new editor settings and merges them over the configuration file.
-    fn apply_settings(&self, value: &serde_json::Value) -> Vec<String> {
-        let (parsed, mut warnings) = settings::parse(value);
-        *self.state.client_settings.write().unwrap() = parsed;
-        warnings.extend(self.state.merge_settings());
-        warnings
-    }
-
-    /// Reports a configuration reload: log messages, and the file's diagnostics (an error, or
-    /// none to clear a previous one).
-    async fn report_config(&self, report: ConfigReport) {
-        for (kind, message) in report.messages {
-            self.log(kind, message).await;
-        }
-        let Some(uri) = report.uri else {
-            return;
-        };
-        if self.state.support().pull_diagnostics {
-            if self.state.support().diagnostic_refresh {
-                let _ = self.client.workspace_diagnostic_refresh().await;
-            }
-        } else {
-            self.outbox
-                .publish_diagnostics(uri, report.diagnostics, None)
-                .await;
-        }
-    }
-
-    /// The configuration file changed (on disk or in its buffer): reload it, re-lint the open
-    /// documents at once, then rebuild the index in the background (client names, wrapper
-    /// packages and ignore globs change which files hold clients).
-    async fn config_changed(&self) {
-        let report = self.state.reload_config();
-        self.report_config(report).await;
-        handlers::diagnostics::relint_all(self).await;
-        let backend = Backend {
-            client: self.client.clone(),
-            outbox: self.outbox.clone(),
-            state: self.state.clone(),
-            pending_config: Default::default(),
-        };
-        tokio::spawn(async move { backend.index_workspace().await });
-    }
-
-    /// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
-    /// open documents against it.
-    async fn index_workspace(&self) {
-        let roots = self.state.roots.read().unwrap().clone();
-        if roots.is_empty() {
-            return;
-        }
-        let progress = if self.state.support().work_done_progress {
-            let token = NumberOrString::String("cio-lsp/indexing".into());
-            match self.client.create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(
-                    self.client
-                        .progress(token, "cio-lsp: indexing")
-                        .with_percentage(0)
-                        .begin()
-                        .await,
-                ),
-                Err(error) => {
-                    tracing::warn!("the client refused a progress token: {error}");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let settings = self.state.settings.read().unwrap().analysis.clone();
-        let ignore = {
-            let config = self.state.config.read().unwrap();
-            config.loaded.as_ref().map(|c| c.ignore.clone())
-        };
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
-        let started = std::time::Instant::now();
-        let build = tokio::task::spawn_blocking(move || {
-            let on_progress = move |done, total| {
-                let _ = tx.send((done, total));
-            };
-            guarded("indexing the workspace", || {
-                workspace::build_index(&roots, ignore.as_ref(), &settings, &on_progress)
-            })
-        });
-        while let Some((done, total)) = rx.recv().await {
-            if let Some(progress) = &progress {
-                let percentage = (done * 100 / total.max(1)) as u32;
-                progress
-                    .report_with_message(format!("{done}/{total} files"), percentage)
-                    .await;
-            }
-        }
-        let built = build.await.ok().flatten();
-        let Some(mut index) = built else {
-            if let Some(progress) = progress {
-                progress.finish_with_message("failed").await;
-            }
-            return;
-        };
-        // Open documents are the source of truth for their own facts.
-        for doc in self.state.documents.iter() {
-            index.set_file(&doc.path, doc.facts.clone());
-        }
-        let files = index.file_count();
-        let bytes = workspace::memory_estimate(&index);
-        *self.state.index.write().unwrap() = index;
-        let message = format!(
-            "indexed {files} Customer.io files in {} ms (~{} KiB of facts)",
-            started.elapsed().as_millis(),
-            bytes / 1024
-        );
-        if let Some(progress) = progress {
-            progress.finish_with_message(message.clone()).await;
-        }
-        self.log(MessageType::INFO, message).await;
-        handlers::diagnostics::relint_all(self).await;
     }
 }
 
@@ -274,7 +166,7 @@ impl LanguageServer for Backend {
         self.log(MessageType::INFO, "cio-lsp ready".into()).await;
         let report = self.pending_config.lock().unwrap().take();
         if let Some(report) = report {
-            self.report_config(report).await;
+            handlers::workspace::report_config(self, report).await;
         }
         if self.state.support().watch_registration {
             let watchers = [
@@ -301,13 +193,8 @@ impl LanguageServer for Backend {
             }
         }
         // Index in the background: `initialized` must not hold up the requests behind it.
-        let backend = Backend {
-            client: self.client.clone(),
-            outbox: self.outbox.clone(),
-            state: self.state.clone(),
-            pending_config: Default::default(),
-        };
-        tokio::spawn(async move { backend.index_workspace().await });
+        let background = self.detached();
+        tokio::spawn(async move { handlers::workspace::index_workspace(&background).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -321,7 +208,7 @@ impl LanguageServer for Backend {
         let path = convert::path_of(&document.uri);
         if self.state.is_config_file(&path) {
             self.state.config.write().unwrap().open_text = Some(document.text);
-            return self.config_changed().await;
+            return handlers::workspace::config_changed(self).await;
         }
         let Some(lang) =
             Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
@@ -361,7 +248,7 @@ impl LanguageServer for Backend {
                     .is_some()
             };
             if applied {
-                self.config_changed().await;
+                handlers::workspace::config_changed(self).await;
             }
             return;
         }
@@ -387,7 +274,7 @@ impl LanguageServer for Backend {
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         let uri = params.text_document.uri;
         if self.state.is_config_file(&convert::path_of(&uri)) {
-            return self.config_changed().await;
+            return handlers::workspace::config_changed(self).await;
         }
         let Some(mut doc) = self.state.documents.get_mut(&uri) else {
             return;
@@ -404,7 +291,7 @@ impl LanguageServer for Backend {
         if self.state.is_config_file(&convert::path_of(&uri)) {
             // Unsaved edits are gone: the file on disk counts again.
             self.state.config.write().unwrap().open_text = None;
-            return self.config_changed().await;
+            return handlers::workspace::config_changed(self).await;
         }
         let Some((_, doc)) = self.state.documents.remove(&uri) else {
             tracing::warn!("didClose for {}, which is not open", uri.as_str());
@@ -425,72 +312,11 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        let settings = self.state.settings.read().unwrap().analysis.clone();
-        let open: Vec<PathBuf> = self
-            .state
-            .documents
-            .iter()
-            .map(|d| d.path.clone())
-            .collect();
-        let mut config_touched = false;
-        let paths: Vec<(PathBuf, bool)> = params
-            .changes
-            .iter()
-            .map(|event| {
-                (
-                    convert::path_of(&event.uri),
-                    event.typ == FileChangeType::DELETED,
-                )
-            })
-            .filter(|(path, _)| !open.contains(path) && !self.state.is_ignored(path))
-            .filter(|(path, _)| {
-                let is_config = self.state.is_config_file(path);
-                config_touched |= is_config;
-                !is_config
-            })
-            .collect();
-        let config_open = self.state.config.read().unwrap().open_text.is_some();
-        if config_touched && !config_open {
-            // Re-indexes and re-lints everything, the watched sources included.
-            return self.config_changed().await;
-        }
-        if paths.is_empty() {
-            return;
-        }
-        let state = self.state.clone();
-        let refreshed = tokio::task::spawn_blocking(move || {
-            // Read outside the lock; analyse against a snapshot-free index under the lock.
-            for (path, deleted) in paths {
-                let mut index = state.index.write().unwrap();
-                if deleted {
-                    index.remove_file(&path);
-                    if path.file_name().is_some_and(|n| n == "package.json") {
-                        index.remove_package_json(&path);
-                    }
-                } else {
-                    guarded("re-indexing a watched file", || {
-                        workspace::refresh_file(&mut index, &path, &settings)
-                    });
-                }
-            }
-        })
-        .await;
-        if refreshed.is_ok() {
-            handlers::diagnostics::relint_all(self).await;
-        }
+        handlers::workspace::did_change_watched_files(self, params).await
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let warnings = self.apply_settings(&params.settings);
-        for warning in warnings {
-            self.log(MessageType::WARNING, warning).await;
-        }
-        self.log(
-            MessageType::INFO,
-            "settings changed; re-checking open files".into(),
-        )
-        .await;
-        handlers::diagnostics::relint_all(self).await;
+        handlers::workspace::did_change_configuration(self, params).await
     }
 
     async fn diagnostic(

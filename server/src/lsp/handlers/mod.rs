@@ -4,7 +4,9 @@
 //! - [`code_actions`]: quick fixes, suppressions, fix-all.
 //! - [`diagnostics`]: publishing, pull diagnostics, re-linting.
 //! - [`hover`]: rule documentation and call notes.
+//! - [`workspace`]: watched files, editor settings, the configuration file, the index.
 
 pub mod code_actions;
 pub mod diagnostics;
 pub mod hover;
+pub mod workspace;

@@ -1,0 +1,204 @@
+//! The workspace: files changed on disk (`workspace/didChangeWatchedFiles`), editor settings
+//! (`workspace/didChangeConfiguration`), the configuration file, and the background index of
+//! the workspace folders.
+
+use std::path::PathBuf;
+
+use tower_lsp_server::ls_types::{
+    DidChangeConfigurationParams, DidChangeWatchedFilesParams, FileChangeType, MessageType,
+    NumberOrString,
+};
+
+use super::diagnostics::relint_all;
+use crate::lsp::server::Backend;
+use crate::lsp::state::{guarded, ConfigReport};
+use crate::lsp::{convert, settings, workspace};
+
+pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
+    let settings = backend.state.settings.read().unwrap().analysis.clone();
+    let open: Vec<PathBuf> = backend
+        .state
+        .documents
+        .iter()
+        .map(|d| d.path.clone())
+        .collect();
+    let mut config_touched = false;
+    let paths: Vec<(PathBuf, bool)> = params
+        .changes
+        .iter()
+        .map(|event| {
+            (
+                convert::path_of(&event.uri),
+                event.typ == FileChangeType::DELETED,
+            )
+        })
+        .filter(|(path, _)| !open.contains(path) && !backend.state.is_ignored(path))
+        .filter(|(path, _)| {
+            let is_config = backend.state.is_config_file(path);
+            config_touched |= is_config;
+            !is_config
+        })
+        .collect();
+    let config_open = backend.state.config.read().unwrap().open_text.is_some();
+    if config_touched && !config_open {
+        // Re-indexes and re-lints everything, the watched sources included.
+        return config_changed(backend).await;
+    }
+    if paths.is_empty() {
+        return;
+    }
+    let state = backend.state.clone();
+    let refreshed = tokio::task::spawn_blocking(move || {
+        // Read outside the lock; analyse against a snapshot-free index under the lock.
+        for (path, deleted) in paths {
+            let mut index = state.index.write().unwrap();
+            if deleted {
+                index.remove_file(&path);
+                if path.file_name().is_some_and(|n| n == "package.json") {
+                    index.remove_package_json(&path);
+                }
+            } else {
+                guarded("re-indexing a watched file", || {
+                    workspace::refresh_file(&mut index, &path, &settings)
+                });
+            }
+        }
+    })
+    .await;
+    if refreshed.is_ok() {
+        relint_all(backend).await;
+    }
+}
+
+pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
+    let warnings = apply_settings(backend, &params.settings);
+    for warning in warnings {
+        backend.log(MessageType::WARNING, warning).await;
+    }
+    backend
+        .log(
+            MessageType::INFO,
+            "settings changed; re-checking open files".into(),
+        )
+        .await;
+    relint_all(backend).await;
+}
+
+/// Takes new editor settings and merges them over the configuration file.
+fn apply_settings(backend: &Backend, value: &serde_json::Value) -> Vec<String> {
+    let (parsed, mut warnings) = settings::parse(value);
+    *backend.state.client_settings.write().unwrap() = parsed;
+    warnings.extend(backend.state.merge_settings());
+    warnings
+}
+
+/// The configuration file changed (on disk or in its buffer): reload it, re-lint the open
+/// documents at once, then rebuild the index in the background (client names, wrapper
+/// packages and ignore globs change which files hold clients).
+pub async fn config_changed(backend: &Backend) {
+    let report = backend.state.reload_config();
+    report_config(backend, report).await;
+    relint_all(backend).await;
+    let background = backend.detached();
+    tokio::spawn(async move { index_workspace(&background).await });
+}
+
+/// Reports a configuration reload: log messages, and the file's diagnostics (an error, or
+/// none to clear a previous one).
+pub async fn report_config(backend: &Backend, report: ConfigReport) {
+    for (kind, message) in report.messages {
+        backend.log(kind, message).await;
+    }
+    let Some(uri) = report.uri else {
+        return;
+    };
+    if backend.state.support().pull_diagnostics {
+        if backend.state.support().diagnostic_refresh {
+            let _ = backend.client.workspace_diagnostic_refresh().await;
+        }
+    } else {
+        backend
+            .outbox
+            .publish_diagnostics(uri, report.diagnostics, None)
+            .await;
+    }
+}
+
+/// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
+/// open documents against it.
+pub async fn index_workspace(backend: &Backend) {
+    let roots = backend.state.roots.read().unwrap().clone();
+    if roots.is_empty() {
+        return;
+    }
+    let progress = if backend.state.support().work_done_progress {
+        let token = NumberOrString::String("cio-lsp/indexing".into());
+        match backend
+            .client
+            .create_work_done_progress(token.clone())
+            .await
+        {
+            Ok(()) => Some(
+                backend
+                    .client
+                    .progress(token, "cio-lsp: indexing")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            ),
+            Err(error) => {
+                tracing::warn!("the client refused a progress token: {error}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let settings = backend.state.settings.read().unwrap().analysis.clone();
+    let ignore = {
+        let config = backend.state.config.read().unwrap();
+        config.loaded.as_ref().map(|c| c.ignore.clone())
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let started = std::time::Instant::now();
+    let build = tokio::task::spawn_blocking(move || {
+        let on_progress = move |done, total| {
+            let _ = tx.send((done, total));
+        };
+        guarded("indexing the workspace", || {
+            workspace::build_index(&roots, ignore.as_ref(), &settings, &on_progress)
+        })
+    });
+    while let Some((done, total)) = rx.recv().await {
+        if let Some(progress) = &progress {
+            let percentage = (done * 100 / total.max(1)) as u32;
+            progress
+                .report_with_message(format!("{done}/{total} files"), percentage)
+                .await;
+        }
+    }
+    let built = build.await.ok().flatten();
+    let Some(mut index) = built else {
+        if let Some(progress) = progress {
+            progress.finish_with_message("failed").await;
+        }
+        return;
+    };
+    // Open documents are the source of truth for their own facts.
+    for doc in backend.state.documents.iter() {
+        index.set_file(&doc.path, doc.facts.clone());
+    }
+    let files = index.file_count();
+    let bytes = workspace::memory_estimate(&index);
+    *backend.state.index.write().unwrap() = index;
+    let message = format!(
+        "indexed {files} Customer.io files in {} ms (~{} KiB of facts)",
+        started.elapsed().as_millis(),
+        bytes / 1024
+    );
+    if let Some(progress) = progress {
+        progress.finish_with_message(message.clone()).await;
+    }
+    backend.log(MessageType::INFO, message).await;
+    relint_all(backend).await;
+}
