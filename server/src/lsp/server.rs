@@ -17,14 +17,12 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert;
-use super::documents::{self, Change, Document};
 use super::handlers;
 use super::outbox::Outbox;
 use super::settings;
-use super::state::{guarded, ClientSupport, ConfigReport, State};
-use super::workspace;
+use super::state::{ClientSupport, ConfigReport, State};
 use crate::analysis::config;
-use crate::analysis::{Lang, WorkspaceIndex};
+use crate::analysis::WorkspaceIndex;
 
 pub struct Backend {
     pub(super) client: Client,
@@ -204,111 +202,19 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let document = params.text_document;
-        let path = convert::path_of(&document.uri);
-        if self.state.is_config_file(&path) {
-            self.state.config.write().unwrap().open_text = Some(document.text);
-            return handlers::workspace::config_changed(self).await;
-        }
-        let Some(lang) =
-            Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
-        else {
-            tracing::debug!(
-                "ignoring {}: not JavaScript or TypeScript",
-                document.uri.as_str()
-            );
-            return;
-        };
-        let mut doc = Document::new(path, lang, document.version, &document.text);
-        let diagnostics = self.state.analyse(&mut doc, true);
-        self.state.record_facts(&doc);
-        let version = doc.version;
-        self.state.documents.insert(document.uri.clone(), doc);
-        handlers::diagnostics::publish(self, document.uri, version, diagnostics).await;
+        handlers::text_sync::did_open(self, params).await
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let uri = params.text_document.uri;
-        let encoding = self.state.encoding();
-        let changes: Vec<Change> = params
-            .content_changes
-            .into_iter()
-            .map(convert::change)
-            .collect();
-        // Everything up to the first `.await` runs without yielding: the change is applied
-        // (and analysed) before any later notification can run.
-        let path = convert::path_of(&uri);
-        if self.state.is_config_file(&path) {
-            let applied = {
-                let mut config = self.state.config.write().unwrap();
-                config
-                    .open_text
-                    .as_mut()
-                    .map(|text| documents::apply_to_text(text, &changes, encoding))
-                    .is_some()
-            };
-            if applied {
-                handlers::workspace::config_changed(self).await;
-            }
-            return;
-        }
-        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
-            drop(changes);
-            self.log(
-                MessageType::WARNING,
-                format!("didChange for {}, which is not open; ignored", uri.as_str()),
-            )
-            .await;
-            return;
-        };
-        let version = params.text_document.version;
-        let repairs = doc.apply_changes(version, &changes, encoding);
-        let diagnostics = self.state.analyse(&mut doc, false);
-        drop(doc);
-        for repair in repairs {
-            self.log(MessageType::WARNING, repair).await;
-        }
-        handlers::diagnostics::publish(self, uri, version, diagnostics).await;
+        handlers::text_sync::did_change(self, params).await
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        let uri = params.text_document.uri;
-        if self.state.is_config_file(&convert::path_of(&uri)) {
-            return handlers::workspace::config_changed(self).await;
-        }
-        let Some(mut doc) = self.state.documents.get_mut(&uri) else {
-            return;
-        };
-        self.state.analyse(&mut doc, true);
-        self.state.record_facts(&doc);
-        drop(doc);
-        // Other open files may import this one's client or share its event names.
-        handlers::diagnostics::relint_all(self).await;
+        handlers::text_sync::did_save(self, params).await
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        if self.state.is_config_file(&convert::path_of(&uri)) {
-            // Unsaved edits are gone: the file on disk counts again.
-            self.state.config.write().unwrap().open_text = None;
-            return handlers::workspace::config_changed(self).await;
-        }
-        let Some((_, doc)) = self.state.documents.remove(&uri) else {
-            tracing::warn!("didClose for {}, which is not open", uri.as_str());
-            return;
-        };
-        self.state.published.remove(&doc.path);
-        // Unsaved edits are gone: the index goes back to what is on disk.
-        let settings = self.state.settings.read().unwrap().analysis.clone();
-        {
-            let mut index = self.state.index.write().unwrap();
-            guarded("re-indexing a closed file", || {
-                workspace::refresh_file(&mut index, &doc.path, &settings)
-            });
-        }
-        if !self.state.support().pull_diagnostics {
-            self.outbox.publish_diagnostics(uri, Vec::new(), None).await;
-        }
+        handlers::text_sync::did_close(self, params).await
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

@@ -1,0 +1,130 @@
+//! Text document synchronisation: `textDocument/didOpen`, `didChange`, `didSave` and
+//! `didClose`, for source files and for the workspace's configuration file.
+//!
+//! `didChange` applies its changes and analyses before its first `.await`: the order in which
+//! the client sent them is the order in which they are applied.
+
+use tower_lsp_server::ls_types::{
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, MessageType,
+};
+
+use super::diagnostics::{publish, relint_all};
+use super::workspace::config_changed;
+use crate::analysis::Lang;
+use crate::lsp::documents::{self, Change, Document};
+use crate::lsp::server::Backend;
+use crate::lsp::state::guarded;
+use crate::lsp::{convert, workspace};
+
+pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
+    let document = params.text_document;
+    let path = convert::path_of(&document.uri);
+    if backend.state.is_config_file(&path) {
+        backend.state.config.write().unwrap().open_text = Some(document.text);
+        return config_changed(backend).await;
+    }
+    let Some(lang) =
+        Lang::from_language_id(&document.language_id).or_else(|| Lang::from_path(&path))
+    else {
+        tracing::debug!(
+            "ignoring {}: not JavaScript or TypeScript",
+            document.uri.as_str()
+        );
+        return;
+    };
+    let mut doc = Document::new(path, lang, document.version, &document.text);
+    let diagnostics = backend.state.analyse(&mut doc, true);
+    backend.state.record_facts(&doc);
+    let version = doc.version;
+    backend.state.documents.insert(document.uri.clone(), doc);
+    publish(backend, document.uri, version, diagnostics).await;
+}
+
+pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let encoding = backend.state.encoding();
+    let changes: Vec<Change> = params
+        .content_changes
+        .into_iter()
+        .map(convert::change)
+        .collect();
+    // Everything up to the first `.await` runs without yielding: the change is applied
+    // (and analysed) before any later notification can run.
+    let path = convert::path_of(&uri);
+    if backend.state.is_config_file(&path) {
+        let applied = {
+            let mut config = backend.state.config.write().unwrap();
+            config
+                .open_text
+                .as_mut()
+                .map(|text| documents::apply_to_text(text, &changes, encoding))
+                .is_some()
+        };
+        if applied {
+            config_changed(backend).await;
+        }
+        return;
+    }
+    let Some(mut doc) = backend.state.documents.get_mut(&uri) else {
+        drop(changes);
+        backend
+            .log(
+                MessageType::WARNING,
+                format!("didChange for {}, which is not open; ignored", uri.as_str()),
+            )
+            .await;
+        return;
+    };
+    let version = params.text_document.version;
+    let repairs = doc.apply_changes(version, &changes, encoding);
+    let diagnostics = backend.state.analyse(&mut doc, false);
+    drop(doc);
+    for repair in repairs {
+        backend.log(MessageType::WARNING, repair).await;
+    }
+    publish(backend, uri, version, diagnostics).await;
+}
+
+pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
+    let uri = params.text_document.uri;
+    if backend.state.is_config_file(&convert::path_of(&uri)) {
+        return config_changed(backend).await;
+    }
+    let Some(mut doc) = backend.state.documents.get_mut(&uri) else {
+        return;
+    };
+    backend.state.analyse(&mut doc, true);
+    backend.state.record_facts(&doc);
+    drop(doc);
+    // Other open files may import this one's client or share its event names.
+    relint_all(backend).await;
+}
+
+pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    if backend.state.is_config_file(&convert::path_of(&uri)) {
+        // Unsaved edits are gone: the file on disk counts again.
+        backend.state.config.write().unwrap().open_text = None;
+        return config_changed(backend).await;
+    }
+    let Some((_, doc)) = backend.state.documents.remove(&uri) else {
+        tracing::warn!("didClose for {}, which is not open", uri.as_str());
+        return;
+    };
+    backend.state.published.remove(&doc.path);
+    // Unsaved edits are gone: the index goes back to what is on disk.
+    let settings = backend.state.settings.read().unwrap().analysis.clone();
+    {
+        let mut index = backend.state.index.write().unwrap();
+        guarded("re-indexing a closed file", || {
+            workspace::refresh_file(&mut index, &doc.path, &settings)
+        });
+    }
+    if !backend.state.support().pull_diagnostics {
+        backend
+            .outbox
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+}
