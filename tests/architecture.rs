@@ -131,7 +131,7 @@ fn the_real_graph_is_read_with_its_imports() {
         "analysis/rules/cio002.rs",
         "analysis/rules/context.rs"
     ));
-    assert!(imports("lsp/server.rs", "analysis/mod.rs"));
+    assert!(imports("lsp/state.rs", "analysis/mod.rs"));
     assert!(graph.edges.values().map(BTreeSet::len).sum::<usize>() > 200);
 }
 

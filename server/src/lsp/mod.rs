@@ -1,9 +1,10 @@
 //! The language server (`cio-lsp serve`). The only module that knows LSP.
 //!
-//! - [`server`]: the `LanguageServer` handlers.
-//! - [`handlers`]: the handlers of each feature.
-//! - [`state`]: what the handlers share.
-//! - [`documents`]: open documents, incrementally edited, parsed and analysed.
+//! - [`server`]: the `LanguageServer`: owns the session, routes each method to its handler.
+//! - `handlers`: one module per feature (lifecycle, text sync, diagnostics, hover, code
+//!   actions, workspace), building the responses.
+//! - `state`: what the handlers share (documents, settings, configuration file, index).
+//! - [`documents`]: open documents, incrementally edited, parsed and analysed (no LSP types).
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
 //! - [`outbox`]: the output; diagnostics serialized without tower-lsp-server's `Value` detour.
 //! - [`workspace`]: the background index of the workspace folders.
