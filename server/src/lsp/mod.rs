@@ -1,8 +1,9 @@
 //! The language server (`cio-lsp serve`). The only module that knows LSP.
 //!
-//! - [`server`]: the `LanguageServer`: owns the session, routes each method to its handler.
+//! - [`server`]: the `LanguageServer`: routes each method to its handler.
 //! - `handlers`: one module per feature (lifecycle, text sync, diagnostics, hover, code
 //!   actions, workspace), building the responses.
+//! - `session`: the session ([`Backend`]): the client, the output and the state.
 //! - `state`: what the handlers share (documents, settings, configuration file, index).
 //! - [`documents`]: open documents, incrementally edited, parsed and analysed (no LSP types).
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
@@ -15,6 +16,7 @@ pub mod documents;
 mod handlers;
 pub mod outbox;
 pub mod server;
+mod session;
 pub mod settings;
 mod state;
 pub mod workspace;
@@ -28,7 +30,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{LspService, Server};
 
-pub use server::Backend;
+pub use session::Backend;
 
 /// Runs the language server on stdin/stdout until the client exits.
 ///

@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::lsp::convert;
-use crate::lsp::server::Backend;
+use crate::lsp::session::Backend;
 use crate::lsp::state::State;
 
 /// Pushes a document's diagnostics of `version`, unless the client pulls them or the document

@@ -12,7 +12,7 @@ use super::workspace::{index_workspace, report_config};
 use crate::analysis::config;
 use crate::analysis::position::Encoding;
 use crate::analysis::WorkspaceIndex;
-use crate::lsp::server::Backend;
+use crate::lsp::session::Backend;
 use crate::lsp::state::{ClientSupport, State};
 use crate::lsp::{convert, settings};
 

@@ -13,7 +13,7 @@ use super::diagnostics::{publish, relint_all};
 use super::workspace::config_changed;
 use crate::analysis::Lang;
 use crate::lsp::documents::{self, Change, Document};
-use crate::lsp::server::Backend;
+use crate::lsp::session::Backend;
 use crate::lsp::state::guarded;
 use crate::lsp::{convert, workspace};
 

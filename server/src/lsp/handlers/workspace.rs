@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::diagnostics::relint_all;
-use crate::lsp::server::Backend;
+use crate::lsp::session::Backend;
 use crate::lsp::state::{guarded, ConfigReport};
 use crate::lsp::{convert, settings, workspace};
 
