@@ -10,6 +10,7 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
+use crate::analysis::resolve::values::exported_values;
 use crate::analysis::resolve::{Bindings, FileFacts, Prefilter, WorkspaceIndex, WorkspaceView};
 use crate::analysis::rules::engine::{Hit, QueryRanges};
 use crate::analysis::rules::finding::{sort_findings, Finding};
@@ -144,6 +145,11 @@ fn analyze_rule_ranges(
             reexports: bindings.reexports.clone(),
             // A text search, not a query: a bounce webhook handler need not name a client.
             handles_bounce: whole_file_facts && rules::cio008::mentions_bounce_handling(file.text),
+            exported_values: if whole_file_facts {
+                exported_values(file.tree, file.path, file.text, bindings, workspace)
+            } else {
+                Vec::new()
+            },
             ..FileFacts::default()
         },
         // Scanned before the early return: an unused suppression is reported even in a file

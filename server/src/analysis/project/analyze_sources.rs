@@ -13,7 +13,10 @@ use crate::analysis::pipeline::{
     analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
     FileAnalysis,
 };
-use crate::analysis::resolve::{Bindings, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex};
+use crate::analysis::resolve::values::exported_values;
+use crate::analysis::resolve::{
+    Bindings, ExportLookup, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex,
+};
 use crate::analysis::rules::cio008;
 use crate::analysis::rules::finding::Finding;
 use crate::analysis::settings::Settings;
@@ -210,7 +213,7 @@ fn first_pass(
                 tree: &tree,
             };
             let bindings = file_bindings(&source, settings, &NoWorkspaceView);
-            let exports = export_facts(&bindings);
+            let exports = export_facts(&source, &bindings, &NoWorkspaceView);
             if !bindings.module_imports.is_empty() {
                 return (
                     i,
@@ -248,11 +251,13 @@ fn parsed_count(stages: &[Stage]) -> usize {
         .count()
 }
 
-/// What a file exports (clients, re-exports), as facts for the index before it is analysed.
-fn export_facts(bindings: &Bindings) -> FileFacts {
+/// What a file exports (clients, re-exports, string values), as facts for the index before
+/// it is analysed.
+fn export_facts(file: &SourceFile, bindings: &Bindings, workspace: &dyn ExportLookup) -> FileFacts {
     FileFacts {
         exports: bindings.exports.clone(),
         reexports: bindings.reexports.clone(),
+        exported_values: exported_values(file.tree, file.path, file.text, bindings, workspace),
         ..FileFacts::default()
     }
 }
@@ -313,7 +318,7 @@ fn record_exports(
             Some(bindings) if bindings.still_valid(&view) => bindings,
             _ => Box::new(file_bindings(&source, settings, &view)),
         };
-        let facts = export_facts(&bindings);
+        let facts = export_facts(&source, &bindings, &view);
         *kept = Some(bindings);
         if facts != FileFacts::default() {
             index.set_file(&file.path, facts);

@@ -10,6 +10,7 @@ pub mod modules;
 pub mod prefilter;
 pub mod scopes;
 pub mod sdk;
+pub mod values;
 pub mod workspace;
 
 pub use bindings::{Bindings, ClientBinding};

@@ -237,6 +237,16 @@ impl Bindings {
             .map(|(export, _)| export)
     }
 
+    /// Every name this file exports, with the local name it exports.
+    pub fn exported_locals(&self) -> &[(ExportName, String)] {
+        &self.exported_locals
+    }
+
+    /// Tells these bindings apart from others in memos keyed by them (the value service's).
+    pub fn memo_id(&self) -> u64 {
+        self.id
+    }
+
     /// Whether the file mentions any client at all.
     pub fn is_empty(&self) -> bool {
         self.clients.is_empty()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::analysis::resolve::modules::{ExportName, ReExport};
 use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::values::value::ExportedValue;
 use crate::analysis::syntax::Location;
 
 /// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
@@ -55,4 +56,6 @@ pub struct FileFacts {
     /// The file handles a bounce webhook (`email_bounced`, `"bounced"` metrics).
     pub handles_bounce: bool,
     pub event_names: Vec<EventNameUse>,
+    /// Exported constants and config object properties with (partly) known string values.
+    pub exported_values: Vec<ExportedValue>,
 }

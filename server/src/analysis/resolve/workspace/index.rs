@@ -10,6 +10,7 @@ use super::cache::Cache;
 use super::module_resolution::{module_candidates, normalize, ResolveMemo};
 use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
 use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::values::value::Values;
 use crate::analysis::resolve::workspace::facts::{AwaitingHelper, FileFacts};
 use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport, WorkspaceView};
 
@@ -251,6 +252,21 @@ impl ExportLookup for FileView<'_> {
         let module = self.index.resolve_module(&self.path, specifier)?;
         self.index
             .find_export(&module, name, &awaiting_helper, MAX_REEXPORT_HOPS)
+    }
+
+    fn exported_values(&self, specifier: &str, name: &ExportName, path: &[&str]) -> Option<Values> {
+        let module = self.index.resolve_module(&self.path, specifier)?;
+        let pick = |facts: &FileFacts, name: &ExportName| {
+            facts
+                .exported_values
+                .iter()
+                .find(|e| {
+                    e.export == *name && e.path.iter().map(String::as_str).eq(path.iter().copied())
+                })
+                .map(|e| e.values.clone())
+        };
+        self.index
+            .find_export(&module, name, &pick, MAX_REEXPORT_HOPS)
     }
 
     /// Resolves the module once for both answers (resolution tries every extension).

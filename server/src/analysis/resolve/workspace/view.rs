@@ -17,6 +17,18 @@ pub trait ExportLookup {
         None
     }
 
+    /// The string values of export `name` of module `specifier` (or of its property `path`,
+    /// `config.track.url` → `["track", "url"]`), when the module's facts record them: an
+    /// imported constant or config object (the value service asks).
+    fn exported_values(
+        &self,
+        _specifier: &str,
+        _name: &ExportName,
+        _path: &[&str],
+    ) -> Option<crate::analysis::resolve::values::value::Values> {
+        None
+    }
+
     /// Both answers about export `name` of module `specifier`: what [`Bindings`](crate::analysis::resolve::Bindings) asks for each
     /// import of a workspace module. Implementations that resolve the module override it to
     /// resolve it once.

@@ -1,0 +1,180 @@
+//! What a module exports as string values (a constant, a config object's properties): the
+//! facts that let another file's value questions follow an import (`import { TRACK_URL }
+//! from "./config"`, `config.customerio.siteId`).
+
+use std::path::Path;
+
+use tree_sitter::Node;
+
+use super::context::ValueContext;
+use super::eval::evaluate;
+use super::value::{ExportedValue, Literal, Part, Values};
+use crate::analysis::resolve::bindings::Bindings;
+use crate::analysis::resolve::modules::ExportName;
+use crate::analysis::resolve::workspace::view::ExportLookup;
+use crate::analysis::syntax::{
+    self, property_key, text, unwrap_expression, FieldExt, KindExt, LineIndex, Location,
+};
+
+/// At most this many exported values per file (a config module has a few dozen).
+const MAX_EXPORTED: usize = 64;
+/// How deep into a config object properties are recorded (`config.track.url` is two).
+const MAX_PROPERTY_DEPTH: usize = 2;
+
+/// The string values `tree`'s file (at `path`) exports: each exported constant whose value
+/// is at least partly known, and the properties of exported object literals, to
+/// [`MAX_PROPERTY_DEPTH`]. Literals become locations in this file.
+pub fn exported_values(
+    tree: &tree_sitter::Tree,
+    path: &Path,
+    source: &str,
+    bindings: &Bindings,
+    workspace: &dyn ExportLookup,
+) -> Vec<ExportedValue> {
+    let _indexed = syntax::index_tree(tree);
+    let root = tree.root_node();
+    let cx = ValueContext::new(source, bindings, workspace);
+    let mut exported = Vec::new();
+    let mut lines = None;
+    for statement in syntax::top_level_statements(root) {
+        for (export, value) in exported_expressions(statement, bindings, source) {
+            record(&mut exported, export, value, &cx, path, &mut lines);
+            if exported.len() >= MAX_EXPORTED {
+                exported.truncate(MAX_EXPORTED);
+                return exported;
+            }
+        }
+    }
+    exported
+}
+
+/// The exported names a top-level statement gives a value, with that value.
+fn exported_expressions<'t>(
+    statement: Node<'t>,
+    bindings: &Bindings,
+    source: &str,
+) -> Vec<(ExportName, Node<'t>)> {
+    let declaration = match statement.kind_name() {
+        "export_statement" => {
+            if let Some(value) = statement.field("value") {
+                // `export default { … }` / `export default "…"`
+                return vec![(ExportName::Default, value)];
+            }
+            match statement.field("declaration") {
+                Some(declaration) => declaration,
+                None => return Vec::new(),
+            }
+        }
+        // `const config = {…}; export { config }` / `export default config`.
+        "lexical_declaration" | "variable_declaration" => statement,
+        _ => return Vec::new(),
+    };
+    if !matches!(
+        declaration.kind_name(),
+        "lexical_declaration" | "variable_declaration"
+    ) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut cursor = declaration.walk();
+    for declarator in declaration
+        .named_children(&mut cursor)
+        .filter(|d| d.kind_name() == "variable_declarator")
+    {
+        let (Some(name), Some(value)) = (declarator.field("name"), declarator.field("value"))
+        else {
+            continue;
+        };
+        if name.kind_name() != "identifier" {
+            continue;
+        }
+        let local = text(name, source);
+        found.extend(
+            bindings
+                .exported_locals()
+                .iter()
+                .filter(|(_, l)| l == local)
+                .map(|(export, _)| (export.clone(), value)),
+        );
+    }
+    found
+}
+
+/// Records the values of `value` as `export`, and of its properties when it is an object.
+fn record(
+    exported: &mut Vec<ExportedValue>,
+    export: ExportName,
+    value: Node,
+    cx: &ValueContext,
+    path: &Path,
+    lines: &mut Option<LineIndex>,
+) {
+    // (expression, property path)
+    let mut work = vec![(value, Vec::<String>::new())];
+    while let Some((expression, keys)) = work.pop() {
+        let expression = unwrap_expression(expression);
+        if expression.kind_name() == "object" {
+            if keys.len() >= MAX_PROPERTY_DEPTH {
+                continue;
+            }
+            let mut cursor = expression.walk();
+            for member in expression.named_children(&mut cursor) {
+                let (key, value) = match member.kind_name() {
+                    "pair" => match (
+                        member.field("key").and_then(|k| property_key(k, cx.source)),
+                        member.field("value"),
+                    ) {
+                        (Some(key), Some(value)) => (key, value),
+                        _ => continue,
+                    },
+                    "shorthand_property_identifier" => (text(member, cx.source), member),
+                    _ => continue,
+                };
+                let mut longer = keys.clone();
+                longer.push(key.to_string());
+                work.push((value, longer));
+            }
+            continue;
+        }
+        let values = evaluate(expression, cx);
+        if values.is_unknown() || values.values.is_empty() {
+            continue;
+        }
+        let values = located(&values, path, cx.source, lines);
+        exported.push(ExportedValue {
+            export: export.clone(),
+            path: keys,
+            values,
+        });
+        if exported.len() >= MAX_EXPORTED {
+            return;
+        }
+    }
+}
+
+/// `values` with this file's literals as locations (another file's analysis reads them) and
+/// no ranges of this file left in holes or fallbacks.
+fn located(values: &Values, path: &Path, source: &str, lines: &mut Option<LineIndex>) -> Values {
+    let lines = lines.get_or_insert_with(|| LineIndex::new(source));
+    let mut values = values.clone();
+    for value in &mut values.values {
+        for literal in &mut value.literals {
+            if let Literal::Here(range) = literal {
+                *literal = Literal::There(Location::new(
+                    path.to_path_buf(),
+                    source,
+                    lines,
+                    range.clone(),
+                ));
+            }
+        }
+        for part in &mut value.parts {
+            if let Part::Unknown(hole) = part {
+                hole.expression = None;
+            }
+        }
+        // A fallback of another file is reported there, not here.
+        value.fallback = None;
+    }
+    values
+}
