@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use cio_lsp::analysis::rules::RULES;
 use serde_json::Value;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -180,7 +181,7 @@ fn sarif_is_valid() {
     assert_eq!(driver["name"], "cio-lsp");
     assert_eq!(driver["version"], VERSION);
     let rules = driver["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 16);
+    assert_eq!(rules.len(), RULES.len());
     for rule in rules {
         let id = rule["id"].as_str().unwrap();
         assert!(id.starts_with("CIO"), "{id}");

@@ -294,6 +294,7 @@ rule_fixture_tests! {
     cio013_hardcoded_credential => "CIO013",
     cio015_legacy_constructor => "CIO015",
     cio016_region_mismatch => "CIO016",
+    cio020_placeholder_credential => "CIO020",
 }
 
 /// Querying only the statements that mention a client finds what querying the whole tree finds.

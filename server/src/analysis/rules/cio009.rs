@@ -298,12 +298,8 @@ fn module_level_names<'s>(program: Node, source: &'s str) -> HashSet<&'s str> {
     let mut names = HashSet::new();
     let mut cursor = program.walk();
     for statement in program.named_children(&mut cursor) {
-        let declaration = match statement.kind_name() {
-            "export_statement" => match statement.field("declaration") {
-                Some(declaration) => declaration,
-                None => continue,
-            },
-            _ => statement,
+        let Some(declaration) = syntax::declaration_of(statement) else {
+            continue;
         };
         match declaration.kind_name() {
             "import_statement" => declared_identifiers(declaration, source, &mut names),

@@ -1,47 +1,120 @@
 //! CIO013 hardcoded-credential: see `queries/CIO013-hardcoded-credential.md`.
+//!
+//! The query captures the credential positions; which literals reach them is the value
+//! service's answer (`rules::shared::credentials`). A literal that only serves as a fallback
+//! and looks like a placeholder is left to CIO020.
 
+use tree_sitter::Node;
+
+use crate::analysis::resolve::values::Fallback;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
-use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{string_literal_value, Lang};
-
-/// A credential position: the query's capture name, what to call it, and the environment
-/// variable the fix reads it from.
-const CREDENTIALS: &[(&str, &str, &str)] = &[
-    ("site_id", "Site ID", "CUSTOMERIO_SITE_ID"),
-    ("track_key", "Track API key", "CUSTOMERIO_TRACK_API_KEY"),
-    ("app_key", "App API key", "CUSTOMERIO_APP_API_KEY"),
-    ("write_key", "write key", "CUSTOMERIO_WRITE_KEY"),
-];
+use crate::analysis::rules::finding::{Applicability, Fix, Related, TextEdit};
+use crate::analysis::rules::shared::credentials::{
+    self, holds_a_secret, looks_like_placeholder, CredentialLiteral, LiteralAt,
+};
+use crate::analysis::syntax::{self, FieldExt, KindExt, Lang};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((literal, what, variable)) = CREDENTIALS
-        .iter()
-        .find_map(|(capture, what, variable)| Some((hit.get(capture)?, *what, *variable)))
-    else {
-        return;
-    };
-    // A template with substitutions is built at run time; an empty string holds no secret.
-    if string_literal_value(literal, ctx.source).is_none_or(str::is_empty) {
-        return;
+    for (position, credential, in_options) in credentials::captured(hit) {
+        for literal in credentials::literals_reaching(ctx, position, credential, in_options) {
+            let placeholder_fallback =
+                literal.fallback.is_some() && looks_like_placeholder(&literal.text);
+            if placeholder_fallback || !holds_a_secret(&literal.text) {
+                continue;
+            }
+            report(ctx, &literal, syntax::tree_root(position));
+        }
     }
+}
+
+fn report(ctx: &mut RuleContext, literal: &CredentialLiteral, root: Node) {
+    let what = literal.credential.describe();
     // The message never quotes the literal: it is the secret.
     let message = format!(
         "The Customer.io {what} is written in the source; anyone who can read the code can use it. Read it from the environment"
     );
+    match &literal.at {
+        LiteralAt::Here(range) => {
+            let mut finding = ctx.finding_at(range.clone(), message);
+            if let Some(fix) = fix(ctx, literal, range.clone(), root) {
+                finding = finding.with_fix(fix);
+            }
+            ctx.report(finding);
+        }
+        // Written in another module: reported where it is used, pointing there.
+        LiteralAt::There(location) => {
+            let finding = ctx
+                .finding_at(literal.position.clone(), message)
+                .with_related(Related {
+                    location: location.clone(),
+                    message: format!("the {what} is written here"),
+                });
+            ctx.report(finding);
+        }
+    }
+}
+
+/// Read the credential from the environment: the literal becomes `process.env.…`; a fallback
+/// after an environment read (`process.env.X || "key"`) is dropped instead.
+fn fix(
+    ctx: &RuleContext,
+    literal: &CredentialLiteral,
+    range: std::ops::Range<usize>,
+    root: Node,
+) -> Option<Fix> {
+    let what = literal.credential.describe();
+    if let Some(fallback) = &literal.fallback {
+        return drop_fallback(root, fallback, range, what, ctx.lang);
+    }
+    let variable = literal.credential.variable();
     // `process.env.X` is `string | undefined` in TypeScript; the constructors take `string`.
     let non_null = if ctx.lang == Lang::JavaScript {
         ""
     } else {
         "!"
     };
-    let finding = ctx.finding(literal, message).with_fix(Fix {
+    let mut replacement = format!("process.env.{variable}{non_null}");
+    // A JSX attribute's value is an expression only in braces.
+    let in_jsx = syntax::descendant_for_byte_range(root, range.start, range.end)
+        .and_then(syntax::parent)
+        .is_some_and(|parent| parent.kind_name() == "jsx_attribute");
+    if in_jsx {
+        replacement = format!("{{{replacement}}}");
+    }
+    Some(Fix {
         title: format!("Read the {what} from `process.env.{variable}`"),
         applicability: Applicability::QuickFix,
+        edits: vec![TextEdit::replace(range, replacement)],
+    })
+}
+
+/// `process.env.X || "key"` → `process.env.X`, when the literal is the whole right side.
+fn drop_fallback(
+    root: Node,
+    fallback: &Fallback,
+    literal: std::ops::Range<usize>,
+    what: &str,
+    lang: Lang,
+) -> Option<Fix> {
+    if fallback.default {
+        return None;
+    }
+    let or = syntax::descendant_for_byte_range(root, fallback.at.start, fallback.at.end)?;
+    if or.kind_name() != "binary_expression" {
+        return None;
+    }
+    let (left, right) = (or.field("left")?, or.field("right")?);
+    if syntax::unwrap_expression(right).byte_range() != literal {
+        return None;
+    }
+    Some(Fix {
+        title: format!("Read the {what} from the environment only (drop the fallback)"),
+        applicability: Applicability::QuickFix,
+        // What the environment holds is `string | undefined` in TypeScript.
         edits: vec![TextEdit::replace(
-            literal.byte_range(),
-            format!("process.env.{variable}{non_null}"),
+            left.end_byte()..or.end_byte(),
+            if lang == Lang::JavaScript { "" } else { "!" },
         )],
-    });
-    ctx.report(finding);
+    })
 }

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 use super::engine::Hit;
 use super::finding::{Finding, Severity};
 use super::options::RuleOptions;
+use crate::analysis::resolve::values::ValueContext;
 use crate::analysis::resolve::{Bindings, CioCall, FileFacts, WorkspaceIndex, WorkspaceView};
 use crate::analysis::syntax::{self, Lang, LineIndex, Location};
 
@@ -94,6 +95,12 @@ impl RuleContext<'_> {
 
     pub fn text(&self, node: Node) -> &str {
         syntax::text(node, self.source)
+    }
+
+    /// What the value service needs to answer about this file (following parameters to their
+    /// call sites; see [`ValueContext::without_parameters`]).
+    pub fn values(&self) -> ValueContext<'_> {
+        ValueContext::new(self.source, self.bindings, self.workspace)
     }
 }
 

@@ -33,6 +33,7 @@ mod cio013;
 mod cio014;
 mod cio015;
 mod cio016;
+mod cio020;
 
 pub use context::{Rule, RuleContext, Scope, WorkspaceContext};
 pub use registry::{builtin, docs_url, find, is_file_scoped, HOMEPAGE, RULES, UNUSED_SUPPRESSION};

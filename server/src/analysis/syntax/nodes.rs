@@ -279,6 +279,15 @@ pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
     }
 }
 
+/// What a top-level statement declares: the statement itself, or the declaration an
+/// `export` statement wraps (`None` for an export without one, `export { a }`).
+pub fn declaration_of(statement: Node) -> Option<Node> {
+    match statement.kind_name() {
+        "export_statement" => statement.field("declaration"),
+        _ => Some(statement),
+    }
+}
+
 /// The first named child of `node` of kind `kind`.
 pub fn named_child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();

@@ -62,6 +62,12 @@ pub(super) fn combine(op: &Op, operands: &[Rc<Values>], at: Option<Range<usize>>
                     .values
                     .iter()
                     .all(|v| v.is_env_read() || v.fallback.is_some()),
+                env: left
+                    .values
+                    .iter()
+                    .flat_map(Value::env_names)
+                    .next()
+                    .map(Into::into),
                 default: false,
             };
             let right = mark_fallback(right, fallback);
@@ -71,6 +77,7 @@ pub(super) fn combine(op: &Op, operands: &[Rc<Values>], at: Option<Range<usize>>
             let fallback = Fallback {
                 at: range.clone(),
                 from_env: false,
+                env: None,
                 default: true,
             };
             let Some(value) = operands.first() else {

@@ -75,22 +75,38 @@ pub(super) fn evaluate(expression: Node, cx: &ValueContext) -> Rc<Values> {
     if let Some(known) = memo::values(key, expression.id()) {
         return known;
     }
-    let root = syntax::tree_root(expression);
-    let declarations = memo::declarations(key, || ModuleDeclarations::build(root, cx.source));
+    let start = Task::Eval(expression, MAX_HOPS);
+    run(expression, start, cx)
+        .unwrap_or_else(|| Rc::new(Values::unknown(Some(expression.byte_range()))))
+}
+
+/// The possible values of property `key` of what `object` evaluates to (see
+/// [`super::property_values`]).
+pub(super) fn evaluate_property(object: Node, key: &str, cx: &ValueContext) -> Rc<Values> {
+    let start = Task::Property {
+        object,
+        key: Some(key.to_string()),
+        hops: MAX_HOPS,
+        at: None,
+    };
+    run(object, start, cx).unwrap_or_else(|| Rc::new(Values::unknown(None)))
+}
+
+/// Runs the machine from `start` (a task about `node`'s tree) to its one result.
+fn run<'t>(node: Node<'t>, start: Task<'t>, cx: &ValueContext) -> Option<Rc<Values>> {
+    let key = memo::key_of(node, cx);
+    let declarations = lookup::module_declarations(node, cx);
     let mut machine = Machine {
         cx,
         key,
         declarations: &declarations,
-        tasks: vec![Task::Eval(expression, MAX_HOPS)],
+        tasks: vec![start],
         results: Vec::new(),
         active: FxHashSet::default(),
         runs: 0,
     };
     machine.run();
-    machine
-        .results
-        .pop()
-        .unwrap_or_else(|| Rc::new(Values::unknown(Some(expression.byte_range()))))
+    machine.results.pop()
 }
 
 struct Machine<'t, 'c> {
@@ -296,8 +312,9 @@ impl<'t> Machine<'t, '_> {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind_name() {
+                // A fragment is not a literal of its own: `Basic ${key}` holds no secret.
                 "string_fragment" | "escape_sequence" => {
-                    let value = literal(text(child, source), child.byte_range());
+                    let value = Value::of(Part::text(text(child, source)));
                     operands.push(Task::Push(Rc::new(Values::one(value))));
                 }
                 "template_substitution" => match child.named_child(0) {

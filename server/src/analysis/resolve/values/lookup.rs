@@ -69,12 +69,8 @@ impl ModuleDeclarations {
     pub(super) fn build(root: Node, source: &str) -> ModuleDeclarations {
         let mut table = ModuleDeclarations::default();
         for statement in syntax::top_level_statements(root) {
-            let declaration = match statement.kind_name() {
-                "export_statement" => match statement.field("declaration") {
-                    Some(declaration) => declaration,
-                    None => continue,
-                },
-                _ => statement,
+            let Some(declaration) = syntax::declaration_of(statement) else {
+                continue;
             };
             match declaration.kind_name() {
                 "lexical_declaration" | "variable_declaration" => {
@@ -335,4 +331,37 @@ pub(super) fn called_function<'t>(
             .filter(|v| syntax::is_function(*v)),
         _ => None,
     }
+}
+
+thread_local! {
+    /// The module declarations of the tree being analysed on this thread, by memo key.
+    static DECLARATIONS: std::cell::RefCell<Option<(memo::Key, std::rc::Rc<ModuleDeclarations>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The module-level declarations of `node`'s file, built once per indexing of its tree.
+pub(super) fn module_declarations(
+    node: Node,
+    cx: &ValueContext,
+) -> std::rc::Rc<ModuleDeclarations> {
+    let build = || {
+        std::rc::Rc::new(ModuleDeclarations::build(
+            syntax::tree_root(node),
+            cx.source,
+        ))
+    };
+    let Some(key) = memo::key_of(node, cx) else {
+        return build();
+    };
+    if let Some(known) = DECLARATIONS.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, d)| d.clone())
+    }) {
+        return known;
+    }
+    let built = build();
+    DECLARATIONS.with(|slot| *slot.borrow_mut() = Some((key, built.clone())));
+    built
 }

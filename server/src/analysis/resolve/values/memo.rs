@@ -1,5 +1,5 @@
 //! The value service's memo: answers per node for the tree being analysed on this thread,
-//! and the file's module-level declarations, kept while the tree stays indexed
+//! and the search budget of its lookups, kept while the tree stays indexed
 //! ([`syntax::index_tree`]) and dropped as soon as another tree, other bindings or another
 //! mode asks.
 
@@ -10,19 +10,17 @@ use rustc_hash::FxHashMap;
 use tree_sitter::Node;
 
 use super::context::ValueContext;
-use super::lookup::ModuleDeclarations;
 use super::value::Values;
 use crate::analysis::syntax;
 
 /// What a memo is valid for: one indexing of one tree, one set of bindings, one mode.
-type Key = (u64, u64, bool);
+pub(super) type Key = (u64, u64, bool);
 
 #[derive(Default)]
 pub(super) struct Memo {
     key: Option<Key>,
     /// By node id.
     values: FxHashMap<usize, Rc<Values>>,
-    declarations: Option<Rc<ModuleDeclarations>>,
     /// Bytes of text searched for names so far (see [`may_search`]).
     searched: usize,
 }
@@ -60,22 +58,6 @@ pub(super) fn remember(key: Option<Key>, id: usize, values: &Rc<Values>) {
     if let Some(key) = key {
         with(key, |memo| memo.values.insert(id, values.clone()));
     }
-}
-
-/// The module-level declarations of the file, built by `build` on first use.
-pub(super) fn declarations(
-    key: Option<Key>,
-    build: impl FnOnce() -> ModuleDeclarations,
-) -> Rc<ModuleDeclarations> {
-    let Some(key) = key else {
-        return Rc::new(build());
-    };
-    if let Some(known) = with(key, |memo| memo.declarations.clone()) {
-        return known;
-    }
-    let built = Rc::new(build());
-    with(key, |memo| memo.declarations = Some(built.clone()));
-    built
 }
 
 /// Whether the lookups may search `bytes` more of `source` for a name (a scope for a

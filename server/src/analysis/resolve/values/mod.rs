@@ -45,5 +45,11 @@ pub fn string_values(expression: Node, cx: &ValueContext) -> std::rc::Rc<Values>
     eval::evaluate(expression, cx)
 }
 
+/// The possible string values of property `key` of what `object` evaluates to (the
+/// `writeKey` of an options object that may be a literal, a variable or an imported config).
+pub fn property_values(object: Node, key: &str, cx: &ValueContext) -> std::rc::Rc<Values> {
+    eval::evaluate_property(object, key, cx)
+}
+
 #[cfg(test)]
 mod tests;

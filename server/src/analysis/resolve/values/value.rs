@@ -61,6 +61,8 @@ pub struct Fallback {
     pub at: Range<usize>,
     /// What it falls back from: an environment read (`process.env.X || …`).
     pub from_env: bool,
+    /// The environment name it falls back from (`X`), when one is read.
+    pub env: Option<Box<str>>,
     /// It is a parameter or destructuring default (`{ siteId = "your-site-id" }`).
     pub default: bool,
 }

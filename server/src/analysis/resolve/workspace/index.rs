@@ -307,6 +307,10 @@ impl WorkspaceView for FileView<'_> {
     fn customerio_node_major(&self) -> Option<u64> {
         self.index.package_major_for(&self.path)
     }
+
+    fn root(&self) -> Option<&Path> {
+        Some(self.index.root())
+    }
 }
 
 /// The major version of customerio-node a package.json asks for (`^3.1.0` → 3,

@@ -65,6 +65,13 @@ impl ExportLookup for NoWorkspace {
 pub trait WorkspaceView: ExportLookup {
     /// The major version of `customerio-node` that the nearest `package.json` asks for.
     fn customerio_node_major(&self) -> Option<u64>;
+
+    /// The workspace's root directory, when the file is analysed as part of a workspace
+    /// (rules that read a file's place in the project, such as "a test file", read it from
+    /// there rather than from the machine's absolute path).
+    fn root(&self) -> Option<&std::path::Path> {
+        None
+    }
 }
 
 /// Single-file analysis: nothing is known about other files.

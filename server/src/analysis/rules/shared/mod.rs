@@ -1,6 +1,8 @@
-//! What several rules share: event names, time keys and values, client constructions, fix text.
+//! What several rules share: event names, time keys and values, client constructions,
+//! credentials, fix text.
 
 pub mod constructions;
+pub mod credentials;
 pub mod event_names;
 pub mod fixes;
 pub mod timestamps;
