@@ -777,3 +777,55 @@ fn a_file_without_read_permission_is_skipped() {
         .contains("ermission"));
     assert_eq!(report["findings"].as_array().unwrap().len(), 2);
 }
+
+#[path = "support/expectations.rs"]
+mod expectations;
+
+/// The fixture workspaces of the shapes that real applications write (values followed
+/// through constants, config modules and props; placeholder credentials; handlers of every
+/// web runtime), checked through the binary: `check DIR --format json` reports exactly the
+/// annotated lines of the rule.
+#[test]
+fn the_binary_finds_the_annotated_shapes_of_the_fixture_workspaces() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    for rule in ["CIO007", "CIO013", "CIO020"] {
+        let dir = fixtures.join(rule);
+        let report = json_report(&dir, &[]);
+        let found: std::collections::BTreeSet<(String, usize)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                let line = f["range"]["start"]["line"].as_u64().unwrap() as usize;
+                (f["path"].as_str().unwrap().to_string(), line)
+            })
+            .collect();
+        let mut expected = std::collections::BTreeSet::new();
+        let mut stack = vec![dir.clone()];
+        while let Some(current) = stack.pop() {
+            for entry in fs::read_dir(&current).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = fs::read_to_string(&path) else {
+                    continue;
+                };
+                let name = path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                for (file, line, _, _, id) in expectations::expectations(&name, &text) {
+                    if id == rule {
+                        expected.insert((file, line));
+                    }
+                }
+            }
+        }
+        assert!(!expected.is_empty(), "{rule}: no annotated fixture");
+        assert_eq!(found, expected, "{rule}");
+    }
+}

@@ -948,6 +948,43 @@ async fn a_file_changed_on_disk_changes_an_open_documents_diagnostics() {
     client.diagnostics_until(&us, |d| d.is_empty()).await;
 }
 
+const CONFIG_MODULE: &str =
+    "export const customerioConfig = {\n  siteId: \"0a1b2c3d4e5f6a7b8c9d\",\n};\n";
+const CONFIG_USER: &str = "import { TrackClient } from \"customerio-node\";\n\
+    import { customerioConfig } from \"./config\";\n\
+    export const cio = new TrackClient(customerioConfig.siteId, process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+
+/// A credential written in a configuration module reaches a client of another file (the value
+/// service follows the import through the index); editing the module updates the open
+/// importer's diagnostics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_of_a_config_module_updates_its_importers_credential_finding() {
+    let (_dir, root) = workspace(&[("config.ts", CONFIG_MODULE), ("app.ts", CONFIG_USER)]);
+    let mut client = start_in(&root, Value::Null).await;
+    let app = file_uri(&root.join("app.ts"));
+    client.open(&app, CONFIG_USER).await;
+    let diagnostics = client.diagnostics(&app, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO013"]);
+    assert_eq!(
+        diagnostics[0]["range"],
+        range_of(CONFIG_USER, "customerioConfig.siteId")
+    );
+    assert!(related_uris(&diagnostics[0]).contains(&file_uri(&root.join("config.ts"))));
+
+    // The module reads the Site ID from the environment now: the finding goes.
+    let config = file_uri(&root.join("config.ts"));
+    client.open(&config, CONFIG_MODULE).await;
+    let fixed = CONFIG_MODULE.replace("\"0a1b2c3d4e5f6a7b8c9d\"", "process.env.CUSTOMERIO_SITE_ID");
+    client.change(&config, 2, json!([{ "text": fixed }])).await;
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": config } }),
+        )
+        .await;
+    client.diagnostics_until(&app, |d| d.is_empty()).await;
+}
+
 // ----- configuration, suppressions, user rules -----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

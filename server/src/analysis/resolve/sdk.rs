@@ -121,6 +121,8 @@ pub const CUSTOMERIO_PACKAGES: &[&str] = &[
 
 /// The package a module specifier names, if it is a Customer.io one.
 pub fn customerio_package(specifier: &str) -> Option<&'static str> {
+    let bare = bare_specifier(specifier);
+    let specifier = bare.as_ref();
     if specifier == "customerio-node" || specifier.starts_with("customerio-node/") {
         Some("customerio-node")
     } else if specifier == "@customerio/cdp-analytics-node" {
@@ -132,6 +134,38 @@ pub fn customerio_package(specifier: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// CDNs that serve npm packages by URL (Deno and browser imports).
+const PACKAGE_CDNS: &[&str] = &[
+    "https://esm.sh/",
+    "https://cdn.skypack.dev/",
+    "https://esm.run/",
+    "https://jspm.dev/",
+    "https://cdn.jsdelivr.net/npm/",
+    "https://unpkg.com/",
+];
+
+/// A package specifier as npm spells it: Deno's `npm:customerio-node@4`, a CDN URL
+/// (`https://esm.sh/customerio-node@4.1.0?target=deno`) → `customerio-node`, with any sub-path
+/// kept (`npm:customerio-node@4/dist/x` → `customerio-node/dist/x`).
+pub fn bare_specifier(specifier: &str) -> std::borrow::Cow<'_, str> {
+    let rest = specifier.strip_prefix("npm:").or_else(|| {
+        PACKAGE_CDNS
+            .iter()
+            .find_map(|cdn| specifier.strip_prefix(cdn))
+    });
+    let Some(rest) = rest else {
+        return std::borrow::Cow::Borrowed(specifier);
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    // The version follows an `@` that is not the scope's.
+    let Some(at) = rest[1.min(rest.len())..].find('@').map(|i| i + 1) else {
+        return std::borrow::Cow::Owned(rest.to_string());
+    };
+    let after = &rest[at..];
+    let sub_path = after.find('/').map_or("", |slash| &after[slash..]);
+    std::borrow::Cow::Owned(format!("{}{sub_path}", &rest[..at]))
 }
 
 /// The browser global `name` holds a client of, when it is one (`_cio`, `cioanalytics`).
@@ -152,4 +186,34 @@ pub struct ClientConfig<'a> {
     pub extra_clients: &'a HashMap<String, Sdk>,
     /// Wrapper packages (`@acme/customerio`) → the Customer.io package they re-export.
     pub extra_packages: &'a HashMap<String, &'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deno_and_cdn_specifiers_name_their_package() {
+        assert_eq!(
+            customerio_package("npm:customerio-node@4"),
+            Some("customerio-node")
+        );
+        assert_eq!(
+            customerio_package("https://esm.sh/customerio-node@4.1.0?target=deno"),
+            Some("customerio-node")
+        );
+        assert_eq!(
+            customerio_package("npm:@customerio/cdp-analytics-node@0.2.0"),
+            Some("@customerio/cdp-analytics-node")
+        );
+        assert_eq!(
+            bare_specifier("npm:customerio-node@4/dist/x"),
+            "customerio-node/dist/x"
+        );
+        assert_eq!(customerio_package("npm:other"), None);
+        assert_eq!(
+            customerio_package("customerio-node"),
+            Some("customerio-node")
+        );
+    }
 }

@@ -8,13 +8,13 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
 use tree_sitter::Node;
 
 use super::shared::fixes::CATCH_HANDLER;
+use super::shared::handlers::{chain_root, is_request_handler};
 use crate::analysis::resolve::{AwaitingHelper, CioCall, ExportName, Sdk};
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
@@ -23,14 +23,6 @@ use crate::analysis::syntax::{
     self, function_name, mentions, text, word_occurrences, FieldExt, KindExt, Location,
 };
 
-/// Objects whose route registrations take request handlers (`app.get("/", handler)`).
-const ROUTER_NAMES: &[&str] = &["app", "router", "server", "fastify"];
-/// Route registration methods (Express, Fastify, Koa-router, Hono).
-const ROUTE_METHODS: &[&str] = &[
-    "get", "post", "put", "patch", "delete", "all", "use", "route", "head", "options",
-];
-/// App Router handler exports of a Next.js `route.ts`.
-const HTTP_VERBS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 /// Response methods that send the response (Express `res`, Fastify `reply`).
 const SEND_METHODS: &[&str] = &[
     "end",
@@ -83,7 +75,7 @@ fn check_await(ctx: &mut RuleContext, call: &CioCall, wait: Node, handled: bool)
         return;
     };
     let described = describe(call, ctx.source);
-    if is_request_handler(function, ctx.path, ctx.source) {
+    if is_request_handler(ctx, function) {
         if !call.is_track_api_request() && outcome_reported(wait, function) {
             return;
         }
@@ -250,8 +242,7 @@ fn check_imported_helper(ctx: &mut RuleContext, helper: Node, wait: Node) {
 /// Whether `wait` is in a request handler, before the response is sent.
 fn handler_waits_at(ctx: &RuleContext, wait: Node) -> bool {
     syntax::enclosing_function(wait).is_some_and(|handler| {
-        is_request_handler(handler, ctx.path, ctx.source)
-            && !response_sent_before(handler, wait, ctx.source)
+        is_request_handler(ctx, handler) && !response_sent_before(handler, wait, ctx.source)
     })
 }
 
@@ -291,9 +282,7 @@ fn check_then_response(ctx: &mut RuleContext, call: &CioCall, chain: Node, on_fu
     let Some(handler) = syntax::enclosing_function(chain) else {
         return;
     };
-    if !is_request_handler(handler, ctx.path, ctx.source)
-        || response_sent_before(handler, chain, ctx.source)
-    {
+    if !is_request_handler(ctx, handler) || response_sent_before(handler, chain, ctx.source) {
         return;
     }
     let Some(response) = response_name(handler, ctx.source) else {
@@ -339,95 +328,6 @@ fn value_unused(expression: Node) -> bool {
 
 fn describe(call: &CioCall, source: &str) -> String {
     format!("`{}.{}()`", text(call.receiver, source), call.method_name)
-}
-
-/// Whether `function` handles web requests.
-fn is_request_handler(function: Node, path: &Path, source: &str) -> bool {
-    is_route_callback(function, source)
-        || takes_request_and_response(function, source)
-        || is_app_router_handler(function, path, source)
-}
-
-/// A callback of `app.get(...)`, `router.route("/x").post(...)`, or the `handler` of
-/// `fastify.route({ ... })`.
-fn is_route_callback(function: Node, source: &str) -> bool {
-    let argument = match syntax::parent(syntax::outer_expression(function)) {
-        // `fastify.route({ method, url, handler })`
-        Some(pair) if pair.kind_name() == "pair" => {
-            let key = pair
-                .field("key")
-                .and_then(|k| syntax::property_key(k, source));
-            match (key, syntax::parent(pair)) {
-                (Some("handler"), Some(object)) => object,
-                _ => return false,
-            }
-        }
-        _ => function,
-    };
-    let Some(call) = syntax::call_receiving_callback(argument) else {
-        return false;
-    };
-    if !syntax::called_method(call, source).is_some_and(|m| ROUTE_METHODS.contains(&m)) {
-        return false;
-    }
-    let receiver = call
-        .field("function")
-        .and_then(|f| syntax::unwrap_expression(f).field("object"));
-    receiver
-        .and_then(|r| chain_root(r, source))
-        .is_some_and(is_router_name)
-}
-
-/// `app`, `router`, `server`, `fastify`, and routers named like `userRouter`.
-fn is_router_name(name: &str) -> bool {
-    ROUTER_NAMES.contains(&name) || name.ends_with("Router")
-}
-
-/// The identifier a member/call chain starts from: `res.status(200).json` → `res`.
-fn chain_root<'s>(mut node: Node, source: &'s str) -> Option<&'s str> {
-    loop {
-        node = syntax::unwrap_expression(node);
-        match node.kind_name() {
-            "identifier" => return Some(text(node, source)),
-            "member_expression" => node = node.field("object")?,
-            "call_expression" => node = node.field("function")?,
-            _ => return None,
-        }
-    }
-}
-
-/// `(req, res)`, Fastify's `(request, reply)`, and the like.
-fn takes_request_and_response(function: Node, source: &str) -> bool {
-    let parameters = syntax::parameter_names(function, source);
-    matches!(
-        parameters.as_slice(),
-        [
-            Some("req" | "request"),
-            Some("res" | "response" | "reply"),
-            ..
-        ]
-    )
-}
-
-/// `export async function POST(...)` (or `export const POST = async (...) => …`) in a
-/// Next.js App Router `route.ts`.
-fn is_app_router_handler(function: Node, path: &Path, source: &str) -> bool {
-    if path.file_stem().and_then(|s| s.to_str()) != Some("route") {
-        return false;
-    }
-    let Some(name) = function_name(function, source) else {
-        return false;
-    };
-    if !HTTP_VERBS.contains(&name) {
-        return false;
-    }
-    let declaration = match function.kind_name() {
-        "function_declaration" => Some(function),
-        _ => syntax::ancestors(function).find(|n| n.kind_name() == "lexical_declaration"),
-    };
-    declaration
-        .and_then(|d| syntax::parent(d))
-        .is_some_and(|p| p.kind_name() == "export_statement")
 }
 
 /// The name of the handler's response parameter, if it has one.

@@ -134,7 +134,7 @@ fn switched_off(ctx: &RuleContext, fallback: &Fallback, root: Node) -> bool {
             "assignment_expression" => names.extend(
                 holder
                     .field("left")
-                    .map(|l| last_name(l, ctx.source))
+                    .map(|l| syntax::last_name(l, ctx.source))
                     .filter(|n| !n.is_empty()),
             ),
             _ => {}
@@ -142,16 +142,6 @@ fn switched_off(ctx: &RuleContext, fallback: &Fallback, root: Node) -> bool {
     }
     names.extend(fallback.env.as_deref());
     names.iter().any(|name| tested(root, name, ctx.source))
-}
-
-/// `x` of `a.b.x`, or the identifier itself.
-fn last_name<'s>(node: Node, source: &'s str) -> &'s str {
-    let node = unwrap_expression(node);
-    match node.kind_name() {
-        "member_expression" => node.field("property").map_or("", |p| text(p, source)),
-        "identifier" => text(node, source),
-        _ => "",
-    }
 }
 
 /// Whether `name` (a variable, or the last property of a member expression) is tested

@@ -279,6 +279,17 @@ pub fn function_name<'s>(function: Node, source: &'s str) -> Option<&'s str> {
     }
 }
 
+/// The last name of an identifier or member chain: `Router` of `express.Router`, `x` of `a.b.x`,
+/// `Hono` of `Hono`; empty for anything else.
+pub fn last_name<'s>(node: Node, source: &'s str) -> &'s str {
+    let node = unwrap_expression(node);
+    match node.kind_name() {
+        "member_expression" => node.field("property").map_or("", |p| text(p, source)),
+        "identifier" => text(node, source),
+        _ => "",
+    }
+}
+
 /// What a top-level statement declares: the statement itself, or the declaration an
 /// `export` statement wraps (`None` for an export without one, `export { a }`).
 pub fn declaration_of(statement: Node) -> Option<Node> {

@@ -11,7 +11,7 @@ use super::context::ValueContext;
 use super::memo;
 use super::parameters;
 use super::sources::{declarator_sources, pattern_names, Source};
-use super::value::{Values, MAX_VALUES};
+use super::value::{Values, MAX_HOPS, MAX_VALUES};
 use crate::analysis::resolve::scopes::{self, DeclarationKind};
 use crate::analysis::syntax::{self, text, unwrap_expression, word_occurrences, FieldExt, KindExt};
 
@@ -364,4 +364,28 @@ pub(super) fn module_declarations(
     let built = build();
     DECLARATIONS.with(|slot| *slot.borrow_mut() = Some((key, built.clone())));
     built
+}
+
+/// See [`super::initializers`].
+pub(super) fn initializers<'t>(identifier: Node<'t>, cx: &ValueContext) -> Vec<Node<'t>> {
+    let declarations = module_declarations(identifier, cx);
+    let mut found = Vec::new();
+    let mut work = vec![(identifier, MAX_HOPS)];
+    while let Some((node, hops)) = work.pop() {
+        let node = unwrap_expression(node);
+        if node.kind_name() != "identifier" || hops == 0 {
+            found.push(node);
+            continue;
+        }
+        let name = text(node, cx.source);
+        for source in self::identifier(node, name, cx, &declarations) {
+            if let Source::Expression(value) = source {
+                work.push((value, hops - 1));
+            }
+        }
+        if found.len() + work.len() > MAX_VALUES {
+            break;
+        }
+    }
+    found
 }

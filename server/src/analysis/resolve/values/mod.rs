@@ -45,6 +45,13 @@ pub fn string_values(expression: Node, cx: &ValueContext) -> std::rc::Rc<Values>
     eval::evaluate(expression, cx)
 }
 
+/// The expressions `identifier` may hold by its declaration (and later assignments), with
+/// names followed to their own initializers (`const app = base; const base = new Hono()` →
+/// `new Hono()`): what rules read to know what a name is made from.
+pub fn initializers<'t>(identifier: Node<'t>, cx: &ValueContext) -> Vec<Node<'t>> {
+    lookup::initializers(identifier, cx)
+}
+
 /// The possible string values of property `key` of what `object` evaluates to (the
 /// `writeKey` of an options object that may be a literal, a variable or an imported config).
 pub fn property_values(object: Node, key: &str, cx: &ValueContext) -> std::rc::Rc<Values> {

@@ -5,4 +5,5 @@ pub mod constructions;
 pub mod credentials;
 pub mod event_names;
 pub mod fixes;
+pub mod handlers;
 pub mod timestamps;
