@@ -6,7 +6,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
 } from "vscode-languageclient/node";
-import { locateServer, SERVER_PATH_SETTING } from "./server";
+import { describeOrigin, locateServer, SERVER_PATH_SETTING } from "./server";
 
 const SECTION = "cioLsp";
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append("cio-lsp");
@@ -44,9 +44,10 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let status: vscode.StatusBarItem;
 
-function workspaceFolderPath(): string | undefined {
-  const folders = vscode.workspace.workspaceFolders;
-  return folders && folders.length > 0 ? folders[0].uri.fsPath : undefined;
+function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((folder) => folder.uri.scheme === "file")
+    .map((folder) => folder.uri.fsPath);
 }
 
 async function reportMissingServer(message: string): Promise<void> {
@@ -66,14 +67,14 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const found = locateServer({
     configuredPath: cfg.get<string>("server.path", ""),
     extensionPath: context.extensionPath,
-    workspaceFolder: workspaceFolderPath(),
+    workspaceFolders: workspaceFolderPaths(),
     envPath: process.env.PATH,
   });
   if (!found.ok) {
     void reportMissingServer(found.message);
     return;
   }
-  output.appendLine(`Starting ${found.command} serve (found via ${found.origin})`);
+  output.appendLine(`Starting ${found.command} serve (found via ${describeOrigin(found.origin)})`);
 
   const serverOptions: ServerOptions = {
     command: found.command,

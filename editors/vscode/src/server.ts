@@ -1,7 +1,7 @@
 // Locating the cio-lsp executable.
 //
-// Order: the `cioLsp.server.path` setting, then the binary bundled in the
-// extension's `server/` folder, then `cio-lsp` on PATH.
+// Order: the `cioLsp.server.path` setting, then the binary bundled in the extension's `server/`
+// folder, then the workspace's npm install (`node_modules/.bin/cio-lsp`), then `cio-lsp` on PATH.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -9,11 +9,27 @@ import * as path from "path";
 
 export const SERVER_PATH_SETTING = "cioLsp.server.path";
 
+export type ServerOrigin = "setting" | "bundled" | "node_modules" | "path";
+
 export type ServerLookup =
-  | { ok: true; command: string; origin: "setting" | "bundled" | "path" }
+  | { ok: true; command: string; origin: ServerOrigin }
   | { ok: false; message: string };
 
 const EXE = process.platform === "win32" ? "cio-lsp.exe" : "cio-lsp";
+
+/** How the output channel names where the server came from. */
+export function describeOrigin(origin: ServerOrigin): string {
+  switch (origin) {
+    case "setting":
+      return `the "${SERVER_PATH_SETTING}" setting`;
+    case "bundled":
+      return "the binary bundled with the extension";
+    case "node_modules":
+      return "the workspace's npm package (node_modules/.bin/cio-lsp)";
+    case "path":
+      return "PATH";
+  }
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -28,6 +44,14 @@ function isExecutable(file: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
   }
 }
 
@@ -62,14 +86,43 @@ export function findOnPath(envPath: string | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The cio-lsp of a workspace that installed the npm package: the platform binary npm put in
+ * `node_modules/@cio-lsp/<platform>` (found through the launcher's optionalDependencies, so that
+ * no Node.js is needed to start it), else the `node_modules/.bin/cio-lsp` launcher itself.
+ */
+export function findInNodeModules(workspaceFolder: string, platform = process.platform, arch = process.arch): string | undefined {
+  const nodeModules = path.join(workspaceFolder, "node_modules");
+  const launcher = path.join(nodeModules, ".bin", "cio-lsp");
+  if (!fs.existsSync(launcher) && !fs.existsSync(`${launcher}.cmd`)) {
+    return undefined;
+  }
+  const manifest = readJson(path.join(nodeModules, "cio-lsp", "package.json"));
+  const platformPackages = Object.keys((manifest?.optionalDependencies as object | undefined) ?? {});
+  for (const name of platformPackages) {
+    const pkg = readJson(path.join(nodeModules, name, "package.json"));
+    const os = pkg?.os as string[] | undefined;
+    const cpu = pkg?.cpu as string[] | undefined;
+    if (os?.includes(platform) && cpu?.includes(arch)) {
+      const binary = path.join(nodeModules, name, "bin", platform === "win32" ? "cio-lsp.exe" : "cio-lsp");
+      if (isExecutable(binary)) {
+        return binary;
+      }
+    }
+  }
+  // The launcher needs `node` on PATH, and on Windows a shell for its .cmd shim: only where it runs as is.
+  return platform !== "win32" && isExecutable(launcher) ? launcher : undefined;
+}
+
 export function locateServer(opts: {
   configuredPath: string;
   extensionPath: string;
-  workspaceFolder: string | undefined;
+  workspaceFolders: readonly string[];
   envPath: string | undefined;
 }): ServerLookup {
+  const firstFolder = opts.workspaceFolders[0];
   if (opts.configuredPath.trim() !== "") {
-    const p = expandPath(opts.configuredPath, opts.workspaceFolder);
+    const p = expandPath(opts.configuredPath, firstFolder);
     if (isExecutable(p)) {
       return { ok: true, command: p, origin: "setting" };
     }
@@ -77,12 +130,19 @@ export function locateServer(opts: {
       ok: false,
       message:
         `cio-lsp: the server binary set in "${SERVER_PATH_SETTING}" (${p}) does not exist or is not executable. ` +
-        `Fix the "${SERVER_PATH_SETTING}" setting, or clear it to use the bundled binary or cio-lsp on PATH.`,
+        `Fix the "${SERVER_PATH_SETTING}" setting, or clear it to use the bundled binary, the workspace's ` +
+        `npm package or cio-lsp on PATH.`,
     };
   }
   const bundled = path.join(opts.extensionPath, "server", EXE);
   if (isExecutable(bundled)) {
     return { ok: true, command: bundled, origin: "bundled" };
+  }
+  for (const folder of opts.workspaceFolders) {
+    const installed = findInNodeModules(folder);
+    if (installed !== undefined) {
+      return { ok: true, command: installed, origin: "node_modules" };
+    }
   }
   const onPath = findOnPath(opts.envPath);
   if (onPath !== undefined) {
@@ -91,7 +151,7 @@ export function locateServer(opts: {
   return {
     ok: false,
     message:
-      `cio-lsp: could not find the cio-lsp server. Set "${SERVER_PATH_SETTING}" to the path of the cio-lsp ` +
-      `binary (build it with "cargo build --release"), or put cio-lsp on PATH.`,
+      `cio-lsp: could not find the cio-lsp server. Install it in the workspace (npm install --save-dev cio-lsp), ` +
+      `put cio-lsp on PATH, or set "${SERVER_PATH_SETTING}" to the path of the cio-lsp binary.`,
   };
 }
