@@ -7,8 +7,9 @@
 #   release/package.sh [PLATFORM] [--binary PATH]
 #
 # PLATFORM is a key of npm/cio-lsp/lib/platforms.js (linux-x64, linux-arm64, darwin-x64,
-# darwin-arm64, win32-x64), default this machine's. Without --binary it builds the release binary
-# with `cargo build --release --locked --target <rust target>` first. The release workflow runs
+# darwin-arm64, win32-x64), default this machine's. Without --binary it builds the shipped binary
+# with `cargo build --profile dist --locked --target <rust target>` first (the release profile
+# with whole-program LTO, see Cargo.toml). The release workflow runs
 # this once per platform; run it here to make the current platform's files the same way.
 set -euo pipefail
 
@@ -45,8 +46,8 @@ version="$(cargo metadata --no-deps --format-version 1 --offline |
 
 echo "== cio-lsp $version for $platform ($rust_target)"
 if [ -z "$binary" ]; then
-  cargo build --release --locked --target "$rust_target" --bin cio-lsp
-  binary="$root/target/$rust_target/release/$exe"
+  cargo build --profile dist --locked --target "$rust_target" --bin cio-lsp
+  binary="$root/target/$rust_target/dist/$exe"
 fi
 
 dist="$root/dist"

@@ -6,7 +6,8 @@
 //!
 //! For profiling, `bench_check profile dense|realistic parse|read|check|check-mem` runs one
 //! workload once on one thread, e.g. under
-//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*Workload::run*'`.
+//! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*Workload::run*'`, built
+//! with `--profile profiling` (the release profile strips the symbols that toggle needs).
 //! `CIO_BENCH_REPEAT=N` runs it N times, so that a sampling profiler (`perf record`) sees
 //! mostly the workload rather than the corpus generation and the warm-up.
 
