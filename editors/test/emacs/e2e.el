@@ -3,8 +3,9 @@
 ;; Run by editors/test/emacs/run.sh as
 ;;   emacs --batch -Q -L editors/emacs -l e2e.el
 ;; with CIO_LSP_BIN (server binary), CIO_FILE (the example file to open, in a
-;; scratch copy of examples/) and CIO_EXPECT_RULES (the rule ids `cio-lsp check'
-;; reports for that file, space-separated).
+;; scratch copy of examples/), CIO_EXPECT_RULES (the rule ids `cio-lsp check'
+;; reports for that file, space-separated) and CIO_TS_GRAMMAR_DIR (where
+;; `treesit-install-language-grammar' put the TypeScript grammar).
 ;; Waits on conditions with timeouts; prints ok / not ok per check and exits
 ;; non-zero when a check failed.
 
@@ -68,9 +69,12 @@
   (let* ((bin (e2e-env "CIO_LSP_BIN"))
          (file (e2e-env "CIO_FILE"))
          (expected (sort (split-string (e2e-env "CIO_EXPECT_RULES")) #'string<))
-         ;; No tree-sitter grammar is needed: the mode only has to exist.
          (warning-minimum-level :error)
          (warning-minimum-log-level :error))
+    ;; The grammar, installed as editors/emacs/README.md says, in a folder of its own.
+    (add-to-list 'treesit-extra-load-path (e2e-env "CIO_TS_GRAMMAR_DIR"))
+    (e2e-check (treesit-language-available-p 'typescript) "the TypeScript tree-sitter grammar loads"
+               (format "%S" (treesit-language-available-p 'typescript t)))
     (require 'eglot)
     (require 'cio-lsp)
     (setq cio-lsp-server-command (list bin "serve"))
@@ -86,6 +90,9 @@
     (find-file file)
     (e2e-check (eq major-mode 'typescript-ts-mode) "example file opens in typescript-ts-mode"
                (symbol-name major-mode))
+    (e2e-check (and (treesit-parser-list) (eq (treesit-parser-language (car (treesit-parser-list))) 'typescript)
+                    (not (treesit-node-check (treesit-buffer-root-node) 'has-error)))
+               "typescript-ts-mode parses the buffer with the grammar, without errors")
     (let* ((contact (eglot--guess-contact))
            (server (condition-case err
                        (apply #'eglot contact)
@@ -130,20 +137,27 @@
             (when d2
               (setq beg (flymake-diagnostic-beg d2)
                     end (flymake-diagnostic-end d2))))
-          ;; Hover, as ElDoc would ask for it.
+          ;; Hover through ElDoc, as a user sees it at point: `M-x eldoc' runs every
+          ;; documentation function (Eglot's hover among them) and hands the result to
+          ;; the display functions: the echo area and the `*eldoc*' buffer.
           (goto-char (+ beg 2))
-          (let* ((hover (eglot--request server :textDocument/hover
-                                        (eglot--TextDocumentPositionParams)))
-                 (contents (plist-get hover :contents))
-                 (text (cond ((stringp contents) contents)
-                             ((plist-get contents :value))
-                             ((vectorp contents)
-                              (mapconcat (lambda (c) (if (stringp c) c (or (plist-get c :value) "")))
-                                         contents ""))
-                             (t ""))))
-            (e2e-check (not (string-empty-p text)) "hover returns docs")
-            (e2e-check (or (string-match-p "CIO002" text) (string-match-p "second" text))
-                       "hover text mentions CIO002 or seconds" (substring text 0 (min 200 (length text)))))
+          (let* ((shown nil)
+                 (eldoc-display-functions
+                  (append eldoc-display-functions
+                          (list (lambda (docs _interactive) (setq shown docs)))))
+                 (text (progn
+                         (eldoc t)
+                         (e2e-wait (lambda ()
+                                     (let ((all (mapconcat #'car shown "\n")))
+                                       (and (string-match-p "Math\\.floor" all) all)))))))
+            (e2e-check text "ElDoc at the finding shows the hover docs"
+                       (format "%S" (mapcar #'car shown)))
+            (e2e-check (and text (string-match-p "CIO002" text) (string-match-p "Math\\.floor" text))
+                       "the hover docs name CIO002 and its fix"
+                       (and text (substring text 0 (min 300 (length text)))))
+            (e2e-check (with-current-buffer (eldoc-doc-buffer)
+                         (string-match-p "Math\\.floor" (buffer-string)))
+                       "the *eldoc* buffer holds them too"))
           ;; Quick fix through eglot's code action machinery.
           (let ((actions (eglot-code-actions beg end "quickfix" nil)))
             (unless (e2e-check actions "a quickfix code action is offered")

@@ -3,12 +3,15 @@
 -- Run by editors/test/neovim/run.sh as
 --   nvim --headless --clean -u NONE -c 'luafile e2e.lua'
 -- with the environment:
---   CIO_LSP_BIN   the cio-lsp binary
+--   PATH          with `cio-lsp` on it: the shipped configs start `cio-lsp serve`, unchanged
+--   CIO_LSP_BIN   the cio-lsp binary that PATH finds
 --   CIO_NVIM_DIR  editors/neovim (added to 'runtimepath')
 --   CIO_FILE      the example file to open, in a scratch copy of examples/
 --   CIO_EXPECT_RULES  space-separated rule ids `cio-lsp check` reports for that file
---   CIO_MODE      'native' (0.11+: vim.lsp.config/vim.lsp.enable with lsp/cio_lsp.lua)
---                 or 'legacy' (0.7+: require('cio_lsp').setup -> vim.lsp.start_client)
+--   CIO_MODE      'native' (0.11+: vim.lsp.enable with lsp/cio_lsp.lua as shipped),
+--                 'legacy' (0.7+: require('cio_lsp').setup -> vim.lsp.start_client)
+--                 or 'lspconfig' (require('cio_lsp').lspconfig() with nvim-lspconfig)
+--   CIO_NVIM_LSPCONFIG  a checkout of nvim-lspconfig (mode 'lspconfig')
 -- Every wait is on a condition with a timeout; each check prints `ok`/`not ok`.
 
 local TIMEOUT = tonumber(os.getenv('CIO_TIMEOUT_MS') or '20000')
@@ -140,18 +143,27 @@ local function run()
   expected = table.concat(expected, ' ')
   vim.opt.runtimepath:prepend(dir)
   vim.cmd('filetype on')
+  check(vim.fn.exepath('cio-lsp') == vim.fn.resolve(bin) or vim.fn.resolve(vim.fn.exepath('cio-lsp')) == vim.fn.resolve(bin),
+    'cio-lsp on PATH is the binary under test', vim.fn.exepath('cio-lsp'))
 
-  local cmd = { bin, 'serve' }
+  -- Each mode uses the shipped defaults as they are: no `cmd` override.
   if mode == 'native' then
     if not check(vim.lsp.config ~= nil and vim.lsp.enable ~= nil, 'vim.lsp.config/vim.lsp.enable exist (Neovim 0.11+)') then
       return finish()
     end
     local files = vim.api.nvim_get_runtime_file('lsp/cio_lsp.lua', true)
     check(#files >= 1, 'lsp/cio_lsp.lua is on runtimepath')
-    vim.lsp.config('cio_lsp', { cmd = cmd })
     vim.lsp.enable('cio_lsp')
   elseif mode == 'legacy' then
-    require('cio_lsp').setup({ cmd = cmd, legacy = true })
+    require('cio_lsp').setup({ legacy = true })
+  elseif mode == 'lspconfig' then
+    vim.opt.runtimepath:prepend(env('CIO_NVIM_LSPCONFIG'))
+    local ok, lspconfig = pcall(require, 'lspconfig')
+    if not check(ok, "nvim-lspconfig loads (require('lspconfig'))", tostring(lspconfig)) then
+      return finish()
+    end
+    require('cio_lsp').lspconfig()
+    lspconfig.cio_lsp.setup({})
   else
     return fail_now('unknown CIO_MODE ' .. mode)
   end
@@ -167,6 +179,8 @@ local function run()
     return finish()
   end
   local client = cio_clients(bufnr)[1]
+  check(client.config.cmd[1] == 'cio-lsp' and client.config.cmd[2] == 'serve',
+    'the client runs the shipped command `cio-lsp serve`', vim.inspect(client.config.cmd))
   local initialized = vim.wait(TIMEOUT, function()
     return client.initialized ~= false and client.server_capabilities ~= nil
   end, 50)
@@ -256,50 +270,72 @@ local function run()
     end
   end
 
-  -- Code action for the diagnostic.
-  local ca_params = {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = to_lsp(d).range,
-    context = { diagnostics = { to_lsp(d) }, only = { 'quickfix' } },
-  }
-  local cres = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', ca_params, TIMEOUT) or {}
-  local action
-  local titles = {}
-  for _, r in pairs(cres) do
-    for _, a in ipairs(r.result or {}) do
-      table.insert(titles, a.title)
-      -- CIO002's rewrite: not "Disable CIO002 for this line", nor the fix of another finding
-      -- whose range covers the cursor (CIO007 spans the whole identify call). Preferred first.
-      local for_cio002 = false
-      for _, ad in ipairs(a.diagnostics or {}) do
-        for_cio002 = for_cio002 or ad.code == 'CIO002'
-      end
-      local is_fix = (a.kind == nil or a.kind:find('^quickfix') ~= nil) and not a.title:find('^Disable') and for_cio002
-      if is_fix and (action == nil or (a.isPreferred and not action.isPreferred)) then
-        action = a
+  -- The quick fix for the diagnostic. CIO002's rewrite: not "Disable CIO002 for this line", nor
+  -- the fix of another finding whose range covers the cursor (CIO007 spans the whole identify
+  -- call); the preferred one first.
+  local function is_cio002_fix(a)
+    local for_cio002 = false
+    for _, ad in ipairs(a.diagnostics or {}) do
+      for_cio002 = for_cio002 or ad.code == 'CIO002'
+    end
+    return (a.kind == nil or a.kind:find('^quickfix') ~= nil) and not a.title:find('^Disable') and for_cio002
+  end
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col + 2 })
+  if vim.fn.has('nvim-0.8') == 1 then
+    -- As a user (or a keymap) asks for it: vim.lsp.buf.code_action with a filter and apply = true,
+    -- which applies the one action left without a menu.
+    local offered = {}
+    vim.lsp.buf.code_action({
+      context = { only = { 'quickfix' } },
+      filter = function(a)
+        table.insert(offered, a.title)
+        return is_cio002_fix(a) and a.isPreferred == true
+      end,
+      apply = true,
+    })
+    vim.wait(TIMEOUT, function()
+      return #offered > 0
+    end, 50)
+    log('# code actions: ' .. table.concat(offered, ' | '))
+    check(#offered > 0, 'vim.lsp.buf.code_action is offered actions at the finding')
+  else
+    -- 0.7's vim.lsp.buf.code_action has neither filter nor apply: request and apply by hand.
+    local ca_params = {
+      textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+      range = to_lsp(d).range,
+      context = { diagnostics = { to_lsp(d) }, only = { 'quickfix' } },
+    }
+    local cres = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', ca_params, TIMEOUT) or {}
+    local action
+    local titles = {}
+    for _, r in pairs(cres) do
+      for _, a in ipairs(r.result or {}) do
+        table.insert(titles, a.title)
+        if is_cio002_fix(a) and (action == nil or (a.isPreferred and not action.isPreferred)) then
+          action = a
+        end
       end
     end
-  end
-  if not check(action ~= nil, 'a quickfix code action is offered', vim.inspect(cres)) then
-    return finish()
-  end
-  log('# code actions: ' .. table.concat(titles, ' | '))
-
-  if action.edit == nil and action.command == nil and action.data ~= nil then
-    local rr = request_sync(client, 'codeAction/resolve', action, bufnr)
-    if rr and rr.result then
-      action = rr.result
+    if not check(action ~= nil, 'a quickfix code action is offered', vim.inspect(cres)) then
+      return finish()
     end
-  end
-  if action.edit then
-    vim.lsp.util.apply_workspace_edit(action.edit, enc)
-  end
-  local cmd_obj = action.command
-  if type(cmd_obj) == 'string' then
-    cmd_obj = action
-  end
-  if cmd_obj and cmd_obj.command then
-    request_sync(client, 'workspace/executeCommand', { command = cmd_obj.command, arguments = cmd_obj.arguments }, bufnr)
+    log('# code actions: ' .. table.concat(titles, ' | '))
+    if action.edit == nil and action.command == nil and action.data ~= nil then
+      local rr = request_sync(client, 'codeAction/resolve', action, bufnr)
+      if rr and rr.result then
+        action = rr.result
+      end
+    end
+    if action.edit then
+      vim.lsp.util.apply_workspace_edit(action.edit, enc)
+    end
+    local cmd_obj = action.command
+    if type(cmd_obj) == 'string' then
+      cmd_obj = action
+    end
+    if cmd_obj and cmd_obj.command then
+      request_sync(client, 'workspace/executeCommand', { command = cmd_obj.command, arguments = cmd_obj.arguments }, bufnr)
+    end
   end
 
   local fixed = vim.wait(TIMEOUT, function()

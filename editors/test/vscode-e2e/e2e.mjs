@@ -330,10 +330,10 @@ async function main() {
   const back = await waitFor(() => problemRow.isVisible(), 30000, 250);
   check(back, 'cioLsp.rules { CIO002: "error" } brings it back');
 
-  // Quick fix through the UI: cursor on Date.now(), Ctrl+. , pick the cio-lsp fix.
-  let fixedVia;
-  // Line and column from the file on disk: the editor only renders the lines in view.
-  const lines = fs.readFileSync(path.join(workspace, relFile), "utf8").split("\n");
+  // Cursor on the flagged Date.now(). Line and column from the file on disk: the editor only
+  // renders the lines in view.
+  const filePath = path.join(workspace, relFile);
+  const lines = fs.readFileSync(filePath, "utf8").split("\n");
   const lineIdx = lines.findIndex((l) => l.includes(MS_TIMESTAMP));
   const col = lines[lineIdx].indexOf("Date.now()") + 3;
   await page.locator(".editor-instance .view-lines").first().click();
@@ -341,17 +341,40 @@ async function main() {
   await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 10000 });
   await page.keyboard.type(`${lineIdx + 1}:${col}`);
   await page.keyboard.press("Enter");
-  // Ctrl+. first; headless Chromium does not always deliver it, so fall back to the
-  // same action from the command palette ("Quick Fix...").
+
+  // The hover a user sees there: the rule's documentation from cio-lsp.
+  await runCommand(page, "Show or Focus Hover");
+  const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents").first();
+  const hoverText = await waitFor(async () => {
+    const t = await hover.innerText({ timeout: 1000 });
+    return /CIO002/.test(t) && /Math\.floor/.test(t) ? t : undefined;
+  }, 30000, 250);
+  check(hoverText, "hovering the flagged call shows CIO002's documentation with its fix",
+    await page.locator(".monaco-hover").allInnerTexts().then((t) => t.join(" | ")).catch(String));
+  await screenshot(page, "vscode-hover.png");
+  await page.keyboard.press("Escape");
+
+  // Quick fix through the UI: the lightbulb next to the finding, else Ctrl+. , else the command
+  // palette's Quick Fix...; then pick the cio-lsp fix from the menu.
+  let fixedVia;
   const widget = page.locator(".action-widget");
-  let opener = "Ctrl+.";
-  await page.keyboard.press("Control+.");
+  let opener = "the lightbulb";
+  const lightbulb = page.locator(".lightBulbWidget [class*='codicon-lightbulb'], .lightBulbWidget .codicon").first();
+  if (await waitFor(() => lightbulb.isVisible(), 15000, 250)) {
+    await lightbulb.click();
+  }
   let menuShown = await waitFor(() => widget.first().isVisible(), 5000);
+  if (!menuShown) {
+    opener = "Ctrl+.";
+    await page.keyboard.press("Control+.");
+    menuShown = await waitFor(() => widget.first().isVisible(), 5000);
+  }
   if (!menuShown) {
     opener = "the command palette (Quick Fix...)";
     await runCommand(page, "Quick Fix...");
     menuShown = await waitFor(() => widget.first().isVisible(), 30000);
   }
+  check(menuShown, `the quick fix menu opens at the finding (with ${opener})`);
   if (menuShown) {
     const wanted = page
       .locator(".action-widget .monaco-list-row.action", { hasText: /Unix seconds|Math\.floor|\/ 1000/i })
@@ -380,6 +403,11 @@ async function main() {
   const cleared = await waitFor(async () => !(await problemRow.isVisible()), 30000, 250);
   check(cleared, "CIO002 leaves the Problems panel after the fix");
   await screenshot(page, "vscode-after-fix.png");
+  // Saved, the fix is in the file.
+  await page.locator(".editor-instance .view-lines").first().click();
+  await page.keyboard.press("Control+S");
+  const saved = await waitFor(() => fs.readFileSync(filePath, "utf8").includes(FIXED_TIMESTAMP), 20000, 250);
+  check(saved && !fs.readFileSync(filePath, "utf8").includes(MS_TIMESTAMP), `after saving, ${relFile} on disk reads ${FIXED_TIMESTAMP}`);
 
   // Undo, then the extension's own command applies source.fixAll.cio-lsp.
   await page.locator(".editor-instance .view-lines").first().click();
