@@ -320,6 +320,54 @@ fn report_can_go_to_a_file() {
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
 }
 
+/// A device or a pipe is written to directly: no temporary file, no fsync (which fails on
+/// them), and the report arrives whole.
+#[cfg(unix)]
+#[test]
+fn report_can_go_to_a_device_or_a_pipe() {
+    let dir = fixture();
+    let null = run(dir.path(), &["check", "-o", "/dev/null"]);
+    assert_eq!(code(&null), 1, "{}", stderr(&null));
+    assert_eq!(stderr(&null), "");
+    let piped = run(
+        dir.path(),
+        &["check", "--format", "json", "-o", "/dev/stdout"],
+    );
+    assert_eq!(code(&piped), 1, "{}", stderr(&piped));
+    let report: Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 2);
+}
+
+/// A report file is replaced whole, keeping its permissions.
+#[cfg(unix)]
+#[test]
+fn a_report_file_is_replaced_keeping_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture();
+    let report = dir.path().join("report.json");
+    fs::write(&report, "old").unwrap();
+    fs::set_permissions(&report, fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &["check", "--format", "json", "-o", "report.json"]
+        )),
+        1
+    );
+    let written: Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        fs::metadata(&report).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with(".cio-lsp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn github_format_escapes_workflow_command_characters() {
     let dir = tempfile::tempdir().unwrap();
@@ -440,7 +488,7 @@ fn fix_then_check_is_clean() {
     assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
     assert_eq!(
         stdout(&output),
-        "Fixed 2 problems in 1 file.\nNo problems found (3 files checked).\n"
+        "Fixed 2 problems in 1 file:\n  src/signup.ts: 2 fixes\nNo problems found (3 files checked).\n"
     );
     let fixed = fs::read_to_string(&signup).unwrap();
     assert!(
@@ -484,6 +532,140 @@ fn fix_reports_what_it_fixed_in_json() {
     );
     assert_eq!(report["summary"]["fixes_applied"], 2);
     assert_eq!(report["summary"]["errors"], 0);
+}
+
+/// ESLint's habits: `--quiet`, `--max-warnings`, `--rule`.
+#[test]
+fn quiet_max_warnings_and_rule() {
+    let dir = fixture();
+    // Two CIO002 errors, and a CIO006 warning in a file of its own.
+    write(
+        dir.path(),
+        "src/viewed.ts",
+        "import { cio } from \"./customerio\";\nexport function viewed(id: string, sku: string) {\n  return cio.track(id, { name: `viewed_${sku}` }).catch(() => {});\n}\n",
+    );
+    let rules_of = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        rules_of(&json_report(dir.path(), &[])),
+        ["CIO002", "CIO002", "CIO006"]
+    );
+    assert_eq!(
+        rules_of(&json_report(dir.path(), &["--quiet"])),
+        ["CIO002", "CIO002"]
+    );
+    assert_eq!(
+        rules_of(&json_report(dir.path(), &["--rule", "dynamic-event-name"])),
+        ["CIO006"]
+    );
+    assert_eq!(
+        rules_of(&json_report(dir.path(), &["--rule", "CIO006,cio002"])),
+        ["CIO002", "CIO002", "CIO006"]
+    );
+    // Warnings alone: exit 0, unless more than --max-warnings.
+    let warnings_only = ["check", "--rule", "CIO006"];
+    assert_eq!(code(&run(dir.path(), &warnings_only)), 0);
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &[&warnings_only[..], &["--max-warnings", "1"]].concat()
+        )),
+        0
+    );
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &[&warnings_only[..], &["--max-warnings", "0"]].concat()
+        )),
+        1
+    );
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &[&warnings_only[..], &["--deny-warnings"]].concat()
+        )),
+        1
+    );
+    // --quiet drops the warnings the maximum would count.
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &[
+                "check",
+                "--rule",
+                "CIO006",
+                "--quiet",
+                "--max-warnings",
+                "0"
+            ]
+        )),
+        0
+    );
+    let unknown = run(dir.path(), &["check", "--rule", "CIO999"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("no rule `CIO999`"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+/// `--stdin --stdin-filename`: the piped text is checked as that file (an unsaved buffer).
+#[test]
+fn stdin_is_checked_as_the_named_file() {
+    use std::io::Write;
+    let dir = fixture();
+    let mut child = Command::new(binary())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin",
+            "--stdin-filename",
+            "src/unsaved.ts",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(self_contained_hits().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2);
+    assert!(findings
+        .iter()
+        .all(|f| f["path"] == "src/unsaved.ts" && f["rule"] == "CIO002"));
+    assert!(!dir.path().join("src/unsaved.ts").exists());
+    // Not a JavaScript or TypeScript name; --fix does not apply to a pipe.
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &["check", "--stdin", "--stdin-filename", "notes.md"]
+        )),
+        2
+    );
+    assert_eq!(
+        code(&run(
+            dir.path(),
+            &["check", "--stdin", "--stdin-filename", "a.ts", "--fix"]
+        )),
+        2
+    );
 }
 
 #[test]
@@ -615,7 +797,7 @@ fn unreadable_files_are_skipped_with_a_reason() {
         "{human}"
     );
     assert!(
-        human.contains("No problems found (1 file checked, 3 files skipped)."),
+        human.contains("No problems found (1 file checked, 3 skipped)."),
         "{human}"
     );
 }
@@ -631,15 +813,22 @@ fn hidden_hit(dir: &Path, relative: &str) {
 }
 
 #[test]
-fn gitignore_node_modules_build_output_and_minified_files_are_not_checked() {
+fn ignore_files_node_modules_and_minified_files_are_not_checked_and_are_counted() {
     let dir = fixture();
-    write(dir.path(), ".gitignore", "generated/\n*.gen.ts\n");
+    write(
+        dir.path(),
+        ".gitignore",
+        "generated/\n*.gen.ts\ndist/\n.next/\n",
+    );
+    write(dir.path(), "packages/web/.ignore", "legacy/\n");
     hidden_hit(dir.path(), "generated/client.ts");
     hidden_hit(dir.path(), "src/api.gen.ts");
     hidden_hit(dir.path(), "node_modules/some-sdk/index.ts");
     hidden_hit(dir.path(), "packages/web/node_modules/x/index.js");
+    hidden_hit(dir.path(), "packages/web/legacy/old.js");
     hidden_hit(dir.path(), "dist/signup.js");
     hidden_hit(dir.path(), ".next/server/app.js");
+    hidden_hit(dir.path(), ".git/hooks/pre-commit.js");
     hidden_hit(dir.path(), "public/vendor.min.js");
     // Minified by content: a few very long lines.
     let line = format!("{} ", self_contained_hits().replace('\n', " ")).repeat(20);
@@ -653,11 +842,97 @@ fn gitignore_node_modules_build_output_and_minified_files_are_not_checked() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["src/signup.ts", "src/signup.ts"]);
+    let ignored = "ignored by .gitignore or .ignore";
     assert_eq!(
         report["skipped"],
-        serde_json::json!([{ "path": "public/bundle.js", "reason": "minified file" }])
+        serde_json::json!([
+            { "path": ".next", "reason": ignored },
+            { "path": "dist", "reason": ignored },
+            { "path": "generated", "reason": ignored },
+            { "path": "node_modules", "reason": "dependencies (node_modules)" },
+            { "path": "packages/web/legacy", "reason": ignored },
+            { "path": "packages/web/node_modules", "reason": "dependencies (node_modules)" },
+            { "path": "public/bundle.js", "reason": "minified file" },
+            { "path": "public/vendor.min.js", "reason": "minified file (by its name)" },
+            { "path": "src/api.gen.ts", "reason": ignored },
+        ])
     );
     assert_eq!(report["summary"]["files_checked"], 3);
+
+    // People see the count, and the list with --verbose.
+    let human = stdout(&run(dir.path(), &["check"]));
+    assert!(
+        human.contains("3 files checked, 9 skipped (`--verbose` lists them)."),
+        "{human}"
+    );
+    assert!(
+        human.contains("note: skipped public/bundle.js: minified file"),
+        "{human}"
+    );
+    assert!(!human.contains("skipped dist"), "{human}");
+    let verbose = stdout(&run(dir.path(), &["check", "--verbose"]));
+    assert!(
+        verbose.contains(&format!("note: skipped dist: {ignored}")),
+        "{verbose}"
+    );
+    assert!(verbose.contains("3 files checked, 9 skipped."), "{verbose}");
+}
+
+/// Only node_modules and version-control folders are left out by name: `target`, `dist`, `build`
+/// or a hidden folder that no ignore file names hold real sources (webpack's test cases do).
+#[test]
+fn folders_are_left_out_only_by_ignore_files() {
+    let dir = fixture();
+    for folder in ["test/cases/target", "dist", "build", ".storybook"] {
+        hidden_hit(dir.path(), &format!("{folder}/hits.ts"));
+    }
+    let report = json_report(dir.path(), &[]);
+    let mut paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.dedup();
+    assert_eq!(
+        paths,
+        [
+            ".storybook/hits.ts",
+            "build/hits.ts",
+            "dist/hits.ts",
+            "src/signup.ts",
+            "test/cases/target/hits.ts"
+        ]
+    );
+    assert_eq!(report["skipped"], serde_json::json!([]));
+}
+
+/// As ESLint's "File ignored": a path named on the command line that is not checked says so.
+#[test]
+fn a_named_file_that_is_not_checked_is_reported() {
+    let dir = fixture();
+    write(dir.path(), "README.md", "# fixture\n");
+    write(dir.path(), "cio-lsp.toml", "ignore = [\"src/legacy\"]\n");
+    hidden_hit(dir.path(), "src/legacy/old.ts");
+    for (path, reason) in [
+        ("README.md", "not a JavaScript or TypeScript file"),
+        (
+            "src/legacy/old.ts",
+            "ignored by the configuration's `ignore`",
+        ),
+    ] {
+        let output = run(dir.path(), &["check", path]);
+        assert_eq!(code(&output), 0, "{path}");
+        assert_eq!(
+            stderr(&output),
+            format!("cio-lsp: warning: {path} skipped: {reason}\n")
+        );
+        assert!(
+            stdout(&output).contains("0 files checked, 1 skipped"),
+            "{}",
+            stdout(&output)
+        );
+    }
 }
 
 #[test]

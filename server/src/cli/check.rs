@@ -1,24 +1,33 @@
 //! `cio-lsp check`: discover, analyse as one workspace (fixing first with `--fix`), print the
 //! report, and turn it into an exit code.
 
-use std::fs::File;
+use std::collections::HashSet;
+use std::fs::OpenOptions;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
 use crate::analysis::config::Config;
-use crate::analysis::project::{analyze_project, discover_ignoring, fix_project, ProjectReport};
+use crate::analysis::project::{
+    analyze_project, discover_with, fix_project, DiscoverOptions, FixSummary, ProjectReport,
+};
+use crate::analysis::rules::options::RuleLevel;
+use crate::analysis::rules::{self, RULES, UNUSED_SUPPRESSION};
+use crate::analysis::settings::Settings;
 use crate::analysis::Severity;
 
-/// Exit code: no error-severity finding (and no warning with `--deny-warnings`).
+/// Exit code: no error-severity finding (and no more warnings than allowed).
 const EXIT_CLEAN: u8 = 0;
-/// Exit code: findings at error severity, or warnings with `--deny-warnings`.
+/// Exit code: findings at error severity, or more warnings than `--max-warnings` (or any, with
+/// `--deny-warnings`).
 const EXIT_FINDINGS: u8 = 1;
-/// Exit code: usage or I/O error (a path that does not exist, a report or fix not written).
+/// Exit code: usage or I/O error (a path that does not exist, an unknown rule, a report or fix
+/// not written).
 const EXIT_TROUBLE: u8 = 2;
 
 /// Scans of fewer files finish before a progress bar would be worth looking at.
@@ -39,9 +48,30 @@ pub struct CheckArgs {
     /// what is left.
     #[arg(long)]
     pub fix: bool,
-    /// Exit with 1 on warnings as well as errors.
+    /// Exit with 1 on warnings as well as errors (`--max-warnings 0`).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Exit with 1 when there are more than N warnings (as ESLint's option).
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
+    /// Report errors only: warnings and infos are neither printed nor counted.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Run only these rules (ids or names, comma-separated or repeated): `--rule CIO002,CIO014`.
+    #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
+    pub rules: Vec<String>,
+    /// Check the text on standard input, as the file named by --stdin-filename (for editors
+    /// and tools that pipe the buffer).
+    #[arg(long, requires = "stdin_filename", conflicts_with = "fix")]
+    pub stdin: bool,
+    /// The path the text on standard input is checked as: its language, configuration and
+    /// package.json come from it, and the report names it.
+    #[arg(long, value_name = "PATH", requires = "stdin")]
+    pub stdin_filename: Option<PathBuf>,
+    /// List every file and folder that was skipped, and why (ignore files, configuration,
+    /// node_modules), not only the count.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Never show a progress bar (it only shows on a terminal, for scans of over 200 files).
     #[arg(long)]
     pub no_progress: bool,
@@ -64,35 +94,43 @@ pub enum Format {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.
-    let config = match super::configure::resolve(&args.paths, args.config.as_deref()) {
-        Ok(config) => config,
-        Err(code) => return code,
-    };
-    let discovered = discover_ignoring(&args.paths, config.as_ref().map(|c| &c.ignore));
-    if !discovered.errors.is_empty() {
-        for error in &discovered.errors {
-            eprintln!("cio-lsp: {error}");
+    match check(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("cio-lsp: {message}");
+            }
+            ExitCode::from(EXIT_TROUBLE)
         }
-        return ExitCode::from(EXIT_TROUBLE);
     }
-    let root = analysis_root(&args.paths);
-    let settings = config.as_ref().map(Config::settings).unwrap_or_default();
+}
 
-    let progress = progress_bar(discovered.sources.len(), args.no_progress);
-    let tick = || {
-        if let Some(bar) = &progress {
-            bar.inc(1);
+/// The check; `Err` is a usage or I/O error to report (empty: already reported).
+fn check(args: &CheckArgs) -> Result<u8, String> {
+    // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.
+    let config_paths = match &args.stdin_filename {
+        Some(name) => vec![name.clone()],
+        None => args.paths.clone(),
+    };
+    let config = super::configure::resolve(&config_paths, args.config.as_deref())
+        .map_err(|_| String::new())?;
+    let mut settings = config.as_ref().map(Config::settings).unwrap_or_default();
+    if !args.rules.is_empty() {
+        run_only(&mut settings, &args.rules)?;
+    }
+    let (mut report, fixed, base) = match &args.stdin_filename {
+        Some(name) if args.stdin => {
+            let report = super::stdin::check(name, config.as_ref().map(|c| &c.ignore), &settings)?;
+            (
+                report,
+                None,
+                DisplayBase::new(std::slice::from_ref(name), Path::new(".")),
+            )
         }
+        _ => check_paths(args, config.as_ref(), &settings)?,
     };
-    let (fixed, report) = if args.fix {
-        let (summary, report) = fix_project(&root, &discovered, &settings, &tick);
-        (Some(summary), report)
-    } else {
-        (None, analyze_project(&root, &discovered, &settings, &tick))
-    };
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+    if args.quiet {
+        keep_errors_only(&mut report);
     }
 
     let mut trouble = false;
@@ -103,52 +141,131 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         eprintln!("cio-lsp: {error}");
         trouble = true;
     }
+    // As ESLint's "File ignored": a file named on the command line that is not checked.
+    for skipped in report.skipped.iter().filter(|s| s.explicit) {
+        eprintln!(
+            "cio-lsp: warning: {} skipped: {}",
+            base.display(&skipped.path),
+            skipped.reason
+        );
+    }
 
-    let base = DisplayBase::new(&args.paths, &root);
     let ctx = ReportContext {
         report: &report,
         base: &base,
         fixed: fixed.as_ref(),
+        verbose: args.verbose,
     };
     if let Err(error) = write_report(args, &ctx) {
         // A reader that stopped reading (`| head`) needs no explanation; the exit code still
         // says the report was not written in full.
         if error.kind() == io::ErrorKind::BrokenPipe {
-            return ExitCode::from(EXIT_TROUBLE);
+            return Err(String::new());
         }
         let target = match &args.output {
             Some(path) => path.display().to_string(),
             None => "standard output".to_string(),
         };
-        eprintln!("cio-lsp: cannot write the report to {target}: {error}");
-        return ExitCode::from(EXIT_TROUBLE);
+        return Err(format!("cannot write the report to {target}: {error}"));
     }
     if trouble {
-        return ExitCode::from(EXIT_TROUBLE);
+        return Err(String::new());
     }
-    ExitCode::from(exit_code(&report, args.deny_warnings))
+    let max_warnings = if args.deny_warnings {
+        Some(0)
+    } else {
+        args.max_warnings
+    };
+    Ok(exit_code(&report, max_warnings))
 }
 
-fn exit_code(report: &ProjectReport, deny_warnings: bool) -> u8 {
-    let worst = report
-        .files
+/// Discovers and checks the given paths (fixing first with `--fix`).
+fn check_paths(
+    args: &CheckArgs,
+    config: Option<&Config>,
+    settings: &Settings,
+) -> Result<(ProjectReport, Option<FixSummary>, DisplayBase), String> {
+    let options = DiscoverOptions {
+        ignore: config.map(|c| &c.ignore),
+        account_skipped: true,
+    };
+    let discovered = discover_with(&args.paths, options);
+    if !discovered.errors.is_empty() {
+        for error in &discovered.errors {
+            eprintln!("cio-lsp: {error}");
+        }
+        return Err(String::new());
+    }
+    let root = analysis_root(&args.paths);
+    let progress = progress_bar(discovered.sources.len(), args.no_progress);
+    let tick = || {
+        if let Some(bar) = &progress {
+            bar.inc(1);
+        }
+    };
+    let (fixed, report) = if args.fix {
+        let (summary, report) = fix_project(&root, &discovered, settings, &tick);
+        (Some(summary), report)
+    } else {
+        (None, analyze_project(&root, &discovered, settings, &tick))
+    };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    Ok((report, fixed, DisplayBase::new(&args.paths, &root)))
+}
+
+/// `--rule`: every rule not named is turned off, and so are unused-suppression reports (a
+/// suppression of a rule that did not run is not unused). An unknown id or name is an error.
+fn run_only(settings: &mut Settings, wanted: &[String]) -> Result<(), String> {
+    let user_rules = Arc::clone(&settings.user_rules);
+    let mut selected = HashSet::new();
+    for name in wanted.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+        let id = rules::find(name)
+            .map(|rule| rule.id)
+            .or_else(|| user_rules.find(name).map(|rule| rule.id.as_str()))
+            .ok_or_else(|| format!("no rule `{name}` (--rule); `cio-lsp rules` lists them"))?;
+        selected.insert(id.to_string());
+    }
+    let all_ids = RULES
         .iter()
-        .flat_map(|f| &f.findings)
-        .map(|f| f.severity)
-        .max();
-    match worst {
-        Some(Severity::Error) => EXIT_FINDINGS,
-        Some(Severity::Warning) if deny_warnings => EXIT_FINDINGS,
-        _ => EXIT_CLEAN,
+        .map(|rule| rule.id)
+        .chain(user_rules.rules.iter().map(|rule| rule.id.as_str()))
+        .chain([UNUSED_SUPPRESSION]);
+    for id in all_ids.filter(|id| !selected.contains(*id)) {
+        settings.rule_levels.insert(id.to_string(), RuleLevel::Off);
+    }
+    Ok(())
+}
+
+/// `--quiet`: only error-severity findings stay in the report.
+fn keep_errors_only(report: &mut ProjectReport) {
+    for file in &mut report.files {
+        file.findings.retain(|f| f.severity == Severity::Error);
+    }
+    report.files.retain(|file| !file.findings.is_empty());
+}
+
+/// 1 on an error-severity finding or more warnings than `max_warnings`, else 0.
+fn exit_code(report: &ProjectReport, max_warnings: Option<usize>) -> u8 {
+    let findings = || report.files.iter().flat_map(|f| &f.findings);
+    let errors = findings().any(|f| f.severity == Severity::Error);
+    let warnings = findings()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    if errors || max_warnings.is_some_and(|max| warnings > max) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
     }
 }
 
 fn write_report(args: &CheckArgs, ctx: &ReportContext) -> io::Result<()> {
     match &args.output {
         Some(path) => {
-            let mut out = BufWriter::new(File::create(path)?);
-            print(&mut out, args.format, ctx, false)?;
-            out.into_inner().map_err(|e| e.into_error())?.sync_all()
+            let mut report = Vec::new();
+            print(&mut report, args.format, ctx, false)?;
+            write_report_file(path, &report)
         }
         None => {
             let stdout = io::stdout();
@@ -156,6 +273,42 @@ fn write_report(args: &CheckArgs, ctx: &ReportContext) -> io::Result<()> {
             let mut out = BufWriter::new(stdout.lock());
             print(&mut out, args.format, ctx, color)?;
             out.flush()
+        }
+    }
+}
+
+/// Writes the report to `--output`. A regular file (or a new one) is replaced atomically: the
+/// report goes to a temporary file beside it, synced, then renamed over it, so that a reader
+/// never sees half a report. Anything else (`/dev/null`, `/dev/stdout`, a named pipe) is written
+/// straight to: a device cannot be renamed over, and syncing one fails (EINVAL).
+fn write_report_file(path: &Path, report: &[u8]) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            let mut out = OpenOptions::new().write(true).open(path)?;
+            out.write_all(report)?;
+            out.flush()
+        }
+        existing => {
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let mut temp = tempfile::Builder::new();
+            temp.prefix(".cio-lsp-report");
+            #[cfg(unix)]
+            {
+                // As File::create would: readable by all, less the umask.
+                use std::os::unix::fs::PermissionsExt;
+                temp.permissions(std::fs::Permissions::from_mode(0o666));
+            }
+            let mut temp = temp.tempfile_in(dir)?;
+            temp.write_all(report)?;
+            temp.as_file().sync_all()?;
+            if let Ok(metadata) = existing {
+                std::fs::set_permissions(temp.path(), metadata.permissions())?;
+            }
+            temp.persist(path).map_err(|error| error.error)?;
+            Ok(())
         }
     }
 }
@@ -219,14 +372,17 @@ mod tests {
     }
 
     #[test]
-    fn warnings_fail_only_with_deny_warnings() {
-        let warnings = report_with(&[Severity::Warning, Severity::Info]);
-        assert_eq!(exit_code(&warnings, false), EXIT_CLEAN);
-        assert_eq!(exit_code(&warnings, true), EXIT_FINDINGS);
+    fn warnings_fail_only_past_the_maximum() {
+        let warnings = report_with(&[Severity::Warning, Severity::Warning, Severity::Info]);
+        assert_eq!(exit_code(&warnings, None), EXIT_CLEAN);
+        assert_eq!(exit_code(&warnings, Some(0)), EXIT_FINDINGS);
+        assert_eq!(exit_code(&warnings, Some(1)), EXIT_FINDINGS);
+        assert_eq!(exit_code(&warnings, Some(2)), EXIT_CLEAN);
         let infos = report_with(&[Severity::Info, Severity::Hint]);
-        assert_eq!(exit_code(&infos, true), EXIT_CLEAN);
+        assert_eq!(exit_code(&infos, Some(0)), EXIT_CLEAN);
         let errors = report_with(&[Severity::Error]);
-        assert_eq!(exit_code(&errors, false), EXIT_FINDINGS);
-        assert_eq!(exit_code(&report_with(&[]), true), EXIT_CLEAN);
+        assert_eq!(exit_code(&errors, None), EXIT_FINDINGS);
+        assert_eq!(exit_code(&errors, Some(10)), EXIT_FINDINGS);
+        assert_eq!(exit_code(&report_with(&[]), Some(0)), EXIT_CLEAN);
     }
 }

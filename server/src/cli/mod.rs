@@ -3,6 +3,7 @@
 mod check;
 mod configure; // issue 4: config discovery for `check`, `rules`, `explain`
 pub mod output;
+mod stdin;
 
 pub use check::{CheckArgs, Format};
 

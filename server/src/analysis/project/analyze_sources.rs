@@ -15,7 +15,7 @@ use crate::analysis::pipeline::{
 };
 use crate::analysis::resolve::values::exported_values;
 use crate::analysis::resolve::{
-    Bindings, ExportLookup, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex,
+    Bindings, Coverage, ExportLookup, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex,
 };
 use crate::analysis::rules::cio008;
 use crate::analysis::rules::finding::Finding;
@@ -86,24 +86,25 @@ pub fn analyze_sources(
     files: &[LoadedSource],
     settings: &Settings,
 ) -> ProjectReport {
-    analyze_sources_with_index(root, package_jsons, files, settings, true).0
+    analyze_sources_covering(root, package_jsons, files, settings, Coverage::Whole).0
 }
 
-/// [`analyze_sources`], also returning the index; `complete`: whether `files` are all of the
-/// project's sources (see [`WorkspaceIndex::set_complete`]).
-pub(super) fn analyze_sources_with_index(
+/// [`analyze_sources`] for files that may not be whole projects, also returning the index;
+/// `coverage`: which projects `files` hold
+/// all the sources of (see [`WorkspaceIndex::set_coverage`]).
+pub fn analyze_sources_covering(
     root: &Path,
     package_jsons: &[(PathBuf, String)],
     files: &[LoadedSource],
     settings: &Settings,
-    complete: bool,
+    coverage: Coverage,
 ) -> (ProjectReport, WorkspaceIndex) {
     let mut report = ProjectReport {
         files_checked: files.len(),
         ..Default::default()
     };
     let mut index = WorkspaceIndex::new(root);
-    index.set_complete(complete);
+    index.set_coverage(coverage);
     for (path, text) in package_jsons {
         index.set_package_json(path, text);
     }

@@ -1,8 +1,11 @@
-//! Which files a project check reads: discovery (`.gitignore`, the configuration's `ignore`
-//! globs, no `node_modules`, build output or minified files) and reading a source file
-//! (size limit, minified content).
+//! Which files a project check reads: discovery, by the JavaScript tools' convention (the
+//! `.gitignore` and `.ignore` files, the configuration's `ignore` globs; only `node_modules` and
+//! version-control folders are left out by name), and reading a source file (size limit,
+//! minified content). What discovery leaves out can be accounted for, file or folder, with why.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::syntax::Lang;
@@ -10,12 +13,44 @@ use crate::analysis::syntax::Lang;
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// A file that was not analysed, and why.
+/// A file or folder that was not analysed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,
+    /// Left out by a rule (an ignore file, the configuration, `node_modules`) rather than
+    /// because it could not be read as a source: reports list these only on request.
+    #[serde(skip)]
+    pub ignored: bool,
+    /// Named on the command line: worth a notice, as ESLint's "File ignored".
+    #[serde(skip)]
+    pub explicit: bool,
 }
+
+impl Skipped {
+    pub fn unreadable(path: PathBuf, reason: impl Into<String>) -> Self {
+        Skipped {
+            path,
+            reason: reason.into(),
+            ignored: false,
+            explicit: false,
+        }
+    }
+
+    fn ignored(path: PathBuf, reason: &str) -> Self {
+        Skipped {
+            ignored: true,
+            ..Skipped::unreadable(path, reason)
+        }
+    }
+}
+
+/// Why discovery leaves something out.
+pub const IGNORED_BY_IGNORE_FILE: &str = "ignored by .gitignore or .ignore";
+pub const IGNORED_BY_CONFIG: &str = "ignored by the configuration's `ignore`";
+pub const IGNORED_DEPENDENCIES: &str = "dependencies (node_modules)";
+pub const NOT_A_SOURCE: &str = "not a JavaScript or TypeScript file";
+pub const MINIFIED_NAME: &str = "minified file (by its name)";
 
 /// What discovery found under the given paths.
 #[derive(Debug, Default)]
@@ -25,92 +60,225 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
     /// Paths that do not exist or cannot be walked (usage errors).
     pub errors: Vec<String>,
-    /// Whether a given path is a directory holding a `package.json`: the scan covers a whole
-    /// project, so workspace rules may conclude from absence (CIO008).
-    pub covers_project: bool,
+    /// The given directories, walked whole: a package.json found in one of them marks a
+    /// project the scan covers entirely, where workspace rules may conclude from absence
+    /// (CIO008).
+    pub scanned_dirs: Vec<PathBuf>,
 }
 
-/// Walks `paths` (files or directories) respecting `.gitignore`, skipping `node_modules`,
-/// build output and minified files.
+/// How to discover.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DiscoverOptions<'a> {
+    /// The configuration's `ignore` globs.
+    pub ignore: Option<&'a IgnoreGlobs>,
+    /// Also list what the ignore files left out (a second walk of the kept folders): for
+    /// reports, not for the language server's index.
+    pub account_skipped: bool,
+}
+
+/// Walks `paths` (files or directories) respecting `.gitignore` and `.ignore`, skipping
+/// `node_modules`, version-control folders and minified files.
 pub fn discover(paths: &[PathBuf]) -> Discovered {
-    discover_ignoring(paths, None)
+    discover_with(paths, DiscoverOptions::default())
 }
 
 /// Like [`discover`], also skipping what the configuration's `ignore` globs match.
 pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Discovered {
+    discover_with(
+        paths,
+        DiscoverOptions {
+            ignore,
+            account_skipped: false,
+        },
+    )
+}
+
+pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         if !path.exists() {
             found
                 .errors
                 .push(format!("{}: no such file or directory", path.display()));
-            continue;
-        }
-        found.covers_project |= path.is_dir() && path.join("package.json").is_file();
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .filter_entry({
-                let ignore = ignore.cloned();
-                move |entry| {
-                    !is_excluded_dir(entry)
-                        && !ignore
-                            .as_ref()
-                            .is_some_and(|globs| globs.is_ignored(entry.path()))
-                }
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    found.errors.push(error.to_string());
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let file = entry.into_path();
-            if file.file_name().is_some_and(|n| n == "package.json") {
-                found.package_jsons.push(file);
-            } else if Lang::from_path(&file).is_some() {
-                if is_minified_name(&file) {
-                    continue;
-                }
-                found.sources.push(file);
-            }
+        } else if path.is_dir() {
+            found.scanned_dirs.push(path.clone());
+            walk(path, options, &mut found);
+        } else {
+            add_given_file(path, options.ignore, &mut found);
         }
     }
     found.sources.sort();
     found.sources.dedup();
     found.package_jsons.sort();
     found.package_jsons.dedup();
+    found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    found.skipped.dedup_by(|a, b| a.path == b.path);
     found
 }
 
-/// Whether `entry` is a dependency or build-output directory. The type comes from the
-/// directory listing: asking the file system (`Path::is_dir`) cost one `stat` per entry.
-fn is_excluded_dir(entry: &ignore::DirEntry) -> bool {
+/// A file named on the command line: checked when it is a source the configuration does not
+/// ignore (ignore files do not apply to it, as with git itself), else reported as skipped.
+fn add_given_file(path: &Path, ignore: Option<&IgnoreGlobs>, found: &mut Discovered) {
+    let reason = if ignore.is_some_and(|globs| path.ancestors().any(|p| globs.is_ignored(p))) {
+        Some(IGNORED_BY_CONFIG)
+    } else if path.file_name().is_some_and(|n| n == "package.json") {
+        found.package_jsons.push(path.to_path_buf());
+        return;
+    } else if Lang::from_path(path).is_none() {
+        Some(NOT_A_SOURCE)
+    } else if is_minified_name(path) {
+        Some(MINIFIED_NAME)
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => found.skipped.push(Skipped {
+            explicit: true,
+            ..Skipped::ignored(path.to_path_buf(), reason)
+        }),
+        None => found.sources.push(path.to_path_buf()),
+    }
+}
+
+/// Walks one given directory with the standard filters of the `ignore` crate.
+fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
+    // Left out here by name or by the configuration, recorded as the walk meets them.
+    let left_out = Arc::new(Mutex::new(Vec::new()));
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .require_git(false)
+        .filter_entry({
+            let ignore = options.ignore.cloned();
+            let left_out = Arc::clone(&left_out);
+            move |entry| {
+                let reason = if is_vcs_dir(entry) {
+                    return false;
+                } else if is_dependency_dir(entry) {
+                    IGNORED_DEPENDENCIES
+                } else if ignore
+                    .as_ref()
+                    .is_some_and(|globs| globs.is_ignored(entry.path()))
+                {
+                    IGNORED_BY_CONFIG
+                } else {
+                    return true;
+                };
+                if entry.file_type().is_some_and(|t| t.is_dir()) || is_source(entry.path()) {
+                    let mut left_out = left_out.lock().unwrap_or_else(|e| e.into_inner());
+                    left_out.push(Skipped::ignored(entry.path().to_path_buf(), reason));
+                }
+                false
+            }
+        })
+        .build();
+    let mut kept_dirs = HashSet::new();
+    let mut kept_files = HashSet::new();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                found.errors.push(error.to_string());
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        let file = entry.into_path();
+        if file_type.is_some_and(|t| t.is_dir()) {
+            if options.account_skipped {
+                kept_dirs.insert(file);
+            }
+            continue;
+        }
+        if !file_type.is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if options.account_skipped {
+            kept_files.insert(file.clone());
+        }
+        if file.file_name().is_some_and(|n| n == "package.json") {
+            found.package_jsons.push(file);
+        } else if Lang::from_path(&file).is_some() {
+            if is_minified_name(&file) {
+                found.skipped.push(Skipped::ignored(file, MINIFIED_NAME));
+            } else {
+                found.sources.push(file);
+            }
+        }
+    }
+    let left_out = std::mem::take(&mut *left_out.lock().unwrap_or_else(|e| e.into_inner()));
+    if options.account_skipped {
+        let accounted: HashSet<PathBuf> = left_out.iter().map(|s| s.path.clone()).collect();
+        found.skipped.extend(ignored_by_ignore_files(
+            root,
+            Arc::new(kept_dirs),
+            Arc::new(kept_files),
+            Arc::new(accounted),
+        ));
+    }
+    found.skipped.extend(left_out);
+}
+
+/// What the ignore files left out of a walk of `root`: a second walk without filters that
+/// enters only the folders the first one kept, so each ignored folder is one entry and its
+/// contents are never listed.
+fn ignored_by_ignore_files(
+    root: &Path,
+    kept_dirs: Arc<HashSet<PathBuf>>,
+    kept_files: Arc<HashSet<PathBuf>>,
+    accounted: Arc<HashSet<PathBuf>>,
+) -> Vec<Skipped> {
+    let ignored = Arc::new(Mutex::new(Vec::new()));
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .filter_entry({
+            let ignored = Arc::clone(&ignored);
+            move |entry| {
+                let path = entry.path();
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                if entry.depth() == 0 || kept_dirs.contains(path) {
+                    return true;
+                }
+                let left_out = if is_dir {
+                    !is_vcs_dir(entry)
+                } else {
+                    is_source(path) && !kept_files.contains(path)
+                };
+                if left_out && !accounted.contains(path) {
+                    let mut ignored = ignored.lock().unwrap_or_else(|e| e.into_inner());
+                    ignored.push(Skipped::ignored(path.to_path_buf(), IGNORED_BY_IGNORE_FILE));
+                }
+                false
+            }
+        })
+        .build();
+    walker.for_each(drop);
+    let mut ignored = ignored.lock().unwrap_or_else(|e| e.into_inner());
+    std::mem::take(&mut *ignored)
+}
+
+fn is_source(path: &Path) -> bool {
+    Lang::from_path(path).is_some()
+}
+
+fn dir_named(entry: &ignore::DirEntry, names: &[&str]) -> bool {
     entry.depth() > 0
         && entry.file_type().is_some_and(|t| t.is_dir())
-        && entry.file_name().to_str().is_some_and(|name| {
-            matches!(
-                name,
-                "node_modules"
-                    | "dist"
-                    | "build"
-                    | "out"
-                    | ".next"
-                    | "coverage"
-                    | ".turbo"
-                    | ".vercel"
-                    | ".output"
-                    | ".svelte-kit"
-                    | "target"
-            )
-        })
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| names.contains(&name))
+}
+
+/// Version-control metadata: never sources, never reported. The type comes from the directory
+/// listing: asking the file system (`Path::is_dir`) cost one `stat` per entry.
+fn is_vcs_dir(entry: &ignore::DirEntry) -> bool {
+    dir_named(entry, &[".git", ".hg", ".svn", ".jj"])
+}
+
+/// Installed dependencies, the one folder left out by name whatever the ignore files say.
+fn is_dependency_dir(entry: &ignore::DirEntry) -> bool {
+    dir_named(entry, &["node_modules"])
 }
 
 fn is_minified_name(path: &Path) -> bool {

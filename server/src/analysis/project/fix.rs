@@ -24,11 +24,21 @@ pub struct FixedFile {
     pub fixes_applied: usize,
 }
 
+/// A file whose fixes `fix_project` did not apply, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixSkipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
 /// What `fix_project` did.
 #[derive(Debug, Default)]
 pub struct FixSummary {
     pub fixed: Vec<FixedFile>,
-    /// Files that could not be written, or whose fixes were refused (I/O errors).
+    /// Files whose fixes were refused: they would have broken the syntax, or the file
+    /// changed since it was read. The file is left as it was.
+    pub skipped: Vec<FixSkipped>,
+    /// Fixed files that could not be written (I/O errors).
     pub errors: Vec<String>,
 }
 
@@ -54,7 +64,7 @@ pub fn fix_project(
             .flat_map(|f| &f.fixes)
             .any(|fix| fix.applicability == Applicability::FixAll)
     });
-    let results: Vec<Result<Option<FixedFile>, String>> = fixable
+    let results: Vec<Result<Option<FixedFile>, FixFailure>> = fixable
         .collect::<Vec<_>>()
         .par_iter()
         .map(|file| fix_file(file, &index, settings))
@@ -64,7 +74,8 @@ pub fn fix_project(
         match result {
             Ok(Some(fixed)) => summary.fixed.push(fixed),
             Ok(None) => {}
-            Err(error) => summary.errors.push(error),
+            Err(FixFailure::Refused(skipped)) => summary.skipped.push(skipped),
+            Err(FixFailure::Write(error)) => summary.errors.push(error),
         }
     }
     if summary.fixed.is_empty() {
@@ -75,11 +86,23 @@ pub fn fix_project(
     (summary, report)
 }
 
+/// Why a file's fixes were not applied.
+enum FixFailure {
+    Refused(FixSkipped),
+    Write(String),
+}
+
 fn fix_file(
     file: &FileReport,
     index: &WorkspaceIndex,
     settings: &Settings,
-) -> Result<Option<FixedFile>, String> {
+) -> Result<Option<FixedFile>, FixFailure> {
+    let refuse = |reason: String| {
+        FixFailure::Refused(FixSkipped {
+            path: file.path.clone(),
+            reason,
+        })
+    };
     let lang = Lang::from_path(&file.path).unwrap_or(Lang::TypeScript);
     let view = index.view(&file.path);
     let analyze_text = |text: &str| {
@@ -93,7 +116,7 @@ fn fix_file(
         analyze(&source, settings, &view).findings
     };
     let outcome = fix_all_rounds(&file.text, MAX_FIX_ROUNDS, analyze_text)
-        .map_err(|error| format!("{}: fixes not applied: {error}", file.path.display()))?;
+        .map_err(|error| refuse(error.to_string()))?;
     if outcome.fixes_applied == 0 || outcome.text == file.text {
         return Ok(None);
     }
@@ -101,16 +124,17 @@ fn fix_file(
     // keep the user's file as it was.
     let broke_parse = |text: &str| parse(lang, text, None).root_node().has_error();
     if broke_parse(&outcome.text) && !broke_parse(&file.text) {
-        return Err(format!(
-            "{}: fixes not applied: they would break the syntax",
-            file.path.display()
-        ));
+        return Err(refuse("they would break the syntax".into()));
+    }
+    // Users' files are sacred: one edited since it was read keeps the edit.
+    if std::fs::read_to_string(&file.path).is_ok_and(|now| now != file.text) {
+        return Err(refuse("the file changed since it was read".into()));
     }
     write_atomically(&file.path, &outcome.text).map_err(|error| {
-        format!(
+        FixFailure::Write(format!(
             "{}: cannot write the fixed file: {error}",
             file.path.display()
-        )
+        ))
     })?;
     Ok(Some(FixedFile {
         path: file.path.clone(),

@@ -8,8 +8,13 @@ pub mod fix;
 pub mod read;
 
 pub use analyze_sources::{
-    analyze_sources, unparsed_file_facts, FileReport, LoadedSource, ProjectReport,
+    analyze_sources, analyze_sources_covering, unparsed_file_facts, FileReport, LoadedSource,
+    ProjectReport,
 };
-pub use discover::{discover, discover_ignoring, read_source, Discovered, Skipped, MAX_FILE_BYTES};
-pub use fix::{fix_project, write_atomically, FixSummary, FixedFile};
+pub use discover::{
+    discover, discover_ignoring, discover_with, read_source, DiscoverOptions, Discovered, Skipped,
+    IGNORED_BY_CONFIG, IGNORED_BY_IGNORE_FILE, IGNORED_DEPENDENCIES, MAX_FILE_BYTES, MINIFIED_NAME,
+    NOT_A_SOURCE,
+};
+pub use fix::{fix_project, write_atomically, FixSkipped, FixSummary, FixedFile};
 pub use read::{analyze_project, analyze_project_with_index};

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::analyze_sources::{analyze_sources_with_index, LoadedSource, ProjectReport};
+use super::analyze_sources::{analyze_sources_covering, LoadedSource, ProjectReport};
 use super::discover::{read_source, Discovered, Skipped};
-use crate::analysis::resolve::WorkspaceIndex;
+use crate::analysis::resolve::{Coverage, WorkspaceIndex};
 use crate::analysis::settings::Settings;
 use crate::analysis::syntax::Lang;
 
@@ -47,10 +47,7 @@ pub fn analyze_project_with_index(
                     path: path.clone(),
                     text,
                 })
-                .map_err(|reason| Skipped {
-                    path: path.clone(),
-                    reason,
-                });
+                .map_err(|reason| Skipped::unreadable(path.clone(), reason));
             on_progress();
             result
         })
@@ -63,14 +60,27 @@ pub fn analyze_project_with_index(
             Err(reason) => skipped.push(reason),
         }
     }
-    let (mut report, index) = analyze_sources_with_index(
-        root,
-        &package_jsons,
-        &files,
-        settings,
-        discovered.covers_project,
-    );
+    let (mut report, index) =
+        analyze_sources_covering(root, &package_jsons, &files, settings, coverage(discovered));
     report.skipped.extend(skipped);
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (report, index)
+}
+
+/// The packages a scan holds whole: each `package.json` found inside a directory that was
+/// walked (named files do not make a package whole). Workspace rules take their scope from
+/// them, as in a monorepo root; the scanned folder need not be a package itself.
+fn coverage(discovered: &Discovered) -> Coverage {
+    let dirs = discovered
+        .package_jsons
+        .iter()
+        .filter(|json| {
+            discovered
+                .scanned_dirs
+                .iter()
+                .any(|dir| json.starts_with(dir))
+        })
+        .filter_map(|json| json.parent().map(Path::to_path_buf))
+        .collect();
+    Coverage::Packages(dirs)
 }

@@ -20,6 +20,6 @@ pub use modules::{is_workspace_specifier, ExportName, ModuleImport, ReExport};
 pub use prefilter::Prefilter;
 pub use sdk::{ClientConfig, Sdk, CUSTOMERIO_PACKAGES, PREFILTER_TOKENS};
 pub use workspace::{
-    AwaitingHelper, Construction, EventNameUse, ExportLookup, FileFacts, FileView, ImportedExport,
-    NoWorkspace, NoWorkspaceView, WorkspaceIndex, WorkspaceView,
+    AwaitingHelper, Construction, Coverage, EventNameUse, ExportLookup, FileFacts, FileView,
+    ImportedExport, NoWorkspace, NoWorkspaceView, WorkspaceIndex, WorkspaceView,
 };

@@ -1,5 +1,8 @@
 //! CIO008 no-bounce-handling: see `queries/CIO008-no-bounce-handling.md`.
 
+use std::collections::HashSet;
+use std::path::PathBuf;
+
 use crate::analysis::resolve::Sdk;
 use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
 use crate::analysis::rules::engine::Hit;
@@ -29,16 +32,22 @@ pub fn mentions_bounce_handling(text: &str) -> bool {
 }
 
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
-    // "No file suppresses" is only a fact when every file of the project was seen: a
-    // single-file run, or the scan of a subdirectory, may just not include the handler.
-    if !ctx.index.is_complete() {
+    // "No file suppresses" is only a fact when every file of the package was seen: a
+    // single-file run, or the scan of a subdirectory, may just not include the handler. Each
+    // package (the nearest package.json) is a workspace of its own, as in a monorepo.
+    if !ctx.index.is_complete_for(ctx.path) {
         return Vec::new();
     }
-    let handled = ctx
+    let handling = ctx
         .index
-        .files()
-        .any(|(_, facts)| facts.calls_suppress || facts.handles_bounce);
-    if handled {
+        .derived("CIO008 packages that handle bounces", |index| {
+            index
+                .files()
+                .filter(|(_, facts)| facts.calls_suppress || facts.handles_bounce)
+                .map(|(path, _)| index.package_key(path))
+                .collect::<HashSet<Option<PathBuf>>>()
+        });
+    if handling.contains(&ctx.index.package_key(ctx.path)) {
         return Vec::new();
     }
     ctx.facts

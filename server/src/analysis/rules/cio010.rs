@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::PathBuf;
 
 use super::shared::event_names::{
     accepted, contains_email, convert, event_name_hit, spelling_key, style_label,
@@ -42,6 +43,10 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     ctx.facts.event_names.push(name_use);
 }
 
+/// Package (see [`WorkspaceIndex::package_of`](crate::analysis::resolve::WorkspaceIndex)) →
+/// spelling key → every use of an event name so spelt.
+type Spellings = HashMap<Option<PathBuf>, HashMap<String, Vec<EventNameUse>>>;
+
 /// Re-emits this file's findings with the other spellings of each name found anywhere in the
 /// workspace as related information; the driver replaces the local finding of the same range.
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
@@ -55,19 +60,24 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     if off_style.is_empty() {
         return Vec::new();
     }
-    // Every use of the workspace by spelling key, built once per state of the index.
+    // Every use of the workspace by package (each package of a monorepo is a workspace of its
+    // own) and spelling key, built once per state of the index.
     let spellings = ctx
         .index
         .derived("CIO010 event names by spelling", |index| {
-            let mut spellings: HashMap<String, Vec<EventNameUse>> = HashMap::new();
-            for (_, facts) in index.files() {
+            let mut spellings: Spellings = HashMap::new();
+            for (path, facts) in index.files() {
+                let package = spellings.entry(index.package_key(path)).or_default();
                 for other in &facts.event_names {
                     let key = spelling_key(&other.name);
-                    spellings.entry(key).or_default().push(other.clone());
+                    package.entry(key).or_default().push(other.clone());
                 }
             }
             spellings
         });
+    let Some(spellings) = spellings.get(&ctx.index.package_key(ctx.path)) else {
+        return Vec::new();
+    };
     let mut findings = Vec::new();
     for name_use in off_style {
         let others: Vec<&EventNameUse> = spellings

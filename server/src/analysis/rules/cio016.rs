@@ -1,5 +1,8 @@
 //! CIO016 region-mismatch: see `queries/CIO016-region-mismatch.md`.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
 use crate::analysis::resolve::Construction;
 use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
 use crate::analysis::rules::engine::Hit;
@@ -23,17 +26,29 @@ fn known_region(construction: &Construction) -> Option<&str> {
 }
 
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
-    // Every customerio-node client of the workspace whose region is known, built once per
-    // state of the index.
+    // Every customerio-node client whose region is known, by package (each package of a
+    // monorepo is a workspace of its own), built once per state of the index.
     let regions = ctx.index.derived("CIO016 client regions", |index| {
-        index
-            .files()
-            .flat_map(|(_, facts)| &facts.constructions)
-            .filter(|c| c.sdk.is_customerio_node())
-            .filter_map(|c| Some((c.clone(), known_region(c)?.to_string())))
-            .collect::<Vec<(Construction, String)>>()
+        let mut by_package: HashMap<Option<PathBuf>, Vec<(Construction, String)>> = HashMap::new();
+        for (path, facts) in index.files() {
+            let known = facts
+                .constructions
+                .iter()
+                .filter(|c| c.sdk.is_customerio_node())
+                .filter_map(|c| Some((c.clone(), known_region(c)?.to_string())));
+            by_package
+                .entry(index.package_key(path))
+                .or_default()
+                .extend(known);
+        }
+        by_package
     });
-    let all: Vec<(&Construction, &str)> = regions.iter().map(|(c, r)| (c, r.as_str())).collect();
+    let all: Vec<(&Construction, &str)> = regions
+        .get(&ctx.index.package_key(ctx.path))
+        .into_iter()
+        .flatten()
+        .map(|(c, r)| (c, r.as_str()))
+        .collect();
     let Some((_, first_region)) = all.first() else {
         return Vec::new();
     };

@@ -247,9 +247,10 @@ pub fn find(id_or_name: &str) -> Option<&'static Rule> {
         .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name == id_or_name)
 }
 
-/// Where the project lives. A placeholder until the project has a public home; everything
-/// that links to documentation builds its URL from this one constant.
-pub const HOMEPAGE: &str = "https://github.com/cio-lsp/cio-lsp";
+/// Where the project lives: Cargo.toml's `repository`, the one place for it. Every link to
+/// documentation (the diagnostics' `codeDescription`, SARIF's `informationUri` and `helpUri`)
+/// is built from this constant, and the npm and VS Code packages read the same metadata.
+pub const HOMEPAGE: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The stable documentation URL of a rule: its `queries/CIOnnn-<name>.md` on the homepage.
 pub fn docs_url(rule: &Rule) -> String {

@@ -40,7 +40,7 @@ pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
             )?;
         }
     }
-    for skipped in &ctx.report.skipped {
+    for skipped in ctx.listed_skipped() {
         eprintln!(
             "cio-lsp: skipped {}: {}",
             ctx.base.display(&skipped.path),

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use super::{plural, ReportContext, Span};
 use crate::analysis::position::LineIndex;
-use crate::analysis::project::FileReport;
+use crate::analysis::project::{FileReport, FixSummary};
 use crate::analysis::{Applicability, Finding, Severity};
 
 /// Tabs are shown as this many spaces so that the underline lines up.
@@ -59,7 +59,7 @@ pub fn print(out: &mut dyn Write, ctx: &ReportContext, style: Style) -> io::Resu
             print_finding(out, ctx, style, file, &index, finding)?;
         }
     }
-    for skipped in &ctx.report.skipped {
+    for skipped in ctx.listed_skipped() {
         writeln!(
             out,
             "{}: skipped {}: {}",
@@ -183,24 +183,16 @@ fn display_width(text: &str) -> usize {
 fn print_summary(out: &mut dyn Write, ctx: &ReportContext, style: Style) -> io::Result<()> {
     let report = ctx.report;
     if let Some(fixed) = ctx.fixed {
-        if !fixed.fixed.is_empty() {
-            writeln!(
-                out,
-                "Fixed {} in {}.",
-                plural(fixed.fixes_applied(), "problem", "problems"),
-                plural(fixed.fixed.len(), "file", "files")
-            )?;
-        }
+        print_fixes(out, ctx, fixed)?;
     }
     let total = ctx.findings().count();
     let checked = plural(report.files_checked, "file", "files");
-    let skipped = if report.skipped.is_empty() {
-        String::new()
-    } else {
-        format!(
-            ", {} skipped",
-            plural(report.skipped.len(), "file", "files")
-        )
+    let skipped = match report.skipped.len() {
+        0 => String::new(),
+        n if ctx.listed_skipped().count() < n => {
+            format!(", {n} skipped (`--verbose` lists them)")
+        }
+        n => format!(", {n} skipped"),
     };
     if total == 0 {
         return writeln!(
@@ -239,6 +231,42 @@ fn print_summary(out: &mut dyn Write, ctx: &ReportContext, style: Style) -> io::
             "{} fixable with `cio-lsp check --fix`.",
             plural(fixable, "problem is", "problems are")
         )?;
+    }
+    Ok(())
+}
+
+/// `--fix`: each fixed file with its count, then the files whose fixes were not applied, and why.
+fn print_fixes(out: &mut dyn Write, ctx: &ReportContext, fixed: &FixSummary) -> io::Result<()> {
+    if !fixed.fixed.is_empty() {
+        writeln!(
+            out,
+            "Fixed {} in {}:",
+            plural(fixed.fixes_applied(), "problem", "problems"),
+            plural(fixed.fixed.len(), "file", "files")
+        )?;
+        for file in &fixed.fixed {
+            writeln!(
+                out,
+                "  {}: {}",
+                ctx.base.display(&file.path),
+                plural(file.fixes_applied, "fix", "fixes")
+            )?;
+        }
+    }
+    if !fixed.skipped.is_empty() {
+        writeln!(
+            out,
+            "Not fixed ({}):",
+            plural(fixed.skipped.len(), "file", "files")
+        )?;
+        for skipped in &fixed.skipped {
+            writeln!(
+                out,
+                "  {}: {}",
+                ctx.base.display(&skipped.path),
+                skipped.reason
+            )?;
+        }
     }
     Ok(())
 }

@@ -21,6 +21,7 @@
 //!   }],
 //!   "skipped": [{ "path": "…", "reason": "…" }],
 //!   "fixed": [{ "path": "…", "fixes": 2 }],  // files that --fix rewrote (empty without --fix)
+//!   "fixes_skipped": [{ "path": "…", "reason": "…" }],  // files whose fixes --fix refused
 //!   "summary": { "files_checked": 12, "files_parsed": 3, "errors": 1, "warnings": 0,
 //!                "infos": 0, "fixes_applied": 0 }
 //! }
@@ -64,6 +65,16 @@ pub fn document(ctx: &ReportContext) -> Value {
                 .collect()
         })
         .unwrap_or_default();
+    let fixes_skipped: Vec<Value> = ctx
+        .fixed
+        .map(|summary| {
+            summary
+                .skipped
+                .iter()
+                .map(|f| json!({ "path": ctx.base.display(&f.path), "reason": f.reason }))
+                .collect()
+        })
+        .unwrap_or_default();
     json!({
         "version": SCHEMA_VERSION,
         "tool": { "name": "cio-lsp", "version": env!("CARGO_PKG_VERSION") },
@@ -72,6 +83,7 @@ pub fn document(ctx: &ReportContext) -> Value {
             "path": ctx.base.display(&s.path), "reason": s.reason,
         })).collect::<Vec<_>>(),
         "fixed": fixed,
+        "fixes_skipped": fixes_skipped,
         "summary": {
             "files_checked": ctx.report.files_checked,
             "files_parsed": ctx.report.files_parsed,

@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
 use crate::analysis::position::{Encoding, LineCol, LineIndex};
-use crate::analysis::project::{FixSummary, ProjectReport};
+use crate::analysis::project::{FixSummary, ProjectReport, Skipped};
 use crate::analysis::{Finding, Location, Severity};
 
 /// Everything a printer needs.
@@ -25,6 +25,8 @@ pub struct ReportContext<'a> {
     pub base: &'a DisplayBase,
     /// What `--fix` changed, when it ran.
     pub fixed: Option<&'a FixSummary>,
+    /// `--verbose`: list every skipped file and folder, not only those that could not be read.
+    pub verbose: bool,
 }
 
 impl ReportContext<'_> {
@@ -45,6 +47,15 @@ impl ReportContext<'_> {
 
     pub fn fixes_applied(&self) -> usize {
         self.fixed.map_or(0, |f| f.fixes_applied())
+    }
+
+    /// The skipped files and folders a report lists: those that could not be read always,
+    /// those left out by an ignore rule only with `--verbose` (the summary counts them all).
+    pub fn listed_skipped(&self) -> impl Iterator<Item = &Skipped> {
+        self.report
+            .skipped
+            .iter()
+            .filter(|skipped| self.verbose || !skipped.ignored)
     }
 }
 

@@ -1,13 +1,15 @@
 //! `--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 //!
-//! - `runs[0].tool.driver.rules`: every built-in rule (id, name, short and full description,
+//! - `runs[0].tool.driver`: `informationUri` (the project's home, from Cargo.toml), and in
+//!   `rules` every built-in rule (id, name, short and full description, `helpUri` to its docs,
 //!   help as text and Markdown from the rule's docs, default level); `ruleIndex` points here.
 //! - `results`: one per finding; `artifactLocation.uri` is relative to `%SRCROOT%` (the
 //!   directory paths are reported from, also given as an absolute `file:` URI in
 //!   `originalUriBaseIds`); regions are 1-based with UTF-16 columns (`columnKind`
 //!   `utf16CodeUnits`, SARIF's default) and an exclusive end column.
 //! - `relatedLocations` for related information, `fixes` with `artifactChanges` for every fix.
-//! - Skipped files are `toolExecutionNotifications` of the run's invocation.
+//! - Files that could not be read are `toolExecutionNotifications` of the run's invocation
+//!   (what an ignore rule left out is not a problem of the run, and is not listed).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -18,6 +20,7 @@ use super::{DisplayBase, ReportContext, Span};
 use crate::analysis::position::LineIndex;
 use crate::analysis::project::FileReport;
 use crate::analysis::rules::{Rule, RULES};
+use crate::analysis::{docs_url, HOMEPAGE};
 use crate::analysis::{Finding, Severity};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -40,6 +43,7 @@ pub fn document(ctx: &ReportContext) -> Value {
         .report
         .skipped
         .iter()
+        .filter(|skipped| !skipped.ignored)
         .map(|skipped| {
             json!({
                 "level": "note",
@@ -50,15 +54,13 @@ pub fn document(ctx: &ReportContext) -> Value {
             })
         })
         .collect();
-    let mut driver = json!({
+    let driver = json!({
         "name": "cio-lsp",
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": HOMEPAGE,
         "rules": RULES.iter().map(rule_descriptor).collect::<Vec<_>>(),
     });
-    if let Some(uri) = information_uri() {
-        driver["informationUri"] = json!(uri);
-    }
     json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -75,13 +77,6 @@ pub fn document(ctx: &ReportContext) -> Value {
             "results": results,
         }],
     })
-}
-
-/// The project's home page from Cargo metadata (`repository`, else `homepage`), when set.
-fn information_uri() -> Option<&'static str> {
-    [env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE")]
-        .into_iter()
-        .find(|uri| !uri.is_empty())
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -101,6 +96,7 @@ fn rule_descriptor(rule: &Rule) -> Value {
             "text": first_paragraph(rule.docs).map_or_else(|| rule.summary.to_string(), |p| p.replace("**", "")),
             "markdown": first_paragraph(rule.docs).unwrap_or_else(|| rule.summary.to_string()),
         },
+        "helpUri": docs_url(rule),
         "help": { "text": rule.docs, "markdown": rule.docs },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["customer.io"] },

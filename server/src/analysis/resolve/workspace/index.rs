@@ -22,13 +22,26 @@ pub struct WorkspaceIndex {
     /// Directory of a `package.json` → the major version of customerio-node it depends on
     /// (`None`: the package does not depend on it).
     packages: HashMap<PathBuf, Option<u64>>,
-    /// Whether the index holds every source file of a project, so that "no file does X" is
-    /// a fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
-    complete: bool,
+    /// Which projects the index holds every source file of, so that "no file does X" is a
+    /// fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
+    complete: Coverage,
     /// Summaries over every file that workspace rules derive once per state of the index.
     derived: Derived,
     /// Module resolutions made so far (see [`ResolveMemo`]).
     resolved: ResolveMemo,
+}
+
+/// What an index holds whole.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum Coverage {
+    /// Only some files (named on the command line, open in an editor).
+    #[default]
+    Partial,
+    /// The whole workspace.
+    Whole,
+    /// These package directories (a `package.json` inside a scanned folder), each with every
+    /// file of the package.
+    Packages(Vec<PathBuf>),
 }
 
 /// Workspace-wide summaries, by name, computed on first use and dropped by any change to the
@@ -58,12 +71,58 @@ impl WorkspaceIndex {
     /// `package.json`), not just the files someone happened to name or open.
     pub fn set_complete(&mut self, complete: bool) {
         self.derived = Derived::default();
-        self.complete = complete;
+        self.set_coverage(if complete {
+            Coverage::Whole
+        } else {
+            Coverage::Partial
+        });
     }
 
-    /// Whether absence across the index means absence in the project (see [`Self::set_complete`]).
-    pub fn is_complete(&self) -> bool {
-        self.complete
+    /// Declares what the index holds whole: everything, nothing, or some packages (as a scan
+    /// of a monorepo root, or of a folder holding projects, does).
+    pub fn set_coverage(&mut self, coverage: Coverage) {
+        self.derived = Derived::default();
+        self.complete = match coverage {
+            Coverage::Packages(dirs) => {
+                Coverage::Packages(dirs.iter().map(|d| normalize(d)).collect())
+            }
+            other => other,
+        };
+    }
+
+    /// Whether absence across `path`'s package means absence in it (see
+    /// [`Self::set_complete`], [`Self::set_complete_packages`]).
+    pub fn is_complete_for(&self, path: &Path) -> bool {
+        match &self.complete {
+            Coverage::Partial => false,
+            Coverage::Whole => true,
+            Coverage::Packages(dirs) => self
+                .package_of(path)
+                .is_some_and(|package| dirs.iter().any(|dir| dir == package)),
+        }
+    }
+
+    /// [`Self::package_of`] as an owned key, for summaries grouped by package.
+    pub fn package_key(&self, path: &Path) -> Option<PathBuf> {
+        self.package_of(path).map(Path::to_path_buf)
+    }
+
+    /// The package `path` belongs to: the nearest directory above it, up to the root, that
+    /// holds a `package.json`. Workspace rules take their scope from it: in a monorepo each
+    /// package is a workspace of its own.
+    pub fn package_of(&self, path: &Path) -> Option<&Path> {
+        let path = normalize(path);
+        let mut dir = path.parent();
+        while let Some(current) = dir {
+            if let Some((package, _)) = self.packages.get_key_value(current) {
+                return Some(package);
+            }
+            if current == self.root || current.as_os_str().is_empty() {
+                break;
+            }
+            dir = current.parent();
+        }
+        None
     }
 
     pub fn set_file(&mut self, path: &Path, facts: FileFacts) {
@@ -221,17 +280,8 @@ impl WorkspaceIndex {
     }
 
     fn package_major_for(&self, path: &Path) -> Option<u64> {
-        let mut dir = path.parent();
-        while let Some(current) = dir {
-            if let Some(major) = self.packages.get(current) {
-                return *major;
-            }
-            if current == self.root || current.as_os_str().is_empty() {
-                break;
-            }
-            dir = current.parent();
-        }
-        None
+        self.package_of(path)
+            .and_then(|package| self.packages.get(package).copied().flatten())
     }
 }
 

@@ -1,0 +1,63 @@
+//! `check --stdin --stdin-filename PATH`: the text on standard input checked as the file PATH
+//! (its language, configuration and package.json come from the name), for editors and tools
+//! that pipe a buffer that may not be saved. Alone, the file is not a whole project: workspace
+//! rules that conclude from absence (CIO008) stay quiet, as for a single file on disk.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::project::{
+    analyze_sources_covering, LoadedSource, ProjectReport, Skipped, IGNORED_BY_CONFIG,
+};
+use crate::analysis::resolve::Coverage;
+use crate::analysis::settings::Settings;
+use crate::analysis::syntax::Lang;
+
+pub fn check(
+    name: &Path,
+    ignore: Option<&IgnoreGlobs>,
+    settings: &Settings,
+) -> Result<ProjectReport, String> {
+    let lang = Lang::from_path(name).ok_or_else(|| {
+        format!(
+            "--stdin-filename {}: not a JavaScript or TypeScript file name",
+            name.display()
+        )
+    })?;
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|error| format!("cannot read standard input: {error}"))?;
+    if ignore.is_some_and(|globs| globs.is_ignored(name)) {
+        let mut skipped = Skipped::unreadable(name.to_path_buf(), IGNORED_BY_CONFIG);
+        skipped.explicit = true;
+        return Ok(ProjectReport {
+            skipped: vec![skipped],
+            ..Default::default()
+        });
+    }
+    let package_jsons: Vec<(PathBuf, String)> = nearest_package_json(name).into_iter().collect();
+    let file = LoadedSource {
+        lang,
+        path: name.to_path_buf(),
+        text,
+    };
+    let (report, _) = analyze_sources_covering(
+        Path::new("."),
+        &package_jsons,
+        &[file],
+        settings,
+        Coverage::Partial,
+    );
+    Ok(report)
+}
+
+/// The `package.json` of the folder `name` is in, or of the nearest folder above it.
+fn nearest_package_json(name: &Path) -> Option<(PathBuf, String)> {
+    name.ancestors().skip(1).find_map(|dir| {
+        let path = dir.join("package.json");
+        let text = std::fs::read_to_string(&path).ok()?;
+        Some((path, text))
+    })
+}
