@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Tests of how cio-lsp ships beyond the binary: the GitHub Action (action.yml, its steps run here),
-# the pre-commit hook (in a real pre-commit, on a temporary git repository) and the lint of what
-# only GitHub can run (the release workflow, the README's example workflow).
+# the pre-commit hook (in a real pre-commit, on a temporary git repository), the SARIF report
+# (Microsoft's SARIF Multitool) and the lint of what only GitHub can run (the release workflow,
+# the README's example workflow).
 #
-# Installs its tools inside tests/shipping/.cache (a venv with pre-commit and actionlint from
-# PyPI, action-validator from npm); shellcheck comes from Debian, installed only in CI (CI=true,
-# as root). Builds the npm tarballs from the release binary ($CIO_LSP_BIN, default
-# target/release/cio-lsp, built when missing). Each test prints ok / not ok lines and a closing
-# `N passed, N failed`; the script exits non-zero when one failed.
+# Installs its tools inside tests/shipping/.cache and tests/shipping/node_modules (a venv with
+# pre-commit and actionlint from PyPI; action-validator and the SARIF Multitool from npm);
+# shellcheck comes from Debian, installed only in CI (CI=true, as root). Builds the npm tarballs
+# from the release binary ($CIO_LSP_BIN, default target/release/cio-lsp, built when missing).
+# Each test prints ok / not ok lines and a closing `N passed, N failed`; the script exits
+# non-zero when one failed.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,6 +37,8 @@ if ! { [ -d "$here/node_modules" ] && stamp_ok "$here/node_modules" "$here/packa
   (cd "$here" && npm ci --loglevel error) || die "npm ci in tests/shipping failed"
   stamp_write "$here/node_modules" "$here/package-lock.json"
 fi
+# The Multitool's own postinstall (not run: npm runs no install scripts here) makes it executable.
+chmod u+x "$here/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" 2>/dev/null
 if ! command -v shellcheck >/dev/null 2>&1 && [ "${CI:-}" = true ] && [ "$(id -u)" -eq 0 ]; then
   say "apt-get install shellcheck"
   { apt-get install -y -q --no-install-recommends shellcheck || { apt-get update -q && apt-get install -y -q --no-install-recommends shellcheck; }; } >"$cache/apt.log" 2>&1 ||
@@ -54,10 +58,11 @@ platform="$(grep -- '-gnu-\|darwin-\|win32-' <<<"$tarballs")"
 say "setup: $((SECONDS - t0))s"
 
 failed=0
-for test in test_lint test_action test_pre_commit; do
+for test in test_lint test_sarif test_action test_pre_commit; do
   t=$SECONDS
   case "$test" in
     test_lint) args=("$root" "$here/node_modules/.bin/action-validator") ;;
+    test_sarif) args=("$root" "$binary" "$here/node_modules/.bin/sarif-multitool") ;;
     test_action) args=("$root" "$binary" "$launcher" "$platform") ;;
     test_pre_commit) args=("$root" "$launcher" "$platform") ;;
   esac
