@@ -15,25 +15,18 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PLATFORMS, checkBinary, crateMetadata, defaultBinary, executableName, hostPlatformKey } from "./metadata.mjs";
+import { PLATFORMS, checkBinary, crateMetadata, defaultBinary, executableName, hostPlatformKey, parseFlags } from "./metadata.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const args = { out: path.join(here, "dist"), pack: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === "--platform") args.platform = value();
-    else if (flag === "--binary") args.binary = path.resolve(value());
-    else if (flag === "--out") args.out = path.resolve(value());
-    else if (flag === "--pack") args.pack = true;
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  return args;
+  const flags = parseFlags(argv, { "--platform": "value", "--binary": "value", "--out": "value", "--pack": "switch" });
+  return {
+    platform: flags.platform,
+    binary: flags.binary && path.resolve(flags.binary),
+    out: path.resolve(flags.out ?? path.join(here, "dist")),
+    pack: flags.pack === true,
+  };
 }
 
 function writeJson(file, value) {

@@ -58,3 +58,24 @@ export function checkBinary(binary, key, version) {
     throw new Error(`${binary} reports "${reported}", the package is for cio-lsp ${version}: rebuild it`);
   }
 }
+
+/**
+ * Command-line flags: `spec` maps each flag (`--out`) to "value" (it takes the next argument)
+ * or "switch"; the result maps the flag's name without dashes (`out`) to its value or `true`.
+ */
+export function parseFlags(argv, spec) {
+  const flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.replace(/^--/, "");
+    if (spec[flag] === "switch") {
+      flags[name] = true;
+    } else if (spec[flag] === "value") {
+      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
+      flags[name] = argv[++i];
+    } else {
+      throw new Error(`unknown argument ${flag}`);
+    }
+  }
+  return flags;
+}

@@ -16,25 +16,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PLATFORMS, checkBinary, crateMetadata, defaultBinary, executableName, hostPlatformKey } from "../../../npm/metadata.mjs";
+import { PLATFORMS, checkBinary, crateMetadata, defaultBinary, executableName, hostPlatformKey, parseFlags } from "../../../npm/metadata.mjs";
 
 const extRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 function parseArgs(argv) {
-  const args = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      if (i + 1 >= argv.length) throw new Error(`${flag} needs a value`);
-      return argv[++i];
-    };
-    if (flag === "--target") args.target = value();
-    else if (flag === "--binary") args.binary = path.resolve(value());
-    else if (flag === "--out") args.out = path.resolve(value());
-    else if (flag === "--refuse") args.refuse = true;
-    else throw new Error(`unknown argument ${flag}`);
-  }
-  return args;
+  const flags = parseFlags(argv, { "--target": "value", "--binary": "value", "--out": "value", "--refuse": "switch" });
+  return {
+    ...flags,
+    binary: flags.binary && path.resolve(flags.binary),
+    out: flags.out && path.resolve(flags.out),
+  };
 }
 
 function platformOf(vscodeTarget) {
