@@ -316,8 +316,14 @@ setup_ts_grammar() {
 EXAMPLE_FILE="express-app/src/server.ts"
 EXAMPLE_RULES="CIO002 CIO004 CIO007 CIO014"
 
+# Outside this clone, as a user's project would be: inside it, a root marker of the repository
+# (its cio-lsp.toml, .git) would be the project root for root_pattern-style lookups, and the
+# repository's .gitignore would hide the copy (editors/test/artifacts/ is ignored).
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/cio-lsp-editor-tests.XXXXXX")"
+trap 'rm -rf "$WORK_DIR"' EXIT
+
 fresh_workspace() { # fresh_workspace NAME -> prints the path of a scratch copy of examples/
-  local dir="$ART/work/$1"
+  local dir="$WORK_DIR/$1"
   rm -rf "$dir"
   mkdir -p "$dir"
   cp -r "$ROOT/examples" "$dir/examples"
