@@ -310,7 +310,22 @@ fn ignore_globs_skip_files_and_directories() {
     // The CLI applies them too, with relative paths from inside the workspace.
     let (code, stdout, _) = cli(&dir.path().join("src"), &["check", "--format", "json", "."]);
     assert_eq!(code, 1);
-    assert!(!stdout.contains("signup.test.ts"), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let paths = |key: &str| -> Vec<String> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(paths("findings"), ["signup.ts"]);
+    // Left out, and counted as such.
+    assert_eq!(paths("skipped"), ["signup.test.ts"]);
+    assert_eq!(
+        report["skipped"][0]["reason"],
+        "ignored by the configuration's `ignore`"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
