@@ -5,8 +5,8 @@
 # the README's example workflow).
 #
 # Installs its tools inside tests/shipping/.cache and tests/shipping/node_modules (a venv with
-# pre-commit and actionlint from PyPI; action-validator and the SARIF Multitool from npm);
-# shellcheck comes from Debian, installed only in CI (CI=true, as root). Builds the npm tarballs
+# pre-commit and actionlint from PyPI; action-validator and the SARIF Multitool from npm),
+# and shellcheck from Debian, installed only in CI (CI=true, as root). Builds the npm tarballs
 # from the release binary ($CIO_LSP_BIN, default target/release/cio-lsp, built when missing).
 # Each test prints ok / not ok lines and a closing `N passed, N failed`; the script exits
 # non-zero when one failed.
