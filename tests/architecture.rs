@@ -217,6 +217,36 @@ fn paths_in_code_and_nested_use_trees_are_imports() {
 }
 
 #[test]
+fn a_call_through_a_used_module_name_is_an_import() {
+    // `server.rs` names the handlers through `use super::handlers;`, a handler imports the
+    // server back: a circle, though no single path spells it out.
+    let files = sources(&[
+        ("lib.rs", "pub mod lsp;"),
+        ("lsp/mod.rs", "pub mod server;\npub mod handlers;"),
+        (
+            "lsp/server.rs",
+            "use super::handlers;\npub struct Backend;\n\
+             fn route() { handlers::text_sync::did_open(); }",
+        ),
+        ("lsp/handlers/mod.rs", "pub mod text_sync;"),
+        (
+            "lsp/handlers/text_sync.rs",
+            "use crate::lsp::server::Backend as B;\npub fn did_open() {}\nfn f(_: B) {}",
+        ),
+    ]);
+    let graph = Graph::build(&files);
+    assert!(graph.edges[&graph.module_of_file("lsp/server.rs")]
+        .contains(&graph.module_of_file("lsp/handlers/text_sync.rs")));
+    assert_eq!(
+        graph.cycles(),
+        [vec![
+            "crate::lsp::handlers::text_sync".to_string(),
+            "crate::lsp::server".to_string()
+        ]]
+    );
+}
+
+#[test]
 fn an_import_from_a_higher_layer_or_out_of_the_engine_is_reported() {
     let files = sources(&[
         ("lib.rs", "pub mod analysis;\npub mod lsp;"),
@@ -277,18 +307,31 @@ impl Graph {
         let mut edges = BTreeMap::new();
         for (module, path) in &files {
             let code = strip_comments_and_strings(&sources[path]);
-            let mut targets = BTreeSet::new();
-            for (inline, reference) in references(&code) {
-                let scope = if inline.is_empty() {
+            let references = references(&code);
+            let scope_of = |reference: &Reference| {
+                if reference.inline.is_empty() {
                     module.clone()
                 } else {
-                    format!("{module}::{}", inline.join("::"))
-                };
-                if let Some(absolute) = absolute_path(&reference, &scope, module, &files) {
-                    if let Some(target) = file_module(&absolute, &files) {
-                        if target != *module {
-                            targets.insert(target);
-                        }
+                    format!("{module}::{}", reference.inline.join("::"))
+                }
+            };
+            // What each `use` binds: a later `handlers::text_sync::f()` goes through it.
+            let bound: BTreeMap<&str, String> = references
+                .iter()
+                .filter_map(|reference| {
+                    let local = reference.local.as_deref()?;
+                    let absolute =
+                        absolute_path(&reference.path, &scope_of(reference), module, &files)?;
+                    Some((local, absolute))
+                })
+                .collect();
+            let mut targets = BTreeSet::new();
+            for reference in &references {
+                let absolute = absolute_path(&reference.path, &scope_of(reference), module, &files)
+                    .or_else(|| through_binding(&reference.path, &bound));
+                if let Some(target) = absolute.and_then(|a| file_module(&a, &files)) {
+                    if target != *module {
+                        targets.insert(target);
                     }
                 }
             }
@@ -482,10 +525,26 @@ fn absolute_path(
     Some(base.join("::"))
 }
 
-/// Every path the code refers to, with the inline modules (`mod tests { … }`) it is written
-/// in: the paths of `use` trees (flattened) and the `crate::`, `super::`, `self::` and
-/// `name::` paths elsewhere.
-fn references(code: &str) -> Vec<(Vec<String>, String)> {
+/// `path` (`handlers::text_sync::f`) as a path from `crate`, when its first segment is a
+/// name a `use` of the file binds.
+fn through_binding(path: &str, bound: &BTreeMap<&str, String>) -> Option<String> {
+    let (first, rest) = path.split_once("::")?;
+    bound.get(first).map(|base| format!("{base}::{rest}"))
+}
+
+/// A path the code refers to.
+struct Reference {
+    /// The inline modules (`mod tests { … }`) it is written in.
+    inline: Vec<String>,
+    path: String,
+    /// For a `use` item, the name it binds (`handlers` in `use super::handlers;`, `n` in
+    /// `use a::name as n;`): later paths that start with that name go through it.
+    local: Option<String>,
+}
+
+/// Every path the code refers to: the paths of `use` trees (flattened) and the `crate::`,
+/// `super::`, `self::` and `name::` paths elsewhere.
+fn references(code: &str) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut inline: Vec<(String, usize)> = Vec::new();
     let mut depth = 0usize;
@@ -527,8 +586,12 @@ fn references(code: &str) -> Vec<(Vec<String>, String)> {
         };
         if at_word_start && rest.starts_with("use ") {
             let end = rest.find(';').map_or(rest.len(), |e| e + 1);
-            for path in flatten_use_tree(&rest[4..end - 1]) {
-                found.push((modules(), path));
+            for (path, local) in flatten_use_tree(&rest[4..end - 1]) {
+                found.push(Reference {
+                    inline: modules(),
+                    path,
+                    local: Some(local),
+                });
             }
             i += end;
             continue;
@@ -552,7 +615,11 @@ fn references(code: &str) -> Vec<(Vec<String>, String)> {
                 .unwrap_or(rest.len());
             let path = rest[..len].trim_end_matches(':');
             if path.contains("::") {
-                found.push((modules(), path.to_string()));
+                found.push(Reference {
+                    inline: modules(),
+                    path: path.to_string(),
+                    local: None,
+                });
             }
             i += len.max(1);
             continue;
@@ -562,13 +629,19 @@ fn references(code: &str) -> Vec<(Vec<String>, String)> {
     found
 }
 
-/// `a::{b, c::{self, d as e}, f::*}` → `a::b`, `a::c`, `a::c::d`, `a::f::*`.
-fn flatten_use_tree(tree: &str) -> Vec<String> {
+/// `a::{b, c::{self, d as e}, f::*}` → `a::b` (bound as `b`), `a::c` (`c`), `a::c::d` (`e`),
+/// `a::f::*` (`*`).
+fn flatten_use_tree(tree: &str) -> Vec<(String, String)> {
     let tree: String = tree.split_whitespace().collect::<Vec<_>>().join(" ");
     let tree = tree.trim();
     let Some(open) = tree.find('{') else {
-        let path = tree.split(" as ").next().unwrap_or(tree).trim();
-        return vec![path.replace(' ', "")];
+        let mut parts = tree.split(" as ");
+        let path = parts.next().unwrap_or(tree).trim().replace(' ', "");
+        let local = match parts.next() {
+            Some(alias) => alias.trim().to_string(),
+            None => path.rsplit("::").next().unwrap_or(&path).to_string(),
+        };
+        return vec![(path, local)];
     };
     let prefix = tree[..open].trim().trim_end_matches("::");
     let inner = &tree[open + 1..tree.rfind('}').unwrap_or(tree.len())];
@@ -590,10 +663,17 @@ fn flatten_use_tree(tree: &str) -> Vec<String> {
         .into_iter()
         .filter(|part| !part.trim().is_empty())
         .flat_map(flatten_use_tree)
-        .map(|path| match path.as_str() {
-            "self" => prefix.to_string(),
-            _ if prefix.is_empty() => path,
-            _ => format!("{prefix}::{path}"),
+        .map(|(path, local)| match path.as_str() {
+            "self" => {
+                let local = if local == "self" {
+                    prefix.rsplit("::").next().unwrap_or(prefix).to_string()
+                } else {
+                    local
+                };
+                (prefix.to_string(), local)
+            }
+            _ if prefix.is_empty() => (path, local),
+            _ => (format!("{prefix}::{path}"), local),
         })
         .collect()
 }
