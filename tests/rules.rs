@@ -500,7 +500,8 @@ fn cio007_imported_helper_points_at_its_call_in_the_other_file() {
         .findings
         .iter()
         .find(|f| {
-            f.rule == "CIO007" && &file.text[f.range.clone()] == "await recordSignup(req.body.id)"
+            // Shown at the await and the helper it waits for (the arguments are not the mistake).
+            f.rule == "CIO007" && &file.text[f.range.clone()] == "await recordSignup"
         })
         .expect("a CIO007 finding on the handler's await");
     let helper = dir.join("lib/tracking.ts");
@@ -519,6 +520,31 @@ fn cio007_imported_helper_points_at_its_call_in_the_other_file() {
         "{}",
         finding.message
     );
+}
+
+/// No finding of a fixture spans more than one line: a call is shown at its callee, an awaited
+/// call from `await` through its callee, a construction at `new Client` (each rule's page,
+/// "Range"). A mistake that itself spans lines (a multi-line template literal event name)
+/// would be the exception; no fixture has one.
+#[test]
+fn findings_span_one_line() {
+    for rule in RULES {
+        for workspace in workspaces(&fixtures_root().join(rule.id)) {
+            let report = check_dir(&workspace);
+            for file in &report.files {
+                for finding in &file.findings {
+                    let shown = &file.text[finding.range.clone()];
+                    assert!(
+                        !shown.contains('\n'),
+                        "{} in {}: {} spans several lines: {shown:?}",
+                        finding.rule,
+                        file.path.display(),
+                        finding.message
+                    );
+                }
+            }
+        }
+    }
 }
 
 // Rule checks observed through the whole analysis (moved here from the rules' own modules:
@@ -616,10 +642,7 @@ app.post("/signup", async (req, res) => {
             .collect();
         assert_eq!(findings.len(), 1, "{findings:#?}");
         let finding = findings[0];
-        assert_eq!(
-            &text[finding.range.clone()],
-            "await recordSignup(req.body.id)"
-        );
+        assert_eq!(&text[finding.range.clone()], "await recordSignup");
         assert_eq!(finding.related.len(), 1);
         let related = &finding.related[0];
         assert_eq!(

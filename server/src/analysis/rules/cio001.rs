@@ -8,7 +8,7 @@ use tree_sitter::Node;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{text, unwrap_expression, word_occurrences, FieldExt, Lang};
+use crate::analysis::syntax::{self, text, unwrap_expression, word_occurrences, FieldExt, Lang};
 
 /// The two kinds of key a reference can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ fn missing_site_id(ctx: &mut RuleContext, new: Node, only: Option<Node>) {
     let message = format!(
         "`new {constructor}` takes a Site ID and a Track API key; with one argument the Site ID is missing"
     );
-    let mut finding = ctx.finding(new, message);
+    let mut finding = ctx.finding_at(syntax::call_head(new), message);
     // When the one argument names an App key, the mistake is the client, not a missing Site ID:
     // no mechanical fix.
     if let Some(only) = only.filter(|o| named_kind(ctx.text(*o)) != Some(KeyKind::App)) {

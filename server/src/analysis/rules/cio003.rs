@@ -38,7 +38,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
          block): the event reaches Customer.io before the person's profile and attributes do, \
          so campaigns it triggers may not match them"
     );
-    let mut finding = ctx.finding(track, message);
+    let mut finding = ctx.finding_at(syntax::call_head(track), message);
     if let Some(edits) = move_above(ctx, identify_statement, track_statement) {
         finding = finding.with_fix(Fix {
             title: format!("Identify `{person}` before tracking the event"),

@@ -27,7 +27,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let message = format!(
         "This identify creates a profile (`{created_key}`) without an `email` attribute: the person cannot receive email"
     );
-    let mut finding = ctx.finding(attributes, message);
+    let mut finding = ctx.finding_at(syntax::call_head(call.call), message);
     if let Some(fix) = insert_email(&call, attributes, ctx.source) {
         finding = finding.with_fix(fix);
     }

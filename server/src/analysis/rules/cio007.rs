@@ -85,7 +85,8 @@ fn check_await(ctx: &mut RuleContext, call: &CioCall, wait: Node, handled: bool)
         let message = format!(
             "The request handler waits for {described} before responding; send it in the background"
         );
-        let finding = with_fix(ctx.finding(wait, message), wait, handled, &described);
+        let head = syntax::head_from(wait, call.call);
+        let finding = with_fix(ctx.finding_at(head, message), wait, handled, &described);
         ctx.report(finding);
         return;
     }
@@ -257,8 +258,13 @@ fn helper_await_finding(
     let message = format!(
         "The request handler waits for `{name}()`, which awaits {described}, before responding; send it in the background"
     );
+    // `await recordSignup`: the await and the helper it waits for.
+    let head = match wait.named_child(0).map(syntax::unwrap_expression) {
+        Some(helper_call) => syntax::head_from(wait, helper_call),
+        None => wait.byte_range(),
+    };
     with_fix(
-        ctx.finding(wait, message),
+        ctx.finding_at(head, message),
         wait,
         false,
         &format!("`{name}()`"),
@@ -295,7 +301,7 @@ fn check_then_response(ctx: &mut RuleContext, call: &CioCall, chain: Node, on_fu
     let message = format!(
         "The response is sent only after {described} completes; send the response first and the call in the background"
     );
-    let finding = ctx.finding(call.call, message);
+    let finding = ctx.finding_at(syntax::call_head(call.call), message);
     ctx.report(finding);
 }
 

@@ -35,7 +35,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let message = format!(
         "`new {constructor}(…)` inside a function makes a new client (and new connections) on every call; create one client at module scope and reuse it"
     );
-    let finding = ctx.finding(new, message);
+    let finding = ctx.finding_at(syntax::call_head(new), message);
     let finding = match hoist_fix(new, source) {
         Some(fix) => finding.with_fix(fix),
         None => finding,

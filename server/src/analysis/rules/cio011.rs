@@ -45,7 +45,12 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         }
         _ => return,
     };
-    let finding = ctx.finding(call.call, message);
+    // An awaited call is shown from its `await`: what the loop waits for on every iteration.
+    let head = match syntax::value_parent(call.call) {
+        Some(wait) if wait.kind_name() == "await_expression" => syntax::head_from(wait, call.call),
+        _ => syntax::call_head(call.call),
+    };
+    let finding = ctx.finding_at(head, message);
     ctx.report(finding);
 }
 

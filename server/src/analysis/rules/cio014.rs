@@ -28,11 +28,13 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let message = format!(
         "The promise of {described} is {fate}; a rejection (network error, 4xx/5xx) is unhandled and crashes Node.js"
     );
-    let finding = ctx.finding(call.call, message).with_fix(Fix {
-        title: format!("Catch errors of {described}"),
-        applicability: Applicability::FixAll,
-        edits: vec![TextEdit::insert(chain_end.end_byte(), CATCH_HANDLER)],
-    });
+    let finding = ctx
+        .finding_at(syntax::call_head(call.call), message)
+        .with_fix(Fix {
+            title: format!("Catch errors of {described}"),
+            applicability: Applicability::FixAll,
+            edits: vec![TextEdit::insert(chain_end.end_byte(), CATCH_HANDLER)],
+        });
     ctx.report(finding);
 }
 

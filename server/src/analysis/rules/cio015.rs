@@ -28,7 +28,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let message = format!(
         "`new {name}(…)` uses the default export of customerio-node 1–2; package.json asks for version {major}, which has no default export: this throws `{name} is not a constructor`. Use `TrackClient`"
     );
-    let mut finding = ctx.finding(new, message);
+    let mut finding = ctx.finding_at(syntax::call_head(new), message);
     if let Some(fix) = legacy_fix(ctx.source, new, name) {
         finding = finding.with_fix(fix);
     }

@@ -10,6 +10,7 @@ pub mod nodes;
 pub mod position;
 pub mod ranges;
 pub mod scan;
+pub mod spans;
 pub mod tree;
 
 pub use language::*;
@@ -17,4 +18,5 @@ pub use nodes::*;
 pub use position::*;
 pub use ranges::*;
 pub use scan::*;
+pub use spans::*;
 pub use tree::*;

@@ -22,7 +22,9 @@ pub fn record(ctx: &mut RuleContext, new: Node) {
     else {
         return;
     };
-    let range = new.byte_range();
+    // Shown at `new TrackClient`, not over its arguments (CIO008, CIO016 and related
+    // information alike).
+    let range = syntax::call_head(new);
     if ctx
         .facts
         .constructions
@@ -32,17 +34,11 @@ pub fn record(ctx: &mut RuleContext, new: Node) {
         return;
     }
     let lines = LineIndex::new(ctx.source);
-    let location = |node: Node| {
-        Location::new(
-            ctx.path.to_path_buf(),
-            ctx.source,
-            &lines,
-            node.byte_range(),
-        )
-    };
-    let region = region_argument(new, sdk, ctx.source).map(|(node, name)| (location(node), name));
+    let location = |range| Location::new(ctx.path.to_path_buf(), ctx.source, &lines, range);
+    let region = region_argument(new, sdk, ctx.source)
+        .map(|(node, name)| (location(syntax::first_line(node)), name));
     let construction = Construction {
-        location: location(new),
+        location: location(range),
         sdk,
         region,
     };
@@ -68,8 +64,9 @@ fn region_argument<'t>(new: Node<'t>, sdk: Sdk, source: &str) -> Option<(Node<'t
     let mut cursor = options.walk();
     let spread = options
         .named_children(&mut cursor)
-        .any(|member| member.kind_name() == "spread_element");
-    spread.then(|| (options, text(options, source).to_string()))
+        .find(|member| member.kind_name() == "spread_element");
+    // Reported at the spread, which may carry the region; named by the whole options' text.
+    spread.map(|spread| (spread, text(options, source).to_string()))
 }
 
 /// `RegionEU`, `CIO.RegionEU`, `regions.RegionUS` → the region's name; anything else → its text.
