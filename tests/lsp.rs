@@ -560,6 +560,38 @@ async fn hover_shows_rule_docs_and_call_notes() {
     assert!(elsewhere.is_null());
 }
 
+/// A client made from a configured wrapper package (`[clients] packages`) is a client on every
+/// path of the server: opening, a keystroke inside a function (which re-analyses only that
+/// function with the bindings it collects), and hover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrapper_package_client_keeps_its_findings_after_a_keystroke() {
+    let options = json!({ "clients": { "packages": { "@acme/customerio": "customerio-node" } } });
+    let mut client = start(json!({}), None, options).await;
+    let uri = "file:///ws/wrapper.ts";
+    let text = in_signup(IDENTIFY_MS).replace("\"customerio-node\"", "\"@acme/customerio\"");
+    client.open(uri, &text).await;
+    assert_eq!(codes(&client.diagnostics(uri, 1).await), ["CIO002"]);
+    // A space typed inside the function, before the call.
+    let before_call = json!({ "line": 3, "character": 2 });
+    client
+        .change(
+            uri,
+            2,
+            json!([{ "range": { "start": before_call, "end": before_call }, "text": " " }]),
+        )
+        .await;
+    assert_eq!(codes(&client.diagnostics(uri, 2).await), ["CIO002"]);
+    let note = client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri },
+                    "position": { "line": 3, "character": 14 } }),
+        )
+        .await;
+    let note = note["contents"]["value"].as_str().unwrap_or_default();
+    assert!(note.contains("`identify`"), "{note}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pull_diagnostics_when_the_client_supports_them() {
     let mut client = start(

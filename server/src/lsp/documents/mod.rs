@@ -239,7 +239,7 @@ impl Document {
         });
     }
 
-    fn source(&self) -> SourceFile<'_> {
+    pub fn source(&self) -> SourceFile<'_> {
         SourceFile {
             path: &self.path,
             lang: self.lang,
@@ -251,20 +251,16 @@ impl Document {
     /// Whole-file analysis: local findings and facts. Workspace findings are set separately
     /// ([`Document::set_workspace_findings`]) because they need the updated index.
     pub fn analyze_whole(&mut self, settings: &Settings, workspace: &dyn WorkspaceView) {
+        let bindings = analysis::file_bindings(&self.source(), settings, workspace);
         let FileAnalysis {
             findings,
             facts,
             internal_errors,
             suppressions,
-        } = analysis::analyze(&self.source(), settings, workspace);
+        } = analysis::analyze_with_bindings(&self.source(), settings, workspace, &bindings);
         self.suppressions = suppressions;
         self.settings = settings.clone();
-        self.bindings = Some(Bindings::collect(
-            &self.tree,
-            &self.text,
-            workspace,
-            &settings.extra_clients,
-        ));
+        self.bindings = Some(bindings);
         self.declared_functions = analysis::declared_functions(&self.tree, &self.text, None);
         self.local = findings;
         self.facts = facts;
@@ -360,8 +356,8 @@ impl Document {
     ) -> Option<RangesAnalysis> {
         // Every step below looks nodes up in this tree: index it once for all of them.
         let _indexed = syntax::index_tree(&self.tree);
-        let bindings =
-            Bindings::collect(&self.tree, &self.text, workspace, &settings.extra_clients);
+        // The same bindings as a whole-file analysis: configured clients and wrapper packages.
+        let bindings = analysis::file_bindings(&self.source(), settings, workspace);
         if !bindings.same_resolution(old_bindings) {
             return None;
         }

@@ -6,7 +6,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::analysis::resolve::{CioCall, Method};
-use crate::analysis::{self, rules, Bindings, Settings};
+use crate::analysis::{self, rules, Settings};
 use crate::lsp::convert::Snapshot;
 use crate::lsp::documents::Document;
 use crate::lsp::state::{guarded, State};
@@ -44,12 +44,8 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         }
     }
     let index = state.index.read().unwrap();
-    let bindings = Bindings::collect(
-        doc.tree(),
-        doc.text(),
-        &index.view(&doc.path),
-        &settings.analysis.extra_clients,
-    );
+    let bindings =
+        analysis::file_bindings(&doc.source(), &settings.analysis, &index.view(&doc.path));
     let node = analysis::syntax::descendant_for_byte_range(doc.tree().root_node(), offset, offset)?;
     let call = CioCall::enclosing(node, &bindings, doc.text())?;
     Some(markdown_hover(
