@@ -548,8 +548,37 @@ async fn hover_shows_rule_docs_and_call_notes() {
     let on_finding = client.request("textDocument/hover", hover(3, 65)).await;
     let docs = on_finding["contents"]["value"].as_str().unwrap();
     assert_eq!(on_finding["contents"]["kind"], "markdown");
-    assert!(docs.starts_with("# CIO002 millisecond-timestamp"), "{docs}");
-    assert!(docs.contains("queries/CIO002-millisecond-timestamp.md"));
+    // Short: the message, two or three lines of why, one wrong → right example, and a link to
+    // the whole page, which it does not repeat.
+    let message = "`created_at` is in milliseconds; Customer.io expects Unix seconds";
+    assert!(
+        docs.starts_with(&format!("**CIO002** {message}\n\n")),
+        "{docs}"
+    );
+    assert!(docs.contains("Unix **seconds**"), "{docs}");
+    let wrong = docs.find("// Wrong").expect("a wrong example");
+    let right = docs.find("// Right").expect("a right example");
+    assert!(
+        wrong < right && docs.contains("Math.floor(Date.now() / 1000)"),
+        "{docs}"
+    );
+    assert!(
+        docs.ends_with(
+            "[Full documentation](https://github.com/cio-lsp/cio-lsp/blob/main/queries/\
+             CIO002-millisecond-timestamp.md) · `cio-lsp explain CIO002`"
+        ),
+        "{docs}"
+    );
+    assert!(
+        !docs.contains("# CIO002") && !docs.contains("## "),
+        "{docs}"
+    );
+    assert!(
+        docs.lines().count() <= 14,
+        "{} lines:\n{docs}",
+        docs.lines().count()
+    );
+    assert_eq!(on_finding["range"], range_of(&text, "Date.now()"));
     let on_call = client.request("textDocument/hover", hover(4, 12)).await;
     let note = on_call["contents"]["value"].as_str().unwrap();
     assert!(

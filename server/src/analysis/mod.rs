@@ -10,12 +10,13 @@
 //! 3. [`rules`]: the query engine, the registry, the rules;
 //! 4. [`fix`]: the fix engine;
 //! 5. this facade: [`settings`] (parsed by [`config`]), the analysis of one file
-//!    ([`pipeline`]) with [`user_rules`] and [`suppress`] as its steps, and of a workspace
-//!    ([`project`]).
+//!    ([`pipeline`]) with [`user_rules`] and [`suppress`] as its steps, of a workspace
+//!    ([`project`]), and what hover and `explain` say about a rule or a call ([`explain`]).
 //!
 //! The names below are what the adapters use; each is defined in one of those modules.
 
 pub mod config;
+pub mod explain;
 pub mod fix;
 pub mod pipeline;
 pub mod project;
@@ -26,6 +27,7 @@ pub mod suppress;
 pub mod syntax;
 pub mod user_rules;
 
+pub use explain::{call_at, rule_docs, CallNote, RuleDocs};
 pub use pipeline::{
     analyze, analyze_in_ranges, analyze_whole_tree, analyze_with_bindings, client_ranges,
     file_bindings, mentions_customerio, merge_workspace_findings, workspace_findings, FileAnalysis,

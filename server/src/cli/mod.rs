@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::analysis::config::Config;
 use crate::analysis::rules::RULES;
+use crate::analysis::user_rules::UserRules;
 
 /// Finds Customer.io integration mistakes in JavaScript and TypeScript code.
 ///
@@ -164,15 +165,12 @@ fn print_rules(config: Option<&Config>) {
 }
 
 fn explain(id: &str, config: Option<&Config>) -> ExitCode {
-    // issue 4: a user rule's docs when no built-in rule has this id.
-    let user_docs = config
-        .and_then(|c| c.user_rules.find(id))
-        .map(|r| r.docs.as_str());
-    match crate::analysis::rules::find(id)
-        .map(|r| r.docs)
-        .or(user_docs)
-    {
+    // A built-in rule's page, else a user rule's docs: the lookup the editor's hover makes.
+    let no_user_rules = UserRules::default();
+    let user_rules = config.map_or(&no_user_rules, |c| &c.user_rules);
+    match crate::analysis::rule_docs(id, user_rules) {
         Some(docs) => {
+            let docs = docs.page;
             print!("{docs}");
             if !docs.ends_with('\n') {
                 println!();

@@ -11,6 +11,7 @@
 //! - its fixtures `tests/fixtures/CIOnnn/` (hits and non-hits with inline expectations).
 
 pub mod context;
+pub mod docs;
 pub mod engine;
 pub mod finding;
 pub mod options;

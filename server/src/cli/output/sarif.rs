@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use super::{DisplayBase, ReportContext, Span};
 use crate::analysis::position::LineIndex;
 use crate::analysis::project::FileReport;
-use crate::analysis::rules::{Rule, RULES};
+use crate::analysis::rules::{docs, Rule, RULES};
 use crate::analysis::{docs_url, HOMEPAGE};
 use crate::analysis::{Finding, Severity};
 
@@ -93,8 +93,8 @@ fn rule_descriptor(rule: &Rule) -> Value {
         "name": rule.name,
         "shortDescription": { "text": rule.summary },
         "fullDescription": {
-            "text": first_paragraph(rule.docs).map_or_else(|| rule.summary.to_string(), |p| p.replace("**", "")),
-            "markdown": first_paragraph(rule.docs).unwrap_or_else(|| rule.summary.to_string()),
+            "text": full_description(rule).replace("**", ""),
+            "markdown": full_description(rule),
         },
         "helpUri": docs_url(rule),
         "help": { "text": rule.docs, "markdown": rule.docs },
@@ -103,13 +103,13 @@ fn rule_descriptor(rule: &Rule) -> Value {
     })
 }
 
-/// The first prose paragraph of a rule's Markdown docs (after the title and the severity line),
-/// on one line.
-fn first_paragraph(docs: &str) -> Option<String> {
-    docs.split("\n\n")
-        .map(str::trim)
-        .find(|p| !p.is_empty() && !p.starts_with('#') && !p.starts_with("**Severity"))
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+/// Why a rule's mistake matters, on one line: the prose of its page's `## In short` section
+/// (Markdown), else its one-line summary.
+fn full_description(rule: &Rule) -> String {
+    docs::why(rule.docs).map_or_else(
+        || rule.summary.to_string(),
+        |why| why.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
 }
 
 fn result(base: &DisplayBase, file: &FileReport, index: &LineIndex, finding: &Finding) -> Value {
@@ -233,8 +233,13 @@ mod tests {
     #[test]
     fn every_rule_has_a_full_description() {
         for rule in RULES {
-            let paragraph = first_paragraph(rule.docs).expect(rule.id);
-            assert!(!paragraph.starts_with('#'), "{}", rule.id);
+            let description = full_description(rule);
+            assert_ne!(description, rule.summary, "{}", rule.id);
+            assert!(
+                !description.contains('\n') && !description.starts_with("**"),
+                "{}",
+                rule.id
+            );
         }
     }
 }

@@ -271,6 +271,26 @@ impl Document {
         self.last_scope = AnalysisScope::WholeFile;
     }
 
+    /// The Customer.io call at `offset` and what it expects (hover), resolved with the bindings
+    /// of the last analysis when it saw the current text, else collected now.
+    pub fn call_at(
+        &self,
+        offset: usize,
+        settings: &Settings,
+        workspace: &dyn WorkspaceView,
+    ) -> Option<(Range<usize>, String)> {
+        let collected;
+        let bindings = match &self.bindings {
+            Some(bindings) if self.pending.is_empty() => bindings,
+            _ => {
+                collected = analysis::file_bindings(&self.source(), settings, workspace);
+                &collected
+            }
+        };
+        let note = analysis::call_at(&self.tree, &self.text, bindings, offset)?;
+        Some((note.range(), note.markdown()))
+    }
+
     pub fn set_workspace_findings(&mut self, findings: Vec<Finding>) {
         self.workspace = findings;
     }

@@ -1,12 +1,12 @@
-//! `textDocument/hover`: the rule's documentation on a finding, else what the Customer.io call
-//! under the cursor expects.
+//! `textDocument/hover`: on a finding, its message, the short form of its rule's page (why, and
+//! one wrong → right example) and a link to the whole page; else what the Customer.io call
+//! under the cursor expects. The content comes from `analysis::explain`; this only formats it.
 
 use tower_lsp_server::ls_types::{
     Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range,
 };
 
-use crate::analysis::resolve::{CioCall, Method};
-use crate::analysis::{self, rules, Settings};
+use crate::analysis::{self, Finding, RuleDocs};
 use crate::lsp::convert::Snapshot;
 use crate::lsp::documents::Document;
 use crate::lsp::state::{guarded, State};
@@ -29,8 +29,8 @@ pub fn hover(state: &State, params: HoverParams) -> Option<Hover> {
     hover.flatten()
 }
 
-/// Hover text: the rule's documentation on a flagged range, else a note on what the
-/// Customer.io call under the cursor expects.
+/// Hover text: the narrowest finding under the cursor with its rule's short docs, else a note
+/// on the Customer.io call under it.
 fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -> Option<Hover> {
     let findings = doc.findings();
     let flagged = findings
@@ -39,76 +39,43 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         .min_by_key(|f| f.range.len());
     let settings = state.settings.read().unwrap();
     if let Some(finding) = flagged {
-        if let Some(docs) = rule_docs(&finding.rule, &settings.analysis) {
-            return Some(markdown_hover(docs, Some(snapshot.range(&finding.range))));
+        let docs = analysis::rule_docs(&finding.rule, &settings.analysis.user_rules)
+            .filter(|docs| !docs.page.trim().is_empty());
+        if let Some(docs) = docs {
+            return Some(markdown_hover(
+                finding_markdown(finding, &docs),
+                snapshot.range(&finding.range),
+            ));
         }
     }
     let index = state.index.read().unwrap();
-    let bindings =
-        analysis::file_bindings(&doc.source(), &settings.analysis, &index.view(&doc.path));
-    let node = analysis::syntax::descendant_for_byte_range(doc.tree().root_node(), offset, offset)?;
-    let call = CioCall::enclosing(node, &bindings, doc.text())?;
-    Some(markdown_hover(
-        call_note(&call),
-        Some(snapshot.range(&call.call.byte_range())),
-    ))
+    let (range, note) = doc.call_at(offset, &settings.analysis, &index.view(&doc.path))?;
+    Some(markdown_hover(note, snapshot.range(&range)))
 }
 
-/// A rule's documentation in Markdown: a built-in rule's with a link to its page, a user rule's
-/// `docs` as written.
-fn rule_docs(id: &str, settings: &Settings) -> Option<String> {
-    if let Some(rule) = rules::find(id) {
-        return Some(format!(
-            "{}\n\n[{} documentation]({})",
-            rule.docs.trim_end(),
-            rule.id,
-            analysis::docs_url(rule)
-        ));
-    }
-    let user_rule = settings.user_rules.find(id)?;
-    (!user_rule.docs.trim().is_empty()).then(|| user_rule.docs.trim_end().to_string())
+/// A finding as its hover shows it: the rule and message, the short form of the rule's page
+/// (a user rule without one: its docs as written), and where the whole page is.
+fn finding_markdown(finding: &Finding, docs: &RuleDocs) -> String {
+    let body = docs.summary().unwrap_or(docs.page.trim());
+    let full_page = match &docs.url {
+        Some(url) => format!(
+            "[Full documentation]({url}) · `cio-lsp explain {}`",
+            docs.id
+        ),
+        None => format!("Full documentation: `cio-lsp explain {}`", docs.id),
+    };
+    format!(
+        "**{}** {}\n\n{body}\n\n{full_page}",
+        docs.id, finding.message
+    )
 }
 
-fn markdown_hover(value: String, range: Option<Range>) -> Hover {
+fn markdown_hover(value: String, range: Range) -> Hover {
     Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value,
         }),
-        range,
+        range: Some(range),
     }
-}
-
-/// What a Customer.io call expects, in a few lines.
-fn call_note(call: &CioCall) -> String {
-    let expects = match call.method {
-        Method::Identify => {
-            "Creates or updates a person. The id is permanent: use your database id, not an \
-             email address. Include `email` so that messages can reach them. Timestamps \
-             (`created_at`, `*_at`) are Unix **seconds**."
-        }
-        Method::Track | Method::TrackAnonymous | Method::Page => {
-            "Records an event. The event name is a fixed string in the configured style \
-             (no ids or personal data in it); put variable data in the event's data. \
-             Timestamps are Unix **seconds**; identify the person before tracking them."
-        }
-        Method::Destroy => "Deletes a person and their data.",
-        Method::Suppress | Method::Unsuppress => {
-            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
-        }
-        Method::AddDevice => "Registers a push device token for a person.",
-        Method::MergeCustomers => "Merges a secondary person into a primary one.",
-        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
-        Method::Other => "A Customer.io API call.",
-    };
-    let promise = if call.sdk.returns_promise() {
-        "\n\nReturns a promise: `await` it or handle its rejection."
-    } else {
-        ""
-    };
-    format!(
-        "**Customer.io** · `{}` on a {}\n\n{expects}{promise}",
-        call.method_name,
-        call.sdk.describe()
-    )
 }

@@ -1,0 +1,113 @@
+//! What the editor's hover and `cio-lsp explain` say: a rule's documentation (built-in, else a
+//! user rule's), and the Customer.io call at an offset with a note on what it expects. The
+//! adapters only format these.
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+use crate::analysis::resolve::{Bindings, CioCall, Method};
+use crate::analysis::rules::{self, docs};
+use crate::analysis::syntax;
+use crate::analysis::user_rules::UserRules;
+
+/// A rule's documentation page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDocs<'a> {
+    /// The rule's id as registered (`CIO002`, or the user rule's).
+    pub id: &'a str,
+    /// The whole page, Markdown (`cio-lsp explain`).
+    pub page: &'a str,
+    /// Where the page is published (built-in rules only).
+    pub url: Option<String>,
+}
+
+impl<'a> RuleDocs<'a> {
+    /// The page's `## In short` section (see [`docs::summary`]): what a hover shows.
+    pub fn summary(&self) -> Option<&'a str> {
+        docs::summary(self.page)
+    }
+}
+
+/// The documentation of rule `id_or_name`: a built-in rule's page, else the docs of a user rule
+/// of `user_rules` (which may be empty).
+pub fn rule_docs<'a>(id_or_name: &str, user_rules: &'a UserRules) -> Option<RuleDocs<'a>> {
+    if let Some(rule) = rules::find(id_or_name) {
+        return Some(RuleDocs {
+            id: rule.id,
+            page: rule.docs,
+            url: Some(rules::docs_url(rule)),
+        });
+    }
+    let user_rule = user_rules.find(id_or_name)?;
+    Some(RuleDocs {
+        id: &user_rule.id,
+        page: &user_rule.docs,
+        url: None,
+    })
+}
+
+/// The Customer.io call at `offset` (the innermost one around it) of a file whose client
+/// bindings are `bindings`.
+pub fn call_at<'t>(
+    tree: &'t Tree,
+    source: &str,
+    bindings: &Bindings,
+    offset: usize,
+) -> Option<CallNote<'t>> {
+    let node = syntax::descendant_for_byte_range(tree.root_node(), offset, offset)?;
+    let call = CioCall::enclosing(node, bindings, source)?;
+    Some(CallNote { call })
+}
+
+/// A Customer.io call and what it expects.
+pub struct CallNote<'t> {
+    pub call: CioCall<'t>,
+}
+
+impl CallNote<'_> {
+    /// Where the note applies: the call's callee (`cio.track`).
+    pub fn range(&self) -> Range<usize> {
+        syntax::call_head(self.call.call)
+    }
+
+    /// What the call expects, in a few lines of Markdown.
+    pub fn markdown(&self) -> String {
+        let call = &self.call;
+        let promise = if call.sdk.returns_promise() {
+            "\n\nReturns a promise: `await` it or handle its rejection."
+        } else {
+            ""
+        };
+        format!(
+            "**Customer.io** · `{}` on a {}\n\n{}{promise}",
+            call.method_name,
+            call.sdk.describe(),
+            expectations(call.method)
+        )
+    }
+}
+
+/// What a call of `method` expects.
+fn expectations(method: Method) -> &'static str {
+    match method {
+        Method::Identify => {
+            "Creates or updates a person. The id is permanent: use your database id, not an \
+             email address. Include `email` so that messages can reach them. Timestamps \
+             (`created_at`, `*_at`) are Unix **seconds**."
+        }
+        Method::Track | Method::TrackAnonymous | Method::Page => {
+            "Records an event. The event name is a fixed string in the configured style \
+             (no ids or personal data in it); put variable data in the event's data. \
+             Timestamps are Unix **seconds**; identify the person before tracking them."
+        }
+        Method::Destroy => "Deletes a person and their data.",
+        Method::Suppress | Method::Unsuppress => {
+            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
+        }
+        Method::AddDevice => "Registers a push device token for a person.",
+        Method::MergeCustomers => "Merges a secondary person into a primary one.",
+        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
+        Method::Other => "A Customer.io API call.",
+    }
+}
