@@ -532,6 +532,84 @@ async fn disable_for_line_inserts_an_indented_comment() {
     assert!(client.diagnostics(uri, 2).await.is_empty());
 }
 
+/// A user rule that reports every identify call whole, over all its lines: a wide finding
+/// around the narrow ones inside the call.
+const WHOLE_IDENTIFY_QUERY: &str = r#"((call_expression
+   function: (member_expression
+     object: (_) @client
+     property: (property_identifier) @method)) @report
+ (#eq? @method "identify")
+ (#cio-client? @client "track"))
+"#;
+
+const WHOLE_IDENTIFY_META: &str = r#"id = "ACME002"
+name = "identify-review"
+severity = "info"
+message = "identify calls are reviewed by the data team"
+fix = "{{client}}.identify(user.id, {})"
+"#;
+
+/// With the cursor on a finding inside a wider one, the menu starts with the narrow finding's
+/// fix, the only preferred action; the wider finding's fix comes after it, then the
+/// suppressions, whose titles say which line they silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fixes_start_with_the_narrowest_finding_at_the_cursor() {
+    let (_dir, root) = workspace(&[
+        ("cio-lsp.toml", "rule_dirs = [\"cio-rules\"]\n"),
+        ("cio-rules/identify-review.scm", WHOLE_IDENTIFY_QUERY),
+        ("cio-rules/identify-review.toml", WHOLE_IDENTIFY_META),
+    ]);
+    let uri = file_uri(&root.join("signup.ts"));
+    let text = format!(
+        "{HEADER}export async function signup(user: User) {{\n  \
+         await cio.identify(user.id, {{\n    \
+         email: user.email,\n    \
+         created_at: Date.now(),\n  \
+         }});\n}}\n"
+    );
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &text).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert_eq!(codes(&diagnostics), ["ACME002", "CIO002"]);
+    let on_date_now = range_of(&text, "now()")["start"].clone();
+    assert_eq!(on_date_now["line"], 5);
+    let actions = client
+        .request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri },
+                    "range": { "start": on_date_now, "end": on_date_now },
+                    "context": { "diagnostics": diagnostics, "only": ["quickfix"] } }),
+        )
+        .await;
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Convert `created_at` to Unix seconds",
+            "Fix ACME002: identify-review",
+            "Disable CIO002 for this line",
+            "Disable ACME002 for line 4",
+        ]
+    );
+    let preferred: Vec<&str> = actions
+        .iter()
+        .filter(|a| a["isPreferred"] == true)
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(preferred, ["Convert `created_at` to Unix seconds"]);
+    assert_eq!(actions[0]["diagnostics"][0]["code"], "CIO002");
+    // "line 4" is where the comment goes: above the call, not above the cursor's line.
+    let disabled = apply_lsp_edits(&text, &action_edits(&actions[3], &uri));
+    assert!(
+        disabled.contains("{\n  // cio-lsp-disable-next-line ACME002\n  await cio.identify("),
+        "{disabled}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hover_shows_rule_docs_and_call_notes() {
     let mut client = start_plain().await;
