@@ -668,6 +668,49 @@ fn stdin_is_checked_as_the_named_file() {
     );
 }
 
+/// `--stdin`: the version of customerio-node comes from the `package.json` files above the
+/// named file (a monorepo member that does not declare it runs against its root's) and from the
+/// lockfile when the requirement says `latest`.
+#[test]
+fn stdin_reads_the_sdk_version_from_the_packages_above_the_file() {
+    use std::io::Write;
+    let legacy = "const CIO = require(\"customerio-node\");\n\
+                  module.exports = new CIO(process.env.SITE_ID, process.env.TRACK_API_KEY);\n";
+    let check = |dir: &Path, name: &str| -> Vec<String> {
+        let mut child = Command::new(binary())
+            .args(["check", "--format", "json", "--stdin", "--stdin-filename", name])
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(legacy.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "package.json",
+        r#"{"workspaces":["apps/*"],"dependencies":{"customerio-node":"latest"}}"#,
+    );
+    write(dir.path(), "apps/api/package.json", r#"{"name":"api"}"#);
+    assert!(check(dir.path(), "apps/api/src/cio.js").is_empty(), "no lockfile: unknown");
+    write(
+        dir.path(),
+        "yarn.lock",
+        "customerio-node@latest:\n  version \"4.2.0\"\n",
+    );
+    assert_eq!(check(dir.path(), "apps/api/src/cio.js"), ["CIO015"]);
+}
+
 #[test]
 fn examples_show_the_catalog() {
     let readme = fs::read_to_string(examples_dir().join("README.md")).unwrap();

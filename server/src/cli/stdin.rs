@@ -8,8 +8,10 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::project::{
-    analyze_sources_covering, LoadedSource, ProjectReport, Skipped, IGNORED_BY_CONFIG,
+    analyze_sources_covering, read_package_files, LoadedSource, ProjectReport, Skipped,
+    IGNORED_BY_CONFIG,
 };
+use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::resolve::Coverage;
 use crate::analysis::settings::Settings;
 use crate::analysis::syntax::Lang;
@@ -37,7 +39,7 @@ pub fn check(
             ..Default::default()
         });
     }
-    let package_jsons: Vec<(PathBuf, String)> = nearest_package_json(name).into_iter().collect();
+    let package_jsons = package_files_above(name);
     let file = LoadedSource {
         lang,
         path: name.to_path_buf(),
@@ -53,11 +55,21 @@ pub fn check(
     Ok(report)
 }
 
-/// The `package.json` of the folder `name` is in, or of the nearest folder above it.
-fn nearest_package_json(name: &Path) -> Option<(PathBuf, String)> {
-    name.ancestors().skip(1).find_map(|dir| {
-        let path = dir.join("package.json");
-        let text = std::fs::read_to_string(&path).ok()?;
-        Some((path, text))
-    })
+/// The `package.json` files of the folder `name` is in and of the folders above it (the
+/// nearest one that declares a Customer.io package decides its version, a monorepo's root
+/// too), with the lockfiles beside them that a version question may need.
+fn package_files_above(name: &Path) -> Vec<(PathBuf, String)> {
+    let dirs = name.ancestors().skip(1);
+    let existing = |file: &str| -> Vec<PathBuf> {
+        dirs.clone()
+            .map(|dir| dir.join(file))
+            .filter(|path| path.is_file())
+            .collect()
+    };
+    let package_jsons = existing("package.json");
+    let lockfiles: Vec<PathBuf> = LOCKFILE_NAMES
+        .iter()
+        .flat_map(|name| existing(name))
+        .collect();
+    read_package_files(&package_jsons, &lockfiles)
 }

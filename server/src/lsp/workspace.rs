@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::project::{
-    analyze_project_with_index, discover_ignoring, read_source, unparsed_file_facts,
+    analyze_project_with_index, discover_ignoring, is_lockfile, read_source, unparsed_file_facts,
 };
+use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::{
     analyze, mentions_customerio, parse, FileFacts, Lang, Settings, SourceFile, WorkspaceIndex,
 };
@@ -71,6 +72,26 @@ pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings
         match std::fs::read_to_string(path) {
             Ok(text) => index.set_package_json(path, &text),
             Err(_) => index.remove_package_json(path),
+        }
+        // A version now left open (`latest`) is the lockfile's, beside it or above.
+        for dir in path.ancestors().skip(1) {
+            for name in LOCKFILE_NAMES {
+                let lockfile = dir.join(name);
+                if lockfile.is_file() {
+                    refresh_file(index, &lockfile, settings);
+                }
+            }
+            if dir == index.root() {
+                break;
+            }
+        }
+        return;
+    }
+    if is_lockfile(path) {
+        // Read only when a package.json leaves a Customer.io version open to it.
+        match std::fs::read_to_string(path) {
+            Ok(text) if index.wants_lockfile(path) => index.set_lockfile(path, &text),
+            _ => index.remove_lockfile(path),
         }
         return;
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use super::discover::Skipped;
+use super::discover::{is_lockfile, Skipped};
 use crate::analysis::pipeline::{
     analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
     FileAnalysis,
@@ -78,7 +78,8 @@ pub fn unparsed_file_facts(text: &str) -> Option<FileFacts> {
 }
 
 /// Analyses files already in memory as one workspace rooted at `root`: the prefilter, parsing,
-/// the per-file rules and the workspace rules. `package_jsons` are (path, text) pairs; `files`
+/// the per-file rules and the workspace rules. `package_jsons` are (path, text) pairs of
+/// `package.json` files and lockfiles (told apart by name); `files`
 /// are taken to be all of the project's sources (so CIO008 may conclude from absence).
 pub fn analyze_sources(
     root: &Path,
@@ -106,7 +107,11 @@ pub fn analyze_sources_covering(
     let mut index = WorkspaceIndex::new(root);
     index.set_coverage(coverage);
     for (path, text) in package_jsons {
-        index.set_package_json(path, text);
+        if is_lockfile(path) {
+            index.set_lockfile(path, text);
+        } else {
+            index.set_package_json(path, text);
+        }
     }
 
     // Pass 1: files that name a Customer.io package or global; what they export.

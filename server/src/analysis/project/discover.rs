@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::resolve::packages::is_lockfile_name;
 use crate::analysis::syntax::Lang;
 
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
@@ -57,6 +58,9 @@ pub const MINIFIED_NAME: &str = "minified file (by its name)";
 pub struct Discovered {
     pub sources: Vec<PathBuf>,
     pub package_jsons: Vec<PathBuf>,
+    /// Lockfiles (`package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`): read only when a
+    /// `package.json` leaves a Customer.io package's version open.
+    pub lockfiles: Vec<PathBuf>,
     pub skipped: Vec<Skipped>,
     /// Paths that do not exist or cannot be walked (usage errors).
     pub errors: Vec<String>,
@@ -111,6 +115,8 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered 
     found.sources.dedup();
     found.package_jsons.sort();
     found.package_jsons.dedup();
+    found.lockfiles.sort();
+    found.lockfiles.dedup();
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     found.skipped.dedup_by(|a, b| a.path == b.path);
     found
@@ -123,6 +129,9 @@ fn add_given_file(path: &Path, ignore: Option<&IgnoreGlobs>, found: &mut Discove
         Some(IGNORED_BY_CONFIG)
     } else if path.file_name().is_some_and(|n| n == "package.json") {
         found.package_jsons.push(path.to_path_buf());
+        return;
+    } else if is_lockfile(path) {
+        found.lockfiles.push(path.to_path_buf());
         return;
     } else if Lang::from_path(path).is_none() {
         Some(NOT_A_SOURCE)
@@ -198,6 +207,8 @@ fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
         }
         if file.file_name().is_some_and(|n| n == "package.json") {
             found.package_jsons.push(file);
+        } else if is_lockfile(&file) {
+            found.lockfiles.push(file);
         } else if Lang::from_path(&file).is_some() {
             if is_minified_name(&file) {
                 found.skipped.push(Skipped::ignored(file, MINIFIED_NAME));
@@ -324,4 +335,11 @@ pub fn read_source(path: &Path) -> Result<String, String> {
 fn looks_minified(text: &str) -> bool {
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
     text.len() > 4096 && text.len() / lines > 500
+}
+
+/// Whether `path` is a package manager's lockfile.
+pub fn is_lockfile(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(is_lockfile_name)
 }

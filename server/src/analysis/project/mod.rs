@@ -12,9 +12,9 @@ pub use analyze_sources::{
     ProjectReport,
 };
 pub use discover::{
-    discover, discover_ignoring, discover_with, read_source, DiscoverOptions, Discovered, Skipped,
-    IGNORED_BY_CONFIG, IGNORED_BY_IGNORE_FILE, IGNORED_DEPENDENCIES, MAX_FILE_BYTES, MINIFIED_NAME,
-    NOT_A_SOURCE,
+    discover, discover_ignoring, discover_with, is_lockfile, read_source, DiscoverOptions,
+    Discovered, Skipped, IGNORED_BY_CONFIG, IGNORED_BY_IGNORE_FILE, IGNORED_DEPENDENCIES,
+    MAX_FILE_BYTES, MINIFIED_NAME, NOT_A_SOURCE,
 };
 pub use fix::{fix_project, write_atomically, FixSkipped, FixSummary, FixedFile};
-pub use read::{analyze_project, analyze_project_with_index};
+pub use read::{analyze_project, analyze_project_with_index, read_package_files};

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::analyze_sources::{analyze_sources_covering, LoadedSource, ProjectReport};
 use super::discover::{read_source, Discovered, Skipped};
+use crate::analysis::resolve::packages::Manifest;
 use crate::analysis::resolve::{Coverage, WorkspaceIndex};
 use crate::analysis::settings::Settings;
 use crate::analysis::syntax::Lang;
@@ -29,11 +30,7 @@ pub fn analyze_project_with_index(
     settings: &Settings,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
-    let package_jsons: Vec<(PathBuf, String)> = discovered
-        .package_jsons
-        .iter()
-        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
-        .collect();
+    let package_files = read_package_files(&discovered.package_jsons, &discovered.lockfiles);
 
     // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
     let loaded: Vec<Result<LoadedSource, Skipped>> = discovered
@@ -61,10 +58,41 @@ pub fn analyze_project_with_index(
         }
     }
     let (mut report, index) =
-        analyze_sources_covering(root, &package_jsons, &files, settings, coverage(discovered));
+        analyze_sources_covering(root, &package_files, &files, settings, coverage(discovered));
     report.skipped.extend(skipped);
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     (report, index)
+}
+
+/// The `package.json` files, and the lockfiles that can tell a version one of them leaves
+/// open (`"customerio-node": "latest"`), as (path, text) pairs; a lockfile is large and most
+/// are never needed.
+pub fn read_package_files(
+    package_jsons: &[PathBuf],
+    lockfiles: &[PathBuf],
+) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = package_jsons
+        .iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
+        .collect();
+    let open: Vec<&Path> = files
+        .iter()
+        .filter(|(_, text)| Manifest::parse(text).needs_lockfile())
+        .filter_map(|(path, _)| path.parent())
+        .collect();
+    let wanted: Vec<&PathBuf> = lockfiles
+        .iter()
+        .filter(|lockfile| {
+            let dir = lockfile.parent().unwrap_or(Path::new(""));
+            open.iter().any(|package| package.starts_with(dir))
+        })
+        .collect();
+    let lockfiles: Vec<(PathBuf, String)> = wanted
+        .into_iter()
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?)))
+        .collect();
+    files.extend(lockfiles);
+    files
 }
 
 /// The packages a scan holds whole: each `package.json` found inside a directory that was

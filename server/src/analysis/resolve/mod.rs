@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod call;
 pub mod functions;
 pub mod modules;
+pub mod packages;
 pub mod prefilter;
 pub mod scopes;
 pub mod sdk;
@@ -17,6 +18,7 @@ pub use bindings::{Bindings, ClientBinding};
 pub use call::{CioCall, Method};
 pub use functions::{declared_functions, declared_outside, linked_by_name, DeclaredFunction};
 pub use modules::{is_workspace_specifier, ExportName, ModuleImport, ReExport};
+pub use packages::{PackageVersion, Version, VersionRange};
 pub use prefilter::Prefilter;
 pub use sdk::{ClientConfig, Sdk, CUSTOMERIO_PACKAGES, PREFILTER_TOKENS};
 pub use workspace::{

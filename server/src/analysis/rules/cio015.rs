@@ -2,6 +2,7 @@
 
 use tree_sitter::Node;
 
+use crate::analysis::resolve::Version;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
@@ -9,24 +10,25 @@ use crate::analysis::syntax::{
     self, require_specifier, text, unwrap_expression, word_occurrences, FieldExt, KindExt,
 };
 
-/// The first customerio-node major version whose entry point has no default export.
-const FIRST_WITHOUT_DEFAULT_EXPORT: u64 = 3;
+/// The first customerio-node version whose entry point has no default export.
+const FIRST_WITHOUT_DEFAULT_EXPORT: Version = Version::new(3, 0, 0);
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let (Some(new), Some(constructor)) = (hit.get("new"), hit.get("constructor")) else {
         return;
     };
-    // Without a package.json that names the version, `new CIO()` may be right (v1–v2).
-    let Some(major) = ctx
-        .workspace
-        .customerio_node_major()
-        .filter(|major| *major >= FIRST_WITHOUT_DEFAULT_EXPORT)
+    // Unless every version the package may install is 3 or later, `new CIO()` may be right
+    // (v1–v2): an unknown version is no finding.
+    let version = ctx.workspace.package_version("customerio-node");
+    let Some(range) = version
+        .range()
+        .filter(|_| version.is_at_least(FIRST_WITHOUT_DEFAULT_EXPORT))
     else {
         return;
     };
     let name = ctx.text(constructor);
     let message = format!(
-        "`new {name}(…)` uses the default export of customerio-node 1–2; package.json asks for version {major}, which has no default export: this throws `{name} is not a constructor`. Use `TrackClient`"
+        "`new {name}(…)` uses the default export of customerio-node 1–2; package.json asks for customerio-node {range}, which has no default export: this throws `{name} is not a constructor`. Use `TrackClient`"
     );
     let mut finding = ctx.finding_at(syntax::call_head(new), message);
     if let Some(fix) = legacy_fix(ctx.source, new, name) {

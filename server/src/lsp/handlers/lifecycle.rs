@@ -136,12 +136,13 @@ fn capabilities(encoding: Encoding, support: ClientSupport) -> ServerCapabilitie
     }
 }
 
-/// Asks the client to tell the server about source, `package.json` and configuration files
-/// changed outside the editor.
+/// Asks the client to tell the server about source, `package.json`, lockfile and
+/// configuration files changed outside the editor.
 async fn register_file_watchers(backend: &Backend) {
     let watchers = [
         "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
         "**/package.json",
+        "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}",
         "**/cio-lsp.toml",
     ]
     .into_iter()

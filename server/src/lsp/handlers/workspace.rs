@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::diagnostics::relint_all;
+use crate::analysis::project::is_lockfile;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{guarded, ConfigReport};
 use crate::lsp::{convert, settings, workspace};
@@ -56,6 +57,9 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
                 index.remove_file(&path);
                 if path.file_name().is_some_and(|n| n == "package.json") {
                     index.remove_package_json(&path);
+                }
+                if is_lockfile(&path) {
+                    index.remove_lockfile(&path);
                 }
             } else {
                 guarded("re-indexing a watched file", || {

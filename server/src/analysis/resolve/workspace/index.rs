@@ -1,14 +1,16 @@
 //! The facts of every file of a workspace ([`WorkspaceIndex`]) and the answers to cross-file
 //! questions they give: which module exports a client or an awaiting helper (following
-//! re-exports), which customerio-node version a package asks for, and summaries that
-//! workspace rules derive once per state of the index.
+//! re-exports), which version of a Customer.io package a file runs against, and summaries
+//! that workspace rules derive once per state of the index.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::cache::Cache;
 use super::module_resolution::{module_candidates, normalize, ResolveMemo};
+use super::packages::Packages;
 use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
+use crate::analysis::resolve::packages::PackageVersion;
 use crate::analysis::resolve::sdk::Sdk;
 use crate::analysis::resolve::values::value::Values;
 use crate::analysis::resolve::workspace::facts::{AwaitingHelper, FileFacts};
@@ -19,9 +21,8 @@ use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport, Wo
 pub struct WorkspaceIndex {
     root: PathBuf,
     files: BTreeMap<PathBuf, FileFacts>,
-    /// Directory of a `package.json` → the major version of customerio-node it depends on
-    /// (`None`: the package does not depend on it).
-    packages: HashMap<PathBuf, Option<u64>>,
+    /// The `package.json` files and lockfiles, by folder.
+    packages: Packages,
     /// Which projects the index holds every source file of, so that "no file does X" is a
     /// fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
     complete: Coverage,
@@ -114,7 +115,7 @@ impl WorkspaceIndex {
         let path = normalize(path);
         let mut dir = path.parent();
         while let Some(current) = dir {
-            if let Some((package, _)) = self.packages.get_key_value(current) {
+            if let Some(package) = self.packages.manifest_dir(current) {
                 return Some(package);
             }
             if current == self.root || current.as_os_str().is_empty() {
@@ -177,14 +178,36 @@ impl WorkspaceIndex {
     /// Records a `package.json`; `text` that does not parse counts as no dependency.
     pub fn set_package_json(&mut self, path: &Path, text: &str) {
         self.derived = Derived::default();
-        let dir = normalize(path.parent().unwrap_or(Path::new("")));
-        self.packages.insert(dir, customerio_node_major(text));
+        self.packages.set_manifest(parent_dir(path), text);
     }
 
     pub fn remove_package_json(&mut self, path: &Path) {
         self.derived = Derived::default();
-        let dir = normalize(path.parent().unwrap_or(Path::new("")));
-        self.packages.remove(&dir);
+        self.packages.remove_manifest(&parent_dir(path));
+    }
+
+    /// Records a lockfile (`package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`): the versions
+    /// it installed of the Customer.io packages.
+    pub fn set_lockfile(&mut self, path: &Path, text: &str) {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        self.packages.set_lockfile(parent_dir(path), name, text);
+    }
+
+    pub fn remove_lockfile(&mut self, path: &Path) {
+        self.packages.remove_lockfile(&parent_dir(path));
+    }
+
+    /// Whether the lockfile at `path` can tell a version that a `package.json` leaves open
+    /// (`latest`, `*`); only those are worth reading.
+    pub fn wants_lockfile(&self, path: &Path) -> bool {
+        self.packages.wants_lockfile(&parent_dir(path))
+    }
+
+    /// The version of `package` that the code of file `path` runs against.
+    pub fn package_version(&self, path: &Path, package: &str) -> PackageVersion {
+        let path = normalize(path);
+        let dir = path.parent().unwrap_or(Path::new(""));
+        self.packages.version(dir, &self.root, package)
     }
 
     /// The view that the analysis of `path` uses.
@@ -278,11 +301,6 @@ impl WorkspaceIndex {
     fn existing_module(&self, base: &Path) -> Option<PathBuf> {
         module_candidates(base).find(|candidate| self.files.contains_key(candidate))
     }
-
-    fn package_major_for(&self, path: &Path) -> Option<u64> {
-        self.package_of(path)
-            .and_then(|package| self.packages.get(package).copied().flatten())
-    }
 }
 
 /// [`WorkspaceView`] for one file of a [`WorkspaceIndex`].
@@ -354,8 +372,8 @@ fn awaiting_helper(facts: &FileFacts, name: &ExportName) -> Option<AwaitingHelpe
 }
 
 impl WorkspaceView for FileView<'_> {
-    fn customerio_node_major(&self) -> Option<u64> {
-        self.index.package_major_for(&self.path)
+    fn package_version(&self, package: &str) -> PackageVersion {
+        self.index.package_version(&self.path, package)
     }
 
     fn root(&self) -> Option<&Path> {
@@ -363,19 +381,9 @@ impl WorkspaceView for FileView<'_> {
     }
 }
 
-/// The major version of customerio-node a package.json asks for (`^3.1.0` → 3,
-/// `>=2 <4` → 2, `latest`/`*` → none known).
-pub fn customerio_node_major(package_json: &str) -> Option<u64> {
-    let value: serde_json::Value = serde_json::from_str(package_json).ok()?;
-    let requirement = ["dependencies", "devDependencies", "peerDependencies"]
-        .iter()
-        .find_map(|section| value.get(section)?.get("customerio-node")?.as_str())?;
-    let digits: String = requirement
-        .trim_start_matches(|c: char| !c.is_ascii_digit())
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
+/// The folder of a `package.json` or lockfile, as the index keys it.
+fn parent_dir(path: &Path) -> PathBuf {
+    normalize(path.parent().unwrap_or(Path::new("")))
 }
 
 #[cfg(test)]
@@ -438,26 +446,6 @@ mod tests {
         assert!(current.still_valid(&index.view(path)));
         assert!(!current.same_resolution(&alone));
         assert!(!current.still_valid(&NoWorkspaceView));
-    }
-
-    #[test]
-    fn package_json_versions() {
-        let v = |s: &str| customerio_node_major(s);
-        assert_eq!(
-            v(r#"{"dependencies":{"customerio-node":"^3.1.0"}}"#),
-            Some(3)
-        );
-        assert_eq!(
-            v(r#"{"dependencies":{"customerio-node":"~2.0.0"}}"#),
-            Some(2)
-        );
-        assert_eq!(
-            v(r#"{"devDependencies":{"customerio-node":">=4"}}"#),
-            Some(4)
-        );
-        assert_eq!(v(r#"{"dependencies":{"customerio-node":"latest"}}"#), None);
-        assert_eq!(v(r#"{"dependencies":{}}"#), None);
-        assert_eq!(v("not json"), None);
     }
 
     #[test]

@@ -6,9 +6,10 @@ mod cache;
 pub mod facts;
 pub mod index;
 pub mod module_resolution;
+pub mod packages;
 pub mod view;
 
 pub use facts::{AwaitingHelper, Construction, EventNameUse, FileFacts};
-pub use index::{customerio_node_major, Coverage, FileView, WorkspaceIndex};
+pub use index::{Coverage, FileView, WorkspaceIndex};
 pub use module_resolution::normalize;
 pub use view::{ExportLookup, ImportedExport, NoWorkspace, NoWorkspaceView, WorkspaceView};

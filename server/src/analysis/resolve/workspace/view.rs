@@ -1,8 +1,9 @@
 //! The questions the analysis of one file may ask about the rest of the workspace:
-//! [`ExportLookup`] (what an imported name is) and [`WorkspaceView`] (also which
-//! customerio-node version the file's package asks for), with the single-file answers.
+//! [`ExportLookup`] (what an imported name is) and [`WorkspaceView`] (also which version of
+//! a Customer.io package the file runs against), with the single-file answers.
 
 use crate::analysis::resolve::modules::ExportName;
+use crate::analysis::resolve::packages::PackageVersion;
 use crate::analysis::resolve::sdk::Sdk;
 use crate::analysis::resolve::workspace::facts::AwaitingHelper;
 
@@ -63,8 +64,9 @@ impl ExportLookup for NoWorkspace {
 /// module before the export index is complete. Questions about the whole workspace belong in
 /// a rule's `workspace_check`.
 pub trait WorkspaceView: ExportLookup {
-    /// The major version of `customerio-node` that the nearest `package.json` asks for.
-    fn customerio_node_major(&self) -> Option<u64>;
+    /// The version of the Customer.io `package` (`customerio-node`) that the file runs
+    /// against: the nearest `package.json` that declares it, or its lockfile.
+    fn package_version(&self, package: &str) -> PackageVersion;
 
     /// The workspace's root directory, when the file is analysed as part of a workspace
     /// (rules that read a file's place in the project, such as "a test file", read it from
@@ -84,7 +86,7 @@ impl ExportLookup for NoWorkspaceView {
 }
 
 impl WorkspaceView for NoWorkspaceView {
-    fn customerio_node_major(&self) -> Option<u64> {
-        None
+    fn package_version(&self, _package: &str) -> PackageVersion {
+        PackageVersion::NotDeclared
     }
 }
