@@ -544,14 +544,6 @@ fn quiet_max_warnings_and_rule() {
         "src/viewed.ts",
         "import { cio } from \"./customerio\";\nexport function viewed(id: string, sku: string) {\n  return cio.track(id, { name: `viewed_${sku}` }).catch(() => {});\n}\n",
     );
-    let rules_of = |report: &Value| -> Vec<String> {
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
-    };
     assert_eq!(
         rules_of(&json_report(dir.path(), &[])),
         ["CIO002", "CIO002", "CIO006"]
@@ -616,11 +608,9 @@ fn quiet_max_warnings_and_rule() {
     );
 }
 
-/// `--stdin --stdin-filename`: the piped text is checked as that file (an unsaved buffer).
-#[test]
-fn stdin_is_checked_as_the_named_file() {
+/// `check --format json --stdin --stdin-filename NAME` run in `dir` with `text` piped in.
+fn check_stdin(dir: &Path, name: &str, text: &str) -> Output {
     use std::io::Write;
-    let dir = fixture();
     let mut child = Command::new(binary())
         .args([
             "check",
@@ -628,9 +618,9 @@ fn stdin_is_checked_as_the_named_file() {
             "json",
             "--stdin",
             "--stdin-filename",
-            "src/unsaved.ts",
+            name,
         ])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -640,9 +630,26 @@ fn stdin_is_checked_as_the_named_file() {
         .stdin
         .take()
         .unwrap()
-        .write_all(self_contained_hits().as_bytes())
+        .write_all(text.as_bytes())
         .unwrap();
-    let output = child.wait_with_output().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The rule of each finding of a JSON report, in order.
+fn rules_of(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `--stdin --stdin-filename`: the piped text is checked as that file (an unsaved buffer).
+#[test]
+fn stdin_is_checked_as_the_named_file() {
+    let dir = fixture();
+    let output = check_stdin(dir.path(), "src/unsaved.ts", &self_contained_hits());
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let findings = report["findings"].as_array().unwrap();
@@ -673,27 +680,11 @@ fn stdin_is_checked_as_the_named_file() {
 /// lockfile when the requirement says `latest`.
 #[test]
 fn stdin_reads_the_sdk_version_from_the_packages_above_the_file() {
-    use std::io::Write;
     let legacy = "const CIO = require(\"customerio-node\");\n\
                   module.exports = new CIO(process.env.SITE_ID, process.env.TRACK_API_KEY);\n";
     let check = |dir: &Path, name: &str| -> Vec<String> {
-        let mut child = Command::new(binary())
-            .args(["check", "--format", "json", "--stdin", "--stdin-filename", name])
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(legacy.as_bytes()).unwrap();
-        let output = child.wait_with_output().unwrap();
-        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-        report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap().to_string())
-            .collect()
+        let output = check_stdin(dir, name, legacy);
+        rules_of(&serde_json::from_slice(&output.stdout).unwrap())
     };
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -702,7 +693,10 @@ fn stdin_reads_the_sdk_version_from_the_packages_above_the_file() {
         r#"{"workspaces":["apps/*"],"dependencies":{"customerio-node":"latest"}}"#,
     );
     write(dir.path(), "apps/api/package.json", r#"{"name":"api"}"#);
-    assert!(check(dir.path(), "apps/api/src/cio.js").is_empty(), "no lockfile: unknown");
+    assert!(
+        check(dir.path(), "apps/api/src/cio.js").is_empty(),
+        "no lockfile: unknown"
+    );
     write(
         dir.path(),
         "yarn.lock",
