@@ -684,7 +684,11 @@ fn stdin_reads_the_sdk_version_from_the_packages_above_the_file() {
                   module.exports = new CIO(process.env.SITE_ID, process.env.TRACK_API_KEY);\n";
     let check = |dir: &Path, name: &str| -> Vec<String> {
         let output = check_stdin(dir, name, legacy);
-        rules_of(&serde_json::from_slice(&output.stdout).unwrap())
+        // Checked in its project, the buffer also gets the project's CIO008: only CIO015 asks
+        // for the version.
+        let mut rules = rules_of(&serde_json::from_slice(&output.stdout).unwrap());
+        rules.retain(|rule| rule == "CIO015");
+        rules
     };
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -987,6 +991,100 @@ fn single_files_and_several_paths_form_one_workspace() {
         report["findings"][0]["path"],
         format!("{name}/src/signup.ts")
     );
+}
+
+/// A file named alone (a pre-commit hook, an editor's "lint this file") is checked in the
+/// context of its project, the nearest folder above it with a package.json: the client it
+/// imports from another file is known, and it gets exactly the findings a check of the whole
+/// project gives it. Only the named file is reported, and only it is fixed.
+#[test]
+fn a_file_named_alone_is_checked_in_its_project() {
+    let dir = fixture();
+    write(dir.path(), "src/other.ts", SIGNUP_TS);
+    let whole = json_report(dir.path(), &[]);
+    let signup: Vec<&Value> = whole["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "src/signup.ts")
+        .collect();
+    assert_eq!(signup.len(), 2);
+    let alone = json_report(dir.path(), &["src/signup.ts"]);
+    let alone_findings: Vec<&Value> = alone["findings"].as_array().unwrap().iter().collect();
+    assert_eq!(alone_findings, signup);
+    assert_eq!(alone["summary"]["files_checked"], 1);
+    // From a folder below the project's root, with the path as written there.
+    let below = json_report(&dir.path().join("src"), &["signup.ts"]);
+    let paths: Vec<&Value> = below["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["path"])
+        .collect();
+    assert_eq!(paths, ["signup.ts", "signup.ts"]);
+    // --fix rewrites the named file, not the project's other file with the same mistakes.
+    let output = run(dir.path(), &["check", "--fix", "src/signup.ts"]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let fixed = fs::read_to_string(dir.path().join("src/signup.ts")).unwrap();
+    assert!(
+        fixed.contains("created_at: Math.floor(Date.now() / 1000)"),
+        "{fixed}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("src/other.ts")).unwrap(),
+        SIGNUP_TS
+    );
+}
+
+/// A file that neither names Customer.io nor imports a module of the workspace cannot be
+/// changed by its project: it is checked alone, and nothing else is parsed.
+#[test]
+fn a_file_named_alone_that_cannot_use_customerio_is_checked_alone() {
+    let dir = fixture();
+    write(
+        dir.path(),
+        "src/math.ts",
+        "import { sum } from \"lodash\";\nexport const add = (a: number[]) => sum(a);\n",
+    );
+    let alone = json_report(dir.path(), &["src/math.ts"]);
+    assert_eq!(alone["summary"]["files_checked"], 1);
+    assert_eq!(alone["summary"]["files_parsed"], 0);
+    // A file that imports the client module brings its project: its files are parsed.
+    let in_context = json_report(dir.path(), &["src/login.ts"]);
+    assert_eq!(in_context["summary"]["files_checked"], 1);
+    assert!(in_context["summary"]["files_parsed"].as_u64().unwrap() >= 3);
+    assert_eq!(in_context["findings"], Value::Array(Vec::new()));
+}
+
+/// A piped buffer is checked in its project as well: an unsaved file that imports the
+/// project's client gets its findings.
+#[test]
+fn a_piped_buffer_is_checked_in_its_project() {
+    use std::io::Write;
+    let dir = fixture();
+    let mut child = Command::new(binary())
+        .args(["check", "--format", "json", "--stdin", "--stdin-filename"])
+        .arg("src/new.ts")
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let buffer = SIGNUP_TS.replace("recordSignup", "recordNewSignup");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(buffer.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{report:#}");
+    assert!(findings
+        .iter()
+        .all(|f| f["path"] == "src/new.ts" && f["rule"] == "CIO002"));
 }
 
 #[test]

@@ -425,7 +425,8 @@ fn registry_ids_are_ordered_and_unique() {
 
 #[test]
 fn cio008_is_silent_on_a_single_file_run() {
-    // The same file that is a hit in its workspace: named alone, the scan cannot know whether
+    // The same file that is a hit in its workspace: discovered alone, without its project (the
+    // command line adds the project as context, see tests/cli.rs), the scan cannot know whether
     // another file handles bounces.
     let file = fixtures_root().join("CIO008/no-handling/hits-clients.ts");
     let discovered = discover(std::slice::from_ref(&file));

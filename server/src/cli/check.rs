@@ -13,8 +13,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
 use crate::analysis::config::Config;
+use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::project::{
-    analyze_project, discover_with, fix_project, DiscoverOptions, FixSummary, ProjectReport,
+    absolute, analyze_project, discover_in_context, discover_with, fix_project, needs_project,
+    read_source, DiscoverOptions, Discovered, FixSummary, ProjectReport,
 };
 use crate::analysis::rules::options::RuleLevel;
 use crate::analysis::rules::{self, RULES, UNUSED_SUPPRESSION};
@@ -196,7 +198,10 @@ fn check_paths(
         }
         return Err(String::new());
     }
-    let root = analysis_root(&args.paths);
+    let (discovered, root) = match in_project_context(args, &discovered, options.ignore, settings) {
+        Some(in_context) => in_context,
+        None => (discovered, analysis_root(&args.paths)),
+    };
     let progress = progress_bar(discovered.sources.len(), args.no_progress);
     let tick = || {
         if let Some(bar) = &progress {
@@ -213,6 +218,46 @@ fn check_paths(
         bar.finish_and_clear();
     }
     Ok((report, fixed, DisplayBase::new(&args.paths, &root)))
+}
+
+/// Files named on their own (no directory among the paths) are checked in the context of their
+/// projects, only they being reported (`project::context`); `None` when none of them may use
+/// Customer.io, and they are checked alone.
+fn in_project_context(
+    args: &CheckArgs,
+    discovered: &Discovered,
+    ignore: Option<&IgnoreGlobs>,
+    settings: &Settings,
+) -> Option<(Discovered, PathBuf)> {
+    if !args.paths.iter().all(|path| path.is_file()) {
+        return None;
+    }
+    let needing: Vec<PathBuf> = discovered
+        .sources
+        .iter()
+        .filter(|path| read_source(path).is_ok_and(|text| needs_project(path, &text, settings)))
+        .map(|path| absolute(path))
+        .collect();
+    if needing.is_empty() {
+        return None;
+    }
+    let (mut in_context, root) = discover_in_context(&needing, ignore)?;
+    // The other named files (they cannot use Customer.io) and named files that are skipped
+    // are reported as they would be alone.
+    let reported = in_context.reported.get_or_insert_with(Default::default);
+    for path in discovered.sources.iter().map(|path| absolute(path)) {
+        reported.insert(path.clone());
+        in_context.sources.push(path);
+    }
+    in_context.sources.sort();
+    in_context.sources.dedup();
+    in_context
+        .skipped
+        .extend(discovered.skipped.iter().cloned());
+    in_context
+        .package_jsons
+        .extend(discovered.package_jsons.iter().cloned());
+    Some((in_context, root))
 }
 
 /// `--rule`: every rule not named is turned off, and so are unused-suppression reports (a

@@ -48,6 +48,10 @@ pub enum Command {
     ///
     /// The given paths (default: the current directory) are checked as one workspace, so a
     /// client exported by `lib/customerio.ts` is recognised where other files import it.
+    /// Files given without a directory (a pre-commit hook's, `--stdin`) are checked in the
+    /// context of their project, the nearest folder above them with a package.json,
+    /// tsconfig.json or jsconfig.json, and only they are reported: that costs a check of the
+    /// project, unless a file neither names Customer.io nor imports a module of it.
     /// `.gitignore` is respected; `node_modules`, build output (`dist`, `build`, `.next`, …),
     /// minified files and files over 2 MiB are skipped.
     ///

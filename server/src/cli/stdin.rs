@@ -1,15 +1,17 @@
 //! `check --stdin --stdin-filename PATH`: the text on standard input checked as the file PATH
 //! (its language, configuration and package.json come from the name), for editors and tools
-//! that pipe a buffer that may not be saved. Alone, the file is not a whole project: workspace
-//! rules that conclude from absence (CIO008) stay quiet, as for a single file on disk.
+//! that pipe a buffer that may not be saved. As a file named alone, it is checked in the
+//! context of its project (`project::context`), the piped text standing in for the file; only
+//! it is reported. Without a project, workspace rules that conclude from absence (CIO008) stay
+//! quiet.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::project::{
-    analyze_sources_covering, read_package_files, LoadedSource, ProjectReport, Skipped,
-    IGNORED_BY_CONFIG,
+    absolute, analyze_project_with_texts, analyze_sources_covering, discover_in_context,
+    needs_project, read_package_files, LoadedSource, ProjectReport, Skipped, IGNORED_BY_CONFIG,
 };
 use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::resolve::Coverage;
@@ -38,6 +40,18 @@ pub fn check(
             skipped: vec![skipped],
             ..Default::default()
         });
+    }
+    if needs_project(name, &text, settings) {
+        let path = absolute(name);
+        if let Some((discovered, root)) = discover_in_context(std::slice::from_ref(&path), ignore) {
+            let file = LoadedSource { lang, path, text };
+            return Ok(analyze_project_with_texts(
+                &root,
+                &discovered,
+                &[file],
+                settings,
+            ));
+        }
     }
     let package_jsons = package_files_above(name);
     let file = LoadedSource {

@@ -68,6 +68,9 @@ pub struct Discovered {
     /// project the scan covers entirely, where workspace rules may conclude from absence
     /// (CIO008).
     pub scanned_dirs: Vec<PathBuf>,
+    /// When set, only these sources are reported (and fixed): the others are read as their
+    /// context (see `project::context`).
+    pub reported: Option<HashSet<PathBuf>>,
 }
 
 /// How to discover.

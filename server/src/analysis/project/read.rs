@@ -1,5 +1,6 @@
 //! A discovered project read from disk, in parallel, and analysed as one workspace.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -30,6 +31,27 @@ pub fn analyze_project_with_index(
     settings: &Settings,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
+    analyze_discovered(root, discovered, &[], settings, on_progress)
+}
+
+/// [`analyze_project`] with the texts of some sources given rather than read (a buffer piped
+/// on standard input, which may differ from the file on disk, or not be saved at all).
+pub fn analyze_project_with_texts(
+    root: &Path,
+    discovered: &Discovered,
+    given: &[LoadedSource],
+    settings: &Settings,
+) -> ProjectReport {
+    analyze_discovered(root, discovered, given, settings, &|| {}).0
+}
+
+fn analyze_discovered(
+    root: &Path,
+    discovered: &Discovered,
+    given: &[LoadedSource],
+    settings: &Settings,
+    on_progress: &(dyn Fn() + Sync),
+) -> (ProjectReport, WorkspaceIndex) {
     let package_files = read_package_files(&discovered.package_jsons, &discovered.lockfiles);
 
     // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
@@ -37,6 +59,7 @@ pub fn analyze_project_with_index(
         .sources
         .par_iter()
         .with_max_len(4)
+        .filter(|path| !given.iter().any(|file| file.path == **path))
         .map(|path| {
             let result = read_source(path)
                 .map(|text| LoadedSource {
@@ -49,7 +72,7 @@ pub fn analyze_project_with_index(
             result
         })
         .collect();
-    let mut files = Vec::with_capacity(loaded.len());
+    let mut files = given.to_vec();
     let mut skipped = discovered.skipped.clone();
     for item in loaded {
         match item {
@@ -61,6 +84,9 @@ pub fn analyze_project_with_index(
         analyze_sources_covering(root, &package_files, &files, settings, coverage(discovered));
     report.skipped.extend(skipped);
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(reported) = &discovered.reported {
+        keep_reported(&mut report, reported);
+    }
     (report, index)
 }
 
@@ -93,6 +119,16 @@ pub fn read_package_files(
         .collect();
     files.extend(lockfiles);
     files
+}
+
+/// Leaves only the `reported` files' findings and skips in `report`: the rest of it was their
+/// context.
+fn keep_reported(report: &mut ProjectReport, reported: &HashSet<PathBuf>) {
+    report.files.retain(|file| reported.contains(&file.path));
+    report
+        .skipped
+        .retain(|skipped| skipped.explicit || reported.contains(&skipped.path));
+    report.files_checked = reported.len();
 }
 
 /// The packages a scan holds whole: each `package.json` found inside a directory that was
