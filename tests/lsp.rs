@@ -1349,6 +1349,133 @@ async fn run_binary(script: &[Value], close_stdin: bool) -> std::process::ExitSt
         .unwrap()
 }
 
+/// A whole session with the binary, logging at `log_level`: a workspace with a configuration
+/// file, a change past the end of a document (repaired, with a warning), then shutdown and
+/// exit. Returns the `window/logMessage` notifications (type, message) and what the server
+/// wrote to stderr.
+async fn logged_session(log_level: &str) -> (Vec<(i64, String)>, String) {
+    let (_dir, root) = workspace(&[
+        ("cio-lsp.toml", "[rules]\nCIO010 = \"off\"\n"),
+        ("lib/cio.ts", HEADER),
+    ]);
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-lsp"))
+        .arg("serve")
+        .env_remove("CIO_LSP_LOG")
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        tokio::io::AsyncReadExt::read_to_string(&mut tokio::io::BufReader::new(stderr), &mut text)
+            .await
+            .unwrap();
+        text
+    });
+    let mut client = TestClient::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    client
+        .request(
+            "initialize",
+            json!({ "processId": null, "rootUri": file_uri(&root),
+                    "clientInfo": { "name": "Test Editor", "version": "1.0" },
+                    "capabilities": { "window": { "workDoneProgress": true } },
+                    "initializationOptions": { "logLevel": log_level } }),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client
+        .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .await;
+    let uri = file_uri(&root.join("app.ts"));
+    client.open(&uri, HEADER).await;
+    client.diagnostics(&uri, 1).await;
+    let past_the_end = json!({ "line": 99, "character": 0 });
+    client
+        .change(
+            &uri,
+            2,
+            json!([{ "range": { "start": past_the_end, "end": past_the_end }, "text": "\n" }]),
+        )
+        .await;
+    client.diagnostics(&uri, 2).await;
+    client.request("shutdown", Value::Null).await;
+    client.notify("exit", Value::Null).await;
+    let messages = client
+        .backlog
+        .iter()
+        .filter(|m| m["method"] == "window/logMessage")
+        .map(|m| {
+            let params = &m["params"];
+            (
+                params["type"].as_i64().unwrap(),
+                params["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    tokio::time::timeout(WAIT, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    (messages, stderr.await.unwrap())
+}
+
+/// The server logs one line per event, each event once: what happens in the session goes to
+/// the client's log (`window/logMessage`), the server's own lines to stderr, `0.012s INFO …`;
+/// the client is described in words, not as a Rust struct; the `logLevel` setting filters both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_has_one_readable_line_per_event_at_the_set_level() {
+    let (messages, stderr) = logged_session("info").await;
+    let texts: Vec<&str> = messages.iter().map(|(_, m)| m.as_str()).collect();
+    assert_eq!(
+        texts[0],
+        "client Test Editor 1.0: utf-16, pushed diagnostics, progress; 1 workspace folder"
+    );
+    for expected in [
+        "configuration loaded from",
+        "cio-lsp 0.1.0 ready",
+        "indexed 1 Customer.io files",
+        "lies outside the document",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(expected)),
+            "{expected}: {texts:#?}"
+        );
+    }
+    let mut unique = texts.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        texts.len(),
+        "an event logged twice: {texts:#?}"
+    );
+    assert!(texts.iter().all(|t| !t.contains('\n')), "{texts:#?}");
+    let line = regex::Regex::new(r"^\d+\.\d{3}s (ERROR|WARN|INFO|DEBUG|TRACE) \S").unwrap();
+    assert!(!stderr.is_empty());
+    for stderr_line in stderr.lines() {
+        assert!(line.is_match(stderr_line), "{stderr_line}");
+        assert!(!stderr_line.contains("ClientSupport"), "{stderr_line}");
+        assert!(
+            texts.iter().all(|t| !stderr_line.ends_with(t)),
+            "also in the client's log: {stderr_line}"
+        );
+    }
+
+    // `warn`: only the warning reaches the client's log, and no INFO line stderr.
+    let (messages, stderr) = logged_session("warn").await;
+    assert!(messages.iter().all(|(kind, _)| *kind <= 2), "{messages:#?}");
+    assert!(messages
+        .iter()
+        .any(|(_, m)| m.contains("lies outside the document")));
+    assert!(!stderr.contains(" INFO "), "{stderr}");
+    // `debug`: the server's debug lines on stderr.
+    let (_, stderr) = logged_session("debug").await;
+    assert!(stderr.lines().any(|l| l.contains(" DEBUG ")), "{stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_then_exit_exits_with_zero() {
     let status = run_binary(

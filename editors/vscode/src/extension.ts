@@ -19,6 +19,7 @@ export interface ServerSettings {
   rules: Record<string, Severity>;
   eventNameStyle: "snake_case" | "Title Case" | "camelCase";
   trace: "off" | "messages" | "verbose";
+  logLevel: "error" | "warn" | "info" | "debug" | "trace";
 }
 
 const SEVERITIES = new Set(["off", "info", "warning", "error"]);
@@ -37,6 +38,7 @@ export function serverSettings(scope?: vscode.ConfigurationScope): ServerSetting
     rules,
     eventNameStyle: cfg.get<ServerSettings["eventNameStyle"]>("eventNameStyle", "snake_case"),
     trace: cfg.get<ServerSettings["trace"]>("trace.server", "off"),
+    logLevel: cfg.get<ServerSettings["logLevel"]>("logLevel", "info"),
   };
 }
 

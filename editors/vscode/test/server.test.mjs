@@ -124,10 +124,11 @@ test("nothing found: the error names the setting", () => {
 test("package.json contributes the documented settings and commands", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
   const props = pkg.contributes.configuration.properties;
-  for (const key of ["cioLsp.enable", "cioLsp.server.path", "cioLsp.rules", "cioLsp.eventNameStyle", "cioLsp.trace.server"]) {
+  for (const key of ["cioLsp.enable", "cioLsp.server.path", "cioLsp.rules", "cioLsp.eventNameStyle", "cioLsp.trace.server", "cioLsp.logLevel"]) {
     assert.ok(props[key], key);
   }
   assert.deepEqual(props["cioLsp.eventNameStyle"].enum, ["snake_case", "Title Case", "camelCase"]);
+  assert.deepEqual(props["cioLsp.logLevel"].enum, ["error", "warn", "info", "debug", "trace"]);
   const commands = pkg.contributes.commands.map((c) => c.command).sort();
   assert.deepEqual(commands, ["cioLsp.fixAll", "cioLsp.restartServer", "cioLsp.showOutput"]);
   for (const lang of ["javascript", "javascriptreact", "typescript", "typescriptreact"]) {

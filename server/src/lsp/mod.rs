@@ -10,10 +10,13 @@
 //! - [`outbox`]: the output; diagnostics serialized without tower-lsp-server's `Value` detour.
 //! - [`workspace`]: the background index of the workspace folders.
 //! - [`settings`]: client settings → `analysis::Settings`.
+//! - `logging`: the server's log, one line per event (the session's to the client, the
+//!   server's internals to stderr), at the `logLevel` setting's level.
 
 pub mod convert;
 pub mod documents;
 mod handlers;
+mod logging;
 pub mod outbox;
 pub mod server;
 mod session;
@@ -37,7 +40,7 @@ pub use session::Backend;
 /// Exit code: 0 after `shutdown` then `exit`, or when stdin closes; 1 on `exit` without a
 /// `shutdown` first (as the LSP specification asks).
 pub fn serve() -> anyhow::Result<ExitCode> {
-    init_logging();
+    logging::init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -125,16 +128,4 @@ where
         }
         self.inner.call(request)
     }
-}
-
-/// Logs go to stderr: stdout carries only JSON-RPC. `CIO_LSP_LOG` (or `RUST_LOG`) filters.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CIO_LSP_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
 }

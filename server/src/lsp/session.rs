@@ -7,6 +7,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::MessageType;
 use tower_lsp_server::Client;
 
+use super::logging;
 use super::outbox::Outbox;
 use super::state::{ConfigReport, State};
 
@@ -40,13 +41,14 @@ impl Backend {
         }
     }
 
-    /// A message in the client's log, and in ours.
+    /// An event of the session in the client's log (`window/logMessage`), on one line, when
+    /// the `logLevel` setting lets it through. Only there: see `logging`.
     pub(super) async fn log(&self, kind: MessageType, message: String) {
-        match kind {
-            MessageType::ERROR => tracing::error!("{message}"),
-            MessageType::WARNING => tracing::warn!("{message}"),
-            _ => tracing::info!("{message}"),
+        let level = self.state.client_settings.read().unwrap().log_level;
+        if logging::enabled(kind, level) {
+            self.client
+                .log_message(kind, logging::one_line(&message))
+                .await;
         }
-        self.client.log_message(kind, message).await;
     }
 }

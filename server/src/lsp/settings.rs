@@ -2,18 +2,22 @@
 //!
 //! Shape: the core's [`ConfigOverrides`] (`{ "rules": { "CIO010": "off" }, "eventNameStyle":
 //! "camelCase", "clients": { "names": {…}, "packages": {…} } }`, see docs/configuration.md)
-//! plus the server's own `"enable": bool`, at the top level or nested under a `cioLsp` key
+//! plus the server's own `"enable": bool` and `"logLevel": "info"`, at the top level or nested under a `cioLsp` key
 //! (how VS Code sends a `cioLsp.*` configuration section). They are merged over the
 //! workspace's `cio-lsp.toml` by `config::merge`: one mapping for the file and the editor.
 
 use serde_json::Value;
+use tracing_subscriber::filter::LevelFilter;
 
+use super::logging;
 use crate::analysis::config::{ConfigOverrides, Level};
 
 /// The server's view of the client's settings.
 #[derive(Debug, Clone)]
 pub struct ClientSettings {
     pub enable: bool,
+    /// `logLevel`: which events the server logs (see `lsp::logging`).
+    pub log_level: LevelFilter,
     pub overrides: ConfigOverrides,
 }
 
@@ -21,6 +25,7 @@ impl Default for ClientSettings {
     fn default() -> Self {
         ClientSettings {
             enable: true,
+            log_level: logging::DEFAULT_LEVEL,
             overrides: ConfigOverrides::default(),
         }
     }
@@ -44,6 +49,18 @@ pub fn parse(value: &Value) -> (ClientSettings, Vec<String>) {
             true
         }
     };
+    let log_level = match value.get("logLevel") {
+        None | Some(Value::Null) => logging::DEFAULT_LEVEL,
+        Some(level) => level
+            .as_str()
+            .and_then(logging::parse_level)
+            .unwrap_or_else(|| {
+                warnings.push(format!(
+                    "settings: `logLevel` is one of error, warn, info, debug, trace, not {level}"
+                ));
+                logging::DEFAULT_LEVEL
+            }),
+    };
     drop_invalid_levels(&mut value, &mut warnings);
     let overrides = match serde_json::from_value::<ConfigOverrides>(value) {
         Ok(overrides) => overrides,
@@ -52,7 +69,14 @@ pub fn parse(value: &Value) -> (ClientSettings, Vec<String>) {
             ConfigOverrides::default()
         }
     };
-    (ClientSettings { enable, overrides }, warnings)
+    (
+        ClientSettings {
+            enable,
+            log_level,
+            overrides,
+        },
+        warnings,
+    )
 }
 
 /// Removes `rules` entries whose level is not one of `off|info|warning|error`, with a warning

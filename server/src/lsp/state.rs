@@ -14,7 +14,8 @@ use tower_lsp_server::ls_types::{Diagnostic, MessageType, Uri};
 
 use super::convert::{self, DiagnosticsJson, Snapshot};
 use super::documents::{AnalysisScope, Document};
-use super::settings::ClientSettings;
+use super::logging;
+use super::settings::{self, ClientSettings};
 use crate::analysis::config::{self, Config};
 use crate::analysis::position::Encoding;
 use crate::analysis::{self, Settings, WorkspaceIndex};
@@ -184,6 +185,16 @@ impl State {
             .messages
             .extend(warnings.into_iter().map(|w| (MessageType::WARNING, w)));
         report
+    }
+
+    /// Takes the editor's settings (`initializationOptions`, `workspace/didChangeConfiguration`):
+    /// the state keeps them, and the log follows their level. Returns a message for each value
+    /// that was ignored.
+    pub fn apply_client_settings(&self, value: &serde_json::Value) -> Vec<String> {
+        let (parsed, warnings) = settings::parse(value);
+        logging::set_level(parsed.log_level);
+        *self.client_settings.write().unwrap() = parsed;
+        warnings
     }
 
     /// Recomputes the effective settings from the loaded file and the editor settings.

@@ -12,9 +12,9 @@ use super::workspace::{index_workspace, report_config};
 use crate::analysis::config;
 use crate::analysis::position::Encoding;
 use crate::analysis::WorkspaceIndex;
+use crate::lsp::convert;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{ClientSupport, State};
-use crate::lsp::{convert, settings};
 
 pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResult {
     let encoding = convert::negotiate_encoding(&params);
@@ -25,19 +25,21 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
         *backend.state.index.write().unwrap() = WorkspaceIndex::new(root);
         backend.state.config.write().unwrap().path = Some(root.join(config::FILE_NAME));
     }
+    let folders = roots.len();
     *backend.state.roots.write().unwrap() = roots;
+    let mut warnings = Vec::new();
     if let Some(options) = &params.initialization_options {
-        let (parsed, warnings) = settings::parse(options);
-        *backend.state.client_settings.write().unwrap() = parsed;
-        for warning in warnings {
-            tracing::warn!("{warning}");
-        }
+        warnings = backend.state.apply_client_settings(options);
     }
-    // Loaded before any document is opened; its diagnostics wait for `initialized`.
-    let report = backend.state.reload_config();
-    *backend.pending_config.lock().unwrap() = Some(report);
     let support = backend.state.support();
-    tracing::info!("initialize: encoding {encoding:?}, client support {support:?}");
+    // Loaded before any document is opened; its diagnostics and messages (after the client's
+    // description and the settings' warnings) wait for `initialized`.
+    let mut report = backend.state.reload_config();
+    let client = describe_client(params.client_info.as_ref(), encoding, support, folders);
+    let first = std::iter::once((MessageType::INFO, client))
+        .chain(warnings.into_iter().map(|w| (MessageType::WARNING, w)));
+    report.messages.splice(0..0, first);
+    *backend.pending_config.lock().unwrap() = Some(report);
     InitializeResult {
         capabilities: capabilities(encoding, support),
         server_info: Some(ServerInfo {
@@ -49,17 +51,58 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
 }
 
 pub async fn initialized(backend: &Backend) {
-    backend.log(MessageType::INFO, "cio-lsp ready".into()).await;
     let report = backend.pending_config.lock().unwrap().take();
     if let Some(report) = report {
         report_config(backend, report).await;
     }
+    let version = env!("CARGO_PKG_VERSION");
+    backend
+        .log(MessageType::INFO, format!("cio-lsp {version} ready"))
+        .await;
     if backend.state.support().watch_registration {
         register_file_watchers(backend).await;
     }
     // Index in the background: `initialized` must not hold up the requests behind it.
     let background = backend.detached();
     tokio::spawn(async move { index_workspace(&background).await });
+}
+
+/// The client in one line: `client: Visual Studio Code 1.96.0: utf-16, pull diagnostics,
+/// progress, file watching; 1 workspace folder`.
+fn describe_client(
+    info: Option<&ClientInfo>,
+    encoding: Encoding,
+    support: ClientSupport,
+    folders: usize,
+) -> String {
+    let name = match info {
+        Some(ClientInfo {
+            name,
+            version: Some(version),
+        }) => format!(" {name} {version}"),
+        Some(ClientInfo { name, .. }) => format!(" {name}"),
+        None => String::new(),
+    };
+    let encoding = match encoding {
+        Encoding::Utf8 => "utf-8",
+        Encoding::Utf16 => "utf-16",
+    };
+    let features = [
+        (support.pull_diagnostics, "pull diagnostics"),
+        (!support.pull_diagnostics, "pushed diagnostics"),
+        (support.work_done_progress, "progress"),
+        (support.watch_registration, "file watching"),
+    ]
+    .into_iter()
+    .filter_map(|(on, feature)| on.then_some(feature))
+    .collect::<Vec<_>>()
+    .join(", ");
+    let folders = match folders {
+        0 => "no workspace folder".to_string(),
+        1 => "1 workspace folder".to_string(),
+        n => format!("{n} workspace folders"),
+    };
+    format!("client{name}: {encoding}, {features}; {folders}")
 }
 
 /// What the client said it can do.

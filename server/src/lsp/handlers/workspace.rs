@@ -13,7 +13,7 @@ use super::diagnostics::relint_all;
 use crate::analysis::project::is_lockfile;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{guarded, ConfigReport};
-use crate::lsp::{convert, settings, workspace};
+use crate::lsp::{convert, workspace};
 
 pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
     let settings = backend.state.settings.read().unwrap().analysis.clone();
@@ -90,8 +90,7 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
 
 /// Takes new editor settings and merges them over the configuration file.
 fn apply_settings(backend: &Backend, value: &serde_json::Value) -> Vec<String> {
-    let (parsed, mut warnings) = settings::parse(value);
-    *backend.state.client_settings.write().unwrap() = parsed;
+    let mut warnings = backend.state.apply_client_settings(value);
     warnings.extend(backend.state.merge_settings());
     warnings
 }
