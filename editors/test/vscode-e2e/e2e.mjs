@@ -152,6 +152,32 @@ async function editorText(page) {
   return t.replace(/\u00a0/g, " ");
 }
 
+/**
+ * Each squiggle of the text editor with the text it underlines, read from where Monaco draws
+ * it: { severity, line (the line's text), text }. Only the lines in view are drawn.
+ */
+async function squiggles(page) {
+  return page.evaluate(() => {
+    const editor = document.querySelector(".editor-instance");
+    const lines = [...editor.querySelectorAll(".view-lines .view-line")].map((el) => {
+      const box = el.getBoundingClientRect();
+      const text = el.innerText.replace(/\u00a0/g, " ");
+      const content = (el.firstElementChild || el).getBoundingClientRect();
+      return { top: box.top, bottom: box.bottom, left: content.left, charWidth: content.width / Math.max(text.length, 1), text };
+    });
+    return [...editor.querySelectorAll(".view-overlays [class*='squiggly-']")].map((el) => {
+      const box = el.getBoundingClientRect();
+      const middle = (box.top + box.bottom) / 2;
+      const severity = (el.className.match(/squiggly-(\w+)/) || [])[1];
+      const line = lines.find((l) => l.top <= middle && middle <= l.bottom);
+      if (!line) return { severity, line: null, text: null };
+      const from = Math.round((box.left - line.left) / line.charWidth);
+      const to = Math.round((box.right - line.left) / line.charWidth);
+      return { severity, line: line.text, text: line.text.slice(from, to) };
+    });
+  });
+}
+
 async function runCommand(page, title) {
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
@@ -342,15 +368,37 @@ async function main() {
   await page.keyboard.type(`${lineIdx + 1}:${col}`);
   await page.keyboard.press("Enter");
 
-  // The hover a user sees there: the rule's documentation from cio-lsp.
+  // Tight squiggles (issue 18): the multi-line identify call is underlined at
+  // `await cio.identify` only (CIO007), so that CIO002's squiggle under `Date.now()` inside it
+  // stands alone; no line of the call's arguments is underlined otherwise.
+  const drawn = await waitFor(async () => {
+    const all = await squiggles(page);
+    return all.some((s) => s.text === "Date.now()") && all.some((s) => s.text === "await cio.identify") ? all : undefined;
+  }, 30000, 250);
+  const onLine = (needle) => (drawn || []).filter((s) => s.line?.includes(needle));
+  const drawnText = JSON.stringify(drawn ?? (await squiggles(page).catch(String)));
+  check(onLine("await cio.identify(user.id, {").map((s) => `${s.severity}:${s.text}`).join() === "warning:await cio.identify",
+    "CIO007 underlines `await cio.identify` of the multi-line call, nothing more", drawnText);
+  check(onLine(MS_TIMESTAMP).map((s) => `${s.severity}:${s.text}`).join() === "error:Date.now()",
+    "CIO002's squiggle under Date.now() is the only one on its line", drawnText);
+  check(onLine("email: user.email,").length === 0 && onLine("plan: user.plan,").length === 0,
+    "the call's other lines carry no squiggle", drawnText);
+  await screenshot(page, "vscode-squiggles.png");
+
+  // The hover a user sees there: the finding's message, why it matters, one wrong → right
+  // example and a link to the whole page; not the whole page.
   await runCommand(page, "Show or Focus Hover");
   const hover = page.locator(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents").first();
   const hoverText = await waitFor(async () => {
     const t = await hover.innerText({ timeout: 1000 });
     return /CIO002/.test(t) && /Math\.floor/.test(t) ? t : undefined;
   }, 30000, 250);
-  check(hoverText, "hovering the flagged call shows CIO002's documentation with its fix",
-    await page.locator(".monaco-hover").allInnerTexts().then((t) => t.join(" | ")).catch(String));
+  const allHovers = await page.locator(".monaco-hover").allInnerTexts().then((t) => t.join(" | ")).catch(String);
+  check(hoverText, "hovering the flagged call shows CIO002's documentation with its fix", allHovers);
+  check(/created_at. is in milliseconds; Customer\.io expects Unix seconds/.test(allHovers), "the hover gives the finding's message", allHovers);
+  check(/Wrong/.test(allHovers) && /Right/.test(allHovers) && /Full documentation/.test(allHovers),
+    "the hover shows a wrong → right example and a link to the full page", allHovers);
+  check(!/What is reported|Why it matters/.test(allHovers), "the hover is the short form, not the whole page", allHovers);
   await screenshot(page, "vscode-hover.png");
   await page.keyboard.press("Escape");
 
@@ -383,6 +431,13 @@ async function main() {
     const items = await page.locator(".action-widget .monaco-list-row").allInnerTexts();
     console.log(`# quick fix menu (${opener}): ${items.map((s) => s.trim()).join(" | ")}`);
     await screenshot(page, "vscode-quickfix-menu.png");
+    // The menu starts with, and highlights, the fix of the finding under the cursor: Enter
+    // applies it, not a fix of a wider finding around it.
+    const actions = (await page.locator(".action-widget .monaco-list-row.action").allInnerTexts()).map((s) => s.trim());
+    check(/^Convert `created_at` to Unix seconds/.test(actions[0] ?? ""), "the quick fix menu starts with CIO002's fix", actions.join(" | "));
+    const focused = await page.locator(".action-widget .monaco-list-row.action.focused").first().innerText({ timeout: 2000 }).catch(() => "");
+    check(/^Convert `created_at` to Unix seconds/.test(focused.trim()), "and highlights it", `highlighted: ${focused}`);
+    check(!actions.some((a) => /CIO007|in the background/.test(a)), "no fix of a finding the cursor is not on", actions.join(" | "));
     if (await wanted.isVisible().catch(() => false)) {
       await wanted.click();
       fixedVia = `the quick fix menu opened with ${opener}`;
