@@ -216,7 +216,7 @@ fn superclass_name<'s>(class: Node, source: &'s str) -> Option<&'s str> {
 pub fn superclasses<'t>(class: Node<'t>, source: &str) -> Vec<Node<'t>> {
     let mut found = Vec::new();
     let mut current = class;
-    let root = syntax::ancestors(class).last().unwrap_or(class);
+    let root = syntax::tree_root(class);
     while found.len() < 4 {
         let Some(parent_name) = superclass_name(current, source) else {
             break;

@@ -92,7 +92,7 @@ fn is_run_once_at_top_level(function: Node, source: &str) -> bool {
     let Some(name) = function_name(function, source) else {
         return false;
     };
-    let root = syntax::ancestors(function).last().unwrap_or(function);
+    let root = syntax::tree_root(function);
     let mut calls = 0;
     for offset in word_occurrences(source, name) {
         let Some(callee) = syntax::descendant_for_byte_range(root, offset, offset + name.len())
@@ -243,7 +243,7 @@ fn hoist_fix(new: Node, source: &str) -> Option<Fix> {
         .field("name")
         .filter(|n| n.kind_name() == "identifier")?;
     let name = text(name, source);
-    let program = syntax::ancestors(new).last()?;
+    let program = syntax::tree_root(new);
     let module_names = module_level_names(program, source);
     if module_names.contains(name) {
         return None;

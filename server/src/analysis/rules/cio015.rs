@@ -61,7 +61,7 @@ enum Declaration<'t> {
 ///   for an ESM default import) and each `new NAME(` becomes `new NAME.TrackClient(`, so the
 ///   other uses keep working.
 fn legacy_fix(source: &str, new: Node, name: &str) -> Option<Fix> {
-    let root = syntax::ancestors(new).last()?;
+    let root = syntax::tree_root(new);
     let (declaration, declared_at) = find_declaration(root, source, name)?;
     let mut constructor_sites = Vec::new();
     let mut used_otherwise = false;

@@ -5,6 +5,7 @@
 //! Each file is a module of its own (`syntax::tree`, `syntax::nodes`, …); everything public is
 //! also re-exported here, so that the layers above write `syntax::parent`, `syntax::text`.
 
+pub mod indexed;
 pub mod language;
 pub mod nodes;
 pub mod position;
@@ -13,6 +14,7 @@ pub mod scan;
 pub mod spans;
 pub mod tree;
 
+pub use indexed::*;
 pub use language::*;
 pub use nodes::*;
 pub use position::*;

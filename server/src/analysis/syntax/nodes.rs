@@ -4,7 +4,8 @@
 
 use tree_sitter::Node;
 
-use super::tree::{ancestors, is_function, parent, text, FieldExt, KindExt};
+use super::indexed::{ancestors, parent};
+use super::tree::{is_function, text, FieldExt, KindExt};
 
 /// Whether a string-ish node is a plain string literal (no substitutions).
 pub fn string_literal_value<'s>(node: Node, source: &'s str) -> Option<&'s str> {
