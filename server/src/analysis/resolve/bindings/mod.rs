@@ -163,6 +163,8 @@ impl Bindings {
                 bindings.exports.push((export.clone(), binding.sdk));
             }
         }
+        // By local name, for `exports_of` (a stable sort keeps each name's exports in order).
+        pending_exports.sort_by(|a, b| a.1.cmp(&b.1));
         bindings.exported_locals = pending_exports;
         bindings.exports.sort();
         bindings.exports.dedup();
@@ -231,9 +233,12 @@ impl Bindings {
 
     /// The names under which this file exports its local `name`.
     pub fn exports_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a ExportName> + 'a {
-        self.exported_locals
+        let first = self
+            .exported_locals
+            .partition_point(|(_, local)| local.as_str() < name);
+        self.exported_locals[first..]
             .iter()
-            .filter(move |(_, local)| local == name)
+            .take_while(move |(_, local)| local == name)
             .map(|(export, _)| export)
     }
 
