@@ -485,6 +485,48 @@ fn cio016_lists_the_clients_in_other_regions_as_related() {
     );
 }
 
+/// 25 clients in the EU and one in the US: the US client's finding lists the first 20 in the
+/// index's order and counts all of them in its message; each EU client's lists the US one.
+#[test]
+fn cio016_lists_at_most_20_related_locations_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let import =
+        "import { APIClient, TrackClient, RegionEU, RegionUS } from \"customerio-node\";\n";
+    for i in 0..25 {
+        let text =
+            format!("{import}export const c = new APIClient(key, {{ region: RegionEU }});\n");
+        std::fs::write(dir.path().join(format!("eu{i:02}.ts")), text).unwrap();
+    }
+    let us =
+        format!("{import}export const t = new TrackClient(site, key, {{ region: RegionUS }});\n");
+    std::fs::write(dir.path().join("us.ts"), us).unwrap();
+    let report = check_dir(dir.path());
+    let cio016 = |file: &str| -> Finding {
+        let report = report
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .unwrap();
+        let finding = report.findings.iter().find(|f| f.rule == "CIO016");
+        finding.unwrap().clone()
+    };
+    let us = cio016("us.ts");
+    assert_eq!(us.related.len(), 20);
+    assert!(us
+        .message
+        .contains("(25 clients use another region; the first 20 are listed)"));
+    let listed: Vec<String> = us
+        .related
+        .iter()
+        .map(|r| relative(&r.location.path, dir.path()))
+        .collect();
+    let expected: Vec<String> = (0..20).map(|i| format!("eu{i:02}.ts")).collect();
+    assert_eq!(listed, expected);
+    let eu = cio016("eu07.ts");
+    assert_eq!(eu.related.len(), 1);
+    assert!(!eu.message.contains("are listed"), "{}", eu.message);
+}
+
 /// CIO007 "going further" across files: a handler's await of an imported helper points at the
 /// helper's Customer.io call in the other file.
 #[test]

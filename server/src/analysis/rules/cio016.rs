@@ -1,6 +1,6 @@
 //! CIO016 region-mismatch: see `queries/CIO016-region-mismatch.md`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use crate::analysis::resolve::Construction;
@@ -25,34 +25,48 @@ fn known_region(construction: &Construction) -> Option<&str> {
     }
 }
 
+/// Related locations listed per finding at most; the message gives the full count.
+const MAX_RELATED: usize = 20;
+
+/// The customerio-node clients of the workspace whose region is known, by region, each with
+/// its position in the index's order (by file, then as recorded): built once per state of the
+/// index, and each finding takes the first few of the other regions' sites (listing every
+/// other site made 2,000 sites 4 million related locations).
+#[derive(Default)]
+struct SitesByRegion(BTreeMap<String, Vec<(usize, Construction)>>);
+
+impl SitesByRegion {
+    /// Adds a site after those already added.
+    fn add(&mut self, region: &str, construction: &Construction) {
+        // Two regions at most: counting is cheap.
+        let position = self.0.values().map(Vec::len).sum::<usize>();
+        let sites = self.0.entry(region.to_string()).or_default();
+        sites.push((position, construction.clone()));
+    }
+}
+
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     // Every customerio-node client whose region is known, by package (each package of a
-    // monorepo is a workspace of its own), built once per state of the index.
+    // monorepo is a workspace of its own), then by region.
     let regions = ctx.index.derived("CIO016 client regions", |index| {
-        let mut by_package: HashMap<Option<PathBuf>, Vec<(Construction, String)>> = HashMap::new();
+        let mut by_package: HashMap<Option<PathBuf>, SitesByRegion> = HashMap::new();
         for (path, facts) in index.files() {
+            let sites = by_package.entry(index.package_key(path)).or_default();
             let known = facts
                 .constructions
                 .iter()
                 .filter(|c| c.sdk.is_customerio_node())
-                .filter_map(|c| Some((c.clone(), known_region(c)?.to_string())));
-            by_package
-                .entry(index.package_key(path))
-                .or_default()
-                .extend(known);
+                .filter_map(|c| Some((known_region(c)?, c)));
+            for (region, construction) in known {
+                sites.add(region, construction);
+            }
         }
         by_package
     });
-    let all: Vec<(&Construction, &str)> = regions
-        .get(&ctx.index.package_key(ctx.path))
-        .into_iter()
-        .flatten()
-        .map(|(c, r)| (c, r.as_str()))
-        .collect();
-    let Some((_, first_region)) = all.first() else {
+    let Some(regions) = regions.get(&ctx.index.package_key(ctx.path)) else {
         return Vec::new();
     };
-    if all.iter().all(|(_, region)| region == first_region) {
+    if regions.0.len() < 2 {
         return Vec::new();
     }
     ctx.facts
@@ -66,23 +80,31 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
                 .region
                 .as_ref()
                 .map_or(&mine.location, |(location, _)| location);
-            let others: Vec<&(&Construction, &str)> =
-                all.iter().filter(|(_, other)| *other != region).collect();
-            let mut other_regions: Vec<&str> = others.iter().map(|(_, r)| *r).collect();
-            other_regions.sort_unstable();
-            other_regions.dedup();
+            let others: Vec<(&str, &Vec<(usize, Construction)>)> = regions
+                .0
+                .iter()
+                .filter(|(other, _)| *other != region)
+                .map(|(other, sites)| (other.as_str(), sites))
+                .collect();
+            let other_regions: Vec<&str> = others.iter().map(|(r, _)| *r).collect();
+            let other_sites: usize = others.iter().map(|(_, sites)| sites.len()).sum();
             let implicit = if mine.region.is_none() {
                 " (the default: no region is given)"
             } else {
                 ""
             };
-            let message = format!(
+            let mut message = format!(
                 "This {} uses {region}{implicit}, but other Customer.io clients of this workspace use {}: a person identified in one region's workspace does not exist in the other's",
                 mine.sdk.describe(),
                 other_regions.join(", ")
             );
+            if other_sites > MAX_RELATED {
+                message.push_str(&format!(
+                    " ({other_sites} clients use another region; the first {MAX_RELATED} are listed)"
+                ));
+            }
             let mut finding = ctx.finding_at(at.range.clone(), message);
-            for (other, other_region) in others {
+            for (other_region, other) in first_in_index_order(&others) {
                 let location = other
                     .region
                     .as_ref()
@@ -94,5 +116,24 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
             }
             Some(finding)
         })
+        .collect()
+}
+
+/// The first [`MAX_RELATED`] sites of `regions` in the index's order.
+fn first_in_index_order<'a>(
+    regions: &[(&'a str, &'a Vec<(usize, Construction)>)],
+) -> Vec<(&'a str, &'a Construction)> {
+    let mut sites: Vec<(usize, &str, &Construction)> = regions
+        .iter()
+        .flat_map(|(region, sites)| {
+            let first = sites.iter().take(MAX_RELATED);
+            first.map(|(position, site)| (*position, *region, site))
+        })
+        .collect();
+    sites.sort_by_key(|(position, _, _)| *position);
+    sites
+        .into_iter()
+        .take(MAX_RELATED)
+        .map(|(_, region, site)| (region, site))
         .collect()
 }

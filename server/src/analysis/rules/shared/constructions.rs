@@ -2,12 +2,14 @@
 //! CIO016 (which region each one uses). Both rules' queries match `new` expressions; whichever
 //! runs first records the construction, the other finds it recorded.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use tree_sitter::Node;
 
 use crate::analysis::resolve::{Construction, Sdk};
 use crate::analysis::rules::context::RuleContext;
-use crate::analysis::syntax::position::LineIndex;
-use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt, KindExt, Location};
+use crate::analysis::syntax::{self, text, unwrap_expression, FieldExt, KindExt};
 
 /// The region names customerio-node exports.
 pub const REGION_US: &str = "RegionUS";
@@ -25,25 +27,23 @@ pub fn record(ctx: &mut RuleContext, new: Node) {
     // Shown at `new TrackClient`, not over its arguments (CIO008, CIO016 and related
     // information alike).
     let range = syntax::call_head(new);
-    if ctx
-        .facts
-        .constructions
-        .iter()
-        .any(|c| c.location.range == range)
-    {
+    // Sites recorded in this file, by range (a search of the facts per site was quadratic).
+    let recorded = syntax::memoized(syntax::tree_root(new), || Recorded(RefCell::default()));
+    if !recorded.0.borrow_mut().insert((range.start, range.end)) {
         return;
     }
-    let lines = LineIndex::new(ctx.source);
-    let location = |range| Location::new(ctx.path.to_path_buf(), ctx.source, &lines, range);
     let region = region_argument(new, sdk, ctx.source)
-        .map(|(node, name)| (location(syntax::first_line(node)), name));
+        .map(|(node, name)| (ctx.location(syntax::first_line(node)), name));
     let construction = Construction {
-        location: location(range),
+        location: ctx.location(range),
         sdk,
         region,
     };
     ctx.facts.constructions.push(construction);
 }
+
+/// The construction sites [`record`] has recorded in the file being analysed.
+struct Recorded(RefCell<HashSet<(usize, usize)>>);
 
 /// The region a construction names: `None` when it is omitted (the SDK's default, US);
 /// otherwise the node to report at and `RegionUS` / `RegionEU`, or the expression's own text
