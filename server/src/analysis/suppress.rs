@@ -12,6 +12,7 @@
 //! Scanning is a text search for `cio-lsp-disable` confirmed against the tree (the hit must be
 //! inside a comment node), so a string that happens to contain the marker is not a suppression.
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -56,12 +57,6 @@ pub struct Directive {
     pub ids: Vec<(String, Range<usize>)>,
     /// The 0-based line whose findings it suppresses (unused for [`Scope::File`]).
     line: usize,
-}
-
-impl Directive {
-    fn covers_line(&self, line: usize) -> bool {
-        self.scope == Scope::File || self.line == line
-    }
 }
 
 /// The suppression comments of one file.
@@ -176,23 +171,14 @@ pub fn apply(
         .iter()
         .map(|d| vec![false; d.ids.len().max(1)])
         .collect();
+    let mut covering = CoveringDirectives::new(suppressions);
     findings.retain(|finding| {
         let line = index.line_of(finding.range.start);
+        let rule = finding.rule.to_ascii_lowercase();
         let mut suppressed = false;
-        for (directive, used) in suppressions.directives.iter().zip(used.iter_mut()) {
-            if !directive.covers_line(line) {
-                continue;
-            }
-            if directive.ids.is_empty() {
-                used[0] = true;
-                suppressed = true;
-            } else if let Some(k) = directive
-                .ids
-                .iter()
-                .position(|(id, _)| id.eq_ignore_ascii_case(&finding.rule))
-            {
-                used[k] = true;
-                suppressed = true;
+        for covers in [Covers::Line(line), Covers::File] {
+            for id in [None, Some(rule.as_str())] {
+                suppressed |= covering.mark_used(covers, id, &mut used);
             }
         }
         !suppressed
@@ -207,6 +193,71 @@ pub fn apply(
         }
     }
     sort_findings(findings);
+}
+
+/// Which lines a directive covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Covers {
+    Line(usize),
+    File,
+}
+
+/// The directives by what they cover and the rule id they name (`None`: every rule), so that
+/// each finding looks up its own instead of asking every directive of the file (100,000
+/// suppression comments made that quadratic). Each group is marked used once.
+struct CoveringDirectives {
+    /// `(covers, lower-case id)` → the directives of that group.
+    groups: HashMap<(Covers, Option<String>), Group>,
+}
+
+/// The `(directive, id position)` pairs of one group, and whether they are marked used already.
+#[derive(Default)]
+struct Group {
+    pairs: Vec<(usize, usize)>,
+    marked: bool,
+}
+
+impl CoveringDirectives {
+    fn new(suppressions: &Suppressions) -> CoveringDirectives {
+        let mut groups: HashMap<_, Group> = HashMap::new();
+        for (d, directive) in suppressions.directives.iter().enumerate() {
+            let covers = match directive.scope {
+                Scope::File => Covers::File,
+                Scope::Line | Scope::NextLine => Covers::Line(directive.line),
+            };
+            if directive.ids.is_empty() {
+                groups.entry((covers, None)).or_default().pairs.push((d, 0));
+            }
+            // An id listed twice in one directive: the first one suppresses.
+            let mut seen = HashSet::new();
+            for (k, (id, _)) in directive.ids.iter().enumerate() {
+                let id = id.to_ascii_lowercase();
+                if seen.insert(id.clone()) {
+                    groups
+                        .entry((covers, Some(id)))
+                        .or_default()
+                        .pairs
+                        .push((d, k));
+                }
+            }
+        }
+        CoveringDirectives { groups }
+    }
+
+    /// Marks the directives that cover `covers` for rule `id` (every rule for `None`) as used;
+    /// whether there are any.
+    fn mark_used(&mut self, covers: Covers, id: Option<&str>, used: &mut [Vec<bool>]) -> bool {
+        let Some(group) = self.groups.get_mut(&(covers, id.map(str::to_string))) else {
+            return false;
+        };
+        if !group.marked {
+            for &(d, k) in &group.pairs {
+                used[d][k] = true;
+            }
+            group.marked = true;
+        }
+        true
+    }
 }
 
 fn unused_finding(
