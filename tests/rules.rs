@@ -344,6 +344,63 @@ fn cio010_lists_other_spellings_as_related() {
     assert!(alone.related.is_empty());
 }
 
+/// A name used 30 times in each of 13 spellings (one in the style): each finding lists 20 uses
+/// of the other spellings (in the index's order, none of its own) and names 10 of the 12 others.
+#[test]
+fn cio010_lists_at_most_20_uses_and_10_spellings() {
+    let dir = tempfile::tempdir().unwrap();
+    // "orderplaced" with the letters of the bits of 0..13 in upper case: one spelling key.
+    let spellings: Vec<String> = (0..13)
+        .map(|i: usize| {
+            let letters = "orderplaced".chars().enumerate();
+            letters
+                .map(|(bit, c)| {
+                    if i >> bit & 1 == 1 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let mut text = String::from("import { TrackClient } from \"customerio-node\";\nconst cio = new TrackClient(site, key);\n");
+    for use_number in 0..30 {
+        for name in &spellings {
+            text.push_str(&format!(
+                "cio.track(\"u{use_number}\", {{ name: \"{name}\" }});\n"
+            ));
+        }
+    }
+    std::fs::write(dir.path().join("events.js"), &text).unwrap();
+    let report = check_dir(dir.path());
+    let findings: Vec<&Finding> = report.files[0]
+        .findings
+        .iter()
+        .filter(|f| f.rule == "CIO010")
+        .collect();
+    assert_eq!(findings.len(), 12 * 30);
+    for finding in findings {
+        let own = &text[finding.range.clone()];
+        assert_eq!(finding.related.len(), 20, "{finding:#?}");
+        assert!(finding
+            .related
+            .iter()
+            .all(|r| &text[r.location.range.clone()] != own));
+        let starts: Vec<usize> = finding
+            .related
+            .iter()
+            .map(|r| r.location.range.start)
+            .collect();
+        assert!(starts.is_sorted(), "{starts:?}");
+        assert!(
+            finding.message.ends_with("and 2 other spellings"),
+            "{}",
+            finding.message
+        );
+    }
+}
+
 /// CIO010 follows the configured style.
 #[test]
 fn cio010_follows_the_configured_style() {

@@ -1,6 +1,6 @@
 //! CIO010 event-name-style: see `queries/CIO010-event-name-style.md`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -36,16 +36,60 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     };
     let style = ctx.options.event_name_style;
     if !accepted(literal, style, call.sdk) {
-        let (message, fix) = describe(&name_use, style, &[]);
+        let (message, fix) = describe(&name_use, style, &[], 0);
         let finding = ctx.finding(name, message);
         ctx.report(with_fix(finding, fix));
     }
     ctx.facts.event_names.push(name_use);
 }
 
+/// Spellings named in one message at most.
+const MAX_SPELLINGS: usize = 10;
+
 /// Package (see [`WorkspaceIndex::package_of`](crate::analysis::resolve::WorkspaceIndex)) →
-/// spelling key → every use of an event name so spelt.
-type Spellings = HashMap<Option<PathBuf>, HashMap<String, Vec<EventNameUse>>>;
+/// spelling key → the uses of the names so spelt.
+type Spellings = HashMap<Option<PathBuf>, HashMap<String, SpellingUses>>;
+
+/// The uses of one spelling key, kept per name once and bounded: every name with its count of
+/// uses, and the first uses of each name in the index's order, enough for any name's finding
+/// to list [`MAX_RELATED`] uses of the others. (Listing every use of every other spelling per
+/// finding was quadratic in the uses of a popular name.)
+#[derive(Default)]
+struct SpellingUses {
+    uses_per_name: BTreeMap<String, usize>,
+    first_uses: Vec<EventNameUse>,
+}
+
+impl SpellingUses {
+    fn add(&mut self, name_use: &EventNameUse) {
+        let count = self.uses_per_name.entry(name_use.name.clone()).or_default();
+        *count += 1;
+        if *count <= MAX_RELATED {
+            self.first_uses.push(name_use.clone());
+        }
+    }
+
+    /// The first uses of the names other than `name`, in the index's order.
+    fn others<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a EventNameUse> + 'a {
+        self.first_uses
+            .iter()
+            .filter(move |other| other.name != name)
+            .take(MAX_RELATED)
+    }
+
+    /// The other names (sorted, at most [`MAX_SPELLINGS`]) and how many there are.
+    fn other_names<'a>(&'a self, name: &str) -> (Vec<&'a str>, usize) {
+        let count = self.uses_per_name.len() - usize::from(self.uses_per_name.contains_key(name));
+        let names = self
+            .uses_per_name
+            .keys()
+            .filter(|other| *other != name)
+            .take(MAX_SPELLINGS)
+            .map(String::as_str)
+            .collect();
+        (names, count)
+    }
+}
 
 /// Re-emits this file's findings with the other spellings of each name found anywhere in the
 /// workspace as related information; the driver replaces the local finding of the same range.
@@ -70,7 +114,7 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
                 let package = spellings.entry(index.package_key(path)).or_default();
                 for other in &facts.event_names {
                     let key = spelling_key(&other.name);
-                    package.entry(key).or_default().push(other.clone());
+                    package.entry(key).or_default().add(other);
                 }
             }
             spellings
@@ -80,18 +124,16 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     };
     let mut findings = Vec::new();
     for name_use in off_style {
-        let others: Vec<&EventNameUse> = spellings
-            .get(&spelling_key(&name_use.name))
-            .into_iter()
-            .flatten()
-            .filter(|other| other.name != name_use.name)
-            .collect();
-        if others.is_empty() {
+        let Some(uses) = spellings.get(&spelling_key(&name_use.name)) else {
+            continue;
+        };
+        let (other_names, count) = uses.other_names(&name_use.name);
+        if count == 0 {
             continue; // The local finding stands as it is.
         }
-        let (message, fix) = describe(name_use, style, &others);
+        let (message, fix) = describe(name_use, style, &other_names, count);
         let mut finding = ctx.finding_at(name_use.location.range.clone(), message);
-        for other in others.iter().take(MAX_RELATED) {
+        for other in uses.others(&name_use.name) {
             finding = finding.with_related(Related {
                 location: other.location.clone(),
                 message: format!("also spelled \"{}\" here", other.name),
@@ -106,7 +148,8 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
 fn describe(
     name_use: &EventNameUse,
     style: EventNameStyle,
-    others: &[&EventNameUse],
+    other_names: &[&str],
+    other_count: usize,
 ) -> (String, Option<Fix>) {
     let name = &name_use.name;
     let label = style_label(style);
@@ -119,14 +162,16 @@ fn describe(
         "Event name \"{name}\" is not {accepted_styles}: campaign triggers match names exactly, \
          so one naming style keeps events from splitting across spellings"
     );
-    if !others.is_empty() {
-        let mut spelled: Vec<String> = others.iter().map(|o| format!("\"{}\"", o.name)).collect();
-        spelled.sort();
-        spelled.dedup();
+    if !other_names.is_empty() {
+        let spelled: Vec<String> = other_names.iter().map(|o| format!("\"{o}\"")).collect();
         message.push_str(&format!(
             "; this workspace also spells it {}",
             spelled.join(", ")
         ));
+        if other_count > other_names.len() {
+            let more = other_count - other_names.len();
+            message.push_str(&format!(" and {more} other spellings"));
+        }
     }
     let fix = convert(name, style).map(|renamed| Fix {
         title: format!(
