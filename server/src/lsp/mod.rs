@@ -8,6 +8,7 @@
 //! - [`documents`]: open documents, incrementally edited, parsed and analysed (no LSP types).
 //! - [`convert`]: core findings and fixes ↔ LSP diagnostics, edits and ranges.
 //! - [`outbox`]: the output; diagnostics serialized without tower-lsp-server's `Value` detour.
+//! - [`framing`]: the input; malformed frames answered, well-formed ones forwarded.
 //! - [`workspace`]: the background index of the workspace folders.
 //! - [`settings`]: client settings → `analysis::Settings`.
 //! - `logging`: the server's log, one line per event (the session's to the client, the
@@ -15,6 +16,7 @@
 
 pub mod convert;
 pub mod documents;
+pub mod framing;
 mod handlers;
 mod logging;
 pub mod outbox;
@@ -24,6 +26,8 @@ pub mod settings;
 mod state;
 pub mod workspace;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -85,11 +89,24 @@ where
         inner: service,
         exit: exit.clone(),
     };
-    // tower-lsp-server writes into a pipe; `outbox::write` alone writes to `output`.
+    // tower-lsp-server reads checked frames from a pipe (`framing`), and writes into another
+    // one; `outbox::write` alone writes to `output`.
+    let (checked_input, server_input) = tokio::io::duplex(SERVER_PIPE_CAPACITY);
     let (server_output, server_frames) = tokio::io::duplex(SERVER_PIPE_CAPACITY);
+    let framing = framing::forward(input, checked_input, outbox.clone());
+    let session = async {
+        let server = Server::new(server_input, server_output, socket).serve(service);
+        tokio::pin!(server, framing);
+        // After `exit` the client may keep its end open: stop reading it. At the end of input
+        // `forward` drops its end of the pipe and tower-lsp-server finishes what it was doing.
+        tokio::select! {
+            () = &mut server => {}
+            () = &mut framing => server.await,
+        }
+    };
     tokio::join!(
         // `serve` drops its end of the pipe when it returns, which ends the relay, then the writer.
-        Server::new(input, server_output, socket).serve(service),
+        session,
         outbox::relay(server_frames, outbox),
         outbox::write(frames, output),
     );
@@ -105,6 +122,8 @@ where
 
 /// Notes whether the `exit` notification arrived: `Server::serve` returns the same way for
 /// `exit` and for the end of input, and only `exit` without `shutdown` means exit code 1.
+/// Also answers every request: tower-lsp-server drops the `MethodNotFound` error of an unknown
+/// `$/…` method even when it was a request, and the client would wait for it forever.
 struct ExitWatch<S> {
     inner: S,
     exit: Arc<AtomicBool>,
@@ -113,10 +132,11 @@ struct ExitWatch<S> {
 impl<S> tower::Service<Request> for ExitWatch<S>
 where
     S: tower::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = Pin<Box<dyn Future<Output = Result<Option<Response>, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -126,6 +146,18 @@ where
         if request.method() == "exit" {
             self.exit.store(true, Ordering::SeqCst);
         }
-        self.inner.call(request)
+        let unanswered = request
+            .id()
+            .map(|id| (id.clone(), request.method().to_string()));
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            let response = response.await?;
+            Ok(response.or_else(|| {
+                let (id, method) = unanswered?;
+                let mut error = tower_lsp_server::jsonrpc::Error::method_not_found();
+                error.data = Some(serde_json::Value::String(method));
+                Some(Response::from_error(id, error))
+            }))
+        })
     }
 }

@@ -119,6 +119,11 @@ impl Outbox {
         }
     }
 
+    /// Queues a whole frame (see [`frame`]): the input side's answers to malformed messages.
+    pub async fn send_frame(&self, frame: Vec<u8>) {
+        self.send(Outgoing::Frame(frame)).await;
+    }
+
     async fn send(&self, outgoing: Outgoing) {
         // The writer only goes away once the connection has: nothing is left to send to.
         let _ = self.queue.send(outgoing).await;
@@ -126,7 +131,7 @@ impl Outbox {
 }
 
 /// A message body with its `Content-Length` header.
-fn frame(body: &[u8]) -> Vec<u8> {
+pub(crate) fn frame(body: &[u8]) -> Vec<u8> {
     let mut frame = Vec::with_capacity(body.len() + 32);
     write!(frame, "Content-Length: {}\r\n\r\n", body.len()).expect("writing to a Vec");
     frame.extend_from_slice(body);
