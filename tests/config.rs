@@ -213,6 +213,262 @@ fn the_cli_uses_the_discovered_config_and_config_overrides_it() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Monorepos: the nearest configuration governs each file
+
+/// A repository with two packages: the root turns CIO002 down to a warning, the API's own
+/// file turns it off (standing alone), the web app has none of its own.
+fn two_packages(api_config: &str) -> TempDir {
+    workspace(&[
+        (FILE_NAME, "[rules]\nCIO002 = \"warning\"\n"),
+        ("package.json", r#"{"workspaces":["apps/*"]}"#),
+        ("apps/web/package.json", r#"{"name":"web"}"#),
+        ("apps/web/src/signup.ts", &cio002_file()),
+        ("apps/api/package.json", r#"{"name":"api"}"#),
+        ("apps/api/cio-lsp.toml", api_config),
+        ("apps/api/src/signup.ts", &cio002_file()),
+        ("strict.toml", "[rules]\nCIO002 = \"error\"\n"),
+    ])
+}
+
+/// (path with `/`, rule, severity) of every finding of a `check --format json` run.
+fn cli_report(dir: &Path, args: &[&str]) -> Vec<(String, String, String)> {
+    let mut full = vec!["check", "--format", "json"];
+    full.extend_from_slice(args);
+    let (code, stdout, stderr) = cli(dir, &full);
+    assert!(code < 2, "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().replace('\\', "/"),
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The CIO002 findings of a run, as [`cli_report`].
+fn cli_findings(dir: &Path, args: &[&str]) -> Vec<(String, String, String)> {
+    let mut findings = cli_report(dir, args);
+    findings.retain(|(_, rule, _)| rule == "CIO002");
+    findings
+}
+
+fn finding(path: &str, severity: &str) -> (String, String, String) {
+    (path.to_string(), "CIO002".to_string(), severity.to_string())
+}
+
+#[test]
+fn each_file_is_checked_with_its_nearest_config_whatever_the_paths() {
+    let dir = two_packages("[rules]\nCIO002 = \"off\"\n");
+    let root = dir.path();
+    let web = || finding("apps/web/src/signup.ts", "warning");
+    // The repository root, as CI runs it.
+    assert_eq!(cli_findings(root, &["."]), [web()]);
+    assert_eq!(cli_findings(root, &[]), [web()]);
+    // Both packages named: the API's file does not govern the web app, nor the reverse.
+    assert_eq!(cli_findings(root, &["apps/web", "apps/api"]), [web()]);
+    assert_eq!(cli_findings(root, &["apps/api", "apps/web"]), [web()]);
+    // One package, from the root and from inside it; single files too.
+    assert!(cli_findings(root, &["apps/api"]).is_empty());
+    assert!(cli_findings(&root.join("apps/api"), &["."]).is_empty());
+    assert!(cli_findings(&root.join("apps/api/src"), &["signup.ts"]).is_empty());
+    assert_eq!(
+        cli_findings(&root.join("apps/web"), &["src/signup.ts"]),
+        [finding("src/signup.ts", "warning")]
+    );
+    assert_eq!(
+        cli_findings(root, &["apps/api/src/signup.ts", "apps/web/src/signup.ts"]),
+        [web()]
+    );
+    // --config governs every file.
+    assert_eq!(
+        cli_findings(root, &["--config", "strict.toml", "."]),
+        [
+            finding("apps/api/src/signup.ts", "error"),
+            finding("apps/web/src/signup.ts", "error")
+        ]
+    );
+}
+
+#[test]
+fn a_nested_config_stands_alone_unless_it_extends_its_parent() {
+    // Alone: the root's `warning` does not reach the API, whose file sets nothing: defaults.
+    let alone = two_packages("event_name_style = \"camelCase\"\n");
+    assert_eq!(
+        cli_findings(alone.path(), &["."]),
+        [
+            finding("apps/api/src/signup.ts", "error"),
+            finding("apps/web/src/signup.ts", "warning")
+        ]
+    );
+    // Extending: the parent's settings, with this file's keys over them.
+    let extending = two_packages("extends = \"../../cio-lsp.toml\"\n[rules]\nCIO004 = \"off\"\n");
+    assert_eq!(
+        cli_findings(extending.path(), &["."]),
+        [
+            finding("apps/api/src/signup.ts", "warning"),
+            finding("apps/web/src/signup.ts", "warning")
+        ]
+    );
+    let overriding = two_packages("extends = \"../../cio-lsp.toml\"\n[rules]\nCIO002 = \"info\"\n");
+    assert_eq!(
+        cli_findings(overriding.path(), &["."]),
+        [
+            finding("apps/api/src/signup.ts", "info"),
+            finding("apps/web/src/signup.ts", "warning")
+        ]
+    );
+}
+
+#[test]
+fn extends_merges_tables_and_keeps_paths_relative_to_the_file_that_names_them() {
+    let dir = workspace(&[
+        (
+            FILE_NAME,
+            "ignore = [\"generated\"]\nevent_name_style = \"camelCase\"\n[rules]\nCIO002 = \"warning\"\nCIO010 = \"off\"\n[clients.names]\nanalytics = \"cdp-node\"\n",
+        ),
+        (
+            "apps/api/cio-lsp.toml",
+            "extends = \"../../cio-lsp.toml\"\nroot = true\n[rules]\nCIO002 = \"info\"\n[clients.names]\n\"this.cio\" = \"track\"\n",
+        ),
+        ("apps/api/generated/signup.ts", &cio002_file()),
+        ("apps/api/src/signup.ts", &cio002_file()),
+    ]);
+    let api = config::load(&dir.path().join("apps/api/cio-lsp.toml")).unwrap();
+    assert_eq!(api.rule_levels.len(), 2, "{:?}", api.rule_levels);
+    assert_eq!(api.event_name_style, Some(EventNameStyle::CamelCase));
+    assert_eq!(api.extra_clients.len(), 2);
+    assert!(api.starts_unit);
+    assert_eq!(api.files.len(), 2);
+    // The parent's `ignore` is relative to the parent: `generated` at any depth under it.
+    assert_eq!(
+        cli_findings(dir.path(), &["."]),
+        [finding("apps/api/src/signup.ts", "info")]
+    );
+    // A nested file's own `ignore` is relative to itself.
+    let own = workspace(&[
+        ("apps/api/cio-lsp.toml", "ignore = [\"src/legacy\"]\n"),
+        ("apps/api/src/legacy/signup.ts", &cio002_file()),
+        ("src/legacy/signup.ts", &cio002_file()),
+    ]);
+    assert_eq!(
+        cli_findings(own.path(), &["."]),
+        [finding("src/legacy/signup.ts", "error")]
+    );
+}
+
+#[test]
+fn a_mistake_in_a_nested_or_extended_config_names_its_own_file() {
+    // In the nested file.
+    let nested = two_packages("[rules]\nCIO002 = \"loud\"\n");
+    let (code, _, stderr) = cli(nested.path(), &["check", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("apps/api/cio-lsp.toml:2:10"), "{stderr}");
+    // In the file it extends: that file's line and column.
+    let extended = workspace(&[
+        (FILE_NAME, "\n[rules]\nCIO002 = \"loud\"\n"),
+        (
+            "apps/api/cio-lsp.toml",
+            "extends = \"../../cio-lsp.toml\"\n",
+        ),
+        ("apps/api/signup.ts", &cio002_file()),
+    ]);
+    let error = config::load(&extended.path().join("apps/api/cio-lsp.toml")).unwrap_err();
+    assert!(error.path.ends_with(FILE_NAME) && !error.path.ends_with("api/cio-lsp.toml"));
+    assert_eq!((error.line, error.column), (3, 10), "{error}");
+    // A missing file, and a cycle: at the `extends` key.
+    let missing = parse_error("\nextends = \"nowhere.toml\"\n");
+    assert_eq!((missing.line, missing.column), (2, 11), "{missing}");
+    assert_eq!(missing.key.as_deref(), Some("extends"));
+    let cycle = workspace(&[(FILE_NAME, "extends = \"cio-lsp.toml\"\n")]);
+    let error = config::load(&cycle.path().join(FILE_NAME)).unwrap_err();
+    assert!(error.message.contains("chains more than"), "{error}");
+}
+
+/// (path, rule) of every finding of a run, as [`cli_report`].
+fn cli_rules(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let report = cli_report(dir, args);
+    report
+        .into_iter()
+        .map(|(path, rule, _)| (path, rule))
+        .collect()
+}
+
+/// The API makes a client; the web app handles bounce webhooks.
+fn bounces_handled_in_another_package(extra: &[(&str, &str)]) -> TempDir {
+    let mut files = vec![
+        ("package.json", r#"{"workspaces":["apps/*"]}"#),
+        ("apps/api/package.json", r#"{"name":"api"}"#),
+        ("apps/api/src/client.ts", CLIENT),
+        ("apps/web/package.json", r#"{"name":"web"}"#),
+        (
+            "apps/web/src/webhooks.ts",
+            "export function onReport(event: { metric: string }) {\n  if (event.metric === \"bounced\") {\n    console.log(\"bounce\");\n  }\n}\n",
+        ),
+    ];
+    files.extend_from_slice(extra);
+    workspace(&files)
+}
+
+#[test]
+fn workspace_rules_span_the_repository_unless_a_config_starts_a_unit() {
+    let cio008 = || ("apps/api/src/client.ts".to_string(), "CIO008".to_string());
+    // One unit (no repository: the current directory): the web app's handling covers the API.
+    let one = bounces_handled_in_another_package(&[]);
+    assert!(cli_rules(one.path(), &["."]).is_empty());
+    assert!(cli_rules(one.path(), &[]).is_empty());
+    // `root = true`: the API talks to a workspace of its own, whose bounces nobody handles.
+    let separate =
+        bounces_handled_in_another_package(&[("apps/api/cio-lsp.toml", "root = true\n")]);
+    assert_eq!(cli_rules(separate.path(), &["."]), [cio008()]);
+    // A nested file without it stays in the repository's unit.
+    let nested = bounces_handled_in_another_package(&[("apps/api/cio-lsp.toml", "")]);
+    assert!(cli_rules(nested.path(), &["."]).is_empty());
+    // A repository of its own (its metadata folder) is a unit too.
+    let repositories = bounces_handled_in_another_package(&[("apps/api/.git/HEAD", "")]);
+    assert_eq!(cli_rules(repositories.path(), &["."]), [cio008()]);
+    // While the repository above the checked folder is one unit, whichever folder is checked.
+    let repository = bounces_handled_in_another_package(&[(".git/HEAD", "")]);
+    assert!(cli_rules(repository.path(), &["."]).is_empty());
+    assert!(cli_rules(&repository.path().join("apps"), &["."]).is_empty());
+}
+
+#[test]
+fn regions_are_compared_across_the_packages_of_a_unit() {
+    let eu_client = "import { APIClient, RegionEU } from \"customerio-node\";\nexport const api = new APIClient(process.env.CUSTOMERIO_APP_API_KEY!, { region: RegionEU });\n";
+    let files = |extra: &[(&'static str, &'static str)]| {
+        let mut files = vec![
+            ("apps/api/package.json", r#"{"name":"api"}"#),
+            ("apps/api/src/client.ts", CLIENT),
+            ("apps/api/src/suppress.ts", "cio.suppress(id);\n"),
+            ("apps/web/package.json", r#"{"name":"web"}"#),
+            ("apps/web/src/client.ts", eu_client),
+        ];
+        files.extend_from_slice(extra);
+        files
+    };
+    let cio016 = |rules: Vec<(String, String)>| {
+        rules
+            .into_iter()
+            .filter(|(_, rule)| rule == "CIO016")
+            .map(|(path, _)| path)
+            .collect::<Vec<_>>()
+    };
+    let one = workspace(&files(&[]));
+    assert_eq!(
+        cio016(cli_rules(one.path(), &["."])),
+        ["apps/api/src/client.ts", "apps/web/src/client.ts"]
+    );
+    let separate = workspace(&files(&[("apps/web/cio-lsp.toml", "root = true\n")]));
+    assert!(cio016(cli_rules(separate.path(), &["."])).is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Every key
 
 #[test]
@@ -872,7 +1128,7 @@ fn the_config_schema_documents_exactly_the_keys_the_parser_accepts() {
 
     // A file using every documented key with every documented value parses.
     let mut every = String::from(
-        "event_name_style = \"camelCase\"\nignore = [\"dist\"]\nrule_dirs = []\n[rules]\n",
+        "event_name_style = \"camelCase\"\nignore = [\"dist\"]\nrule_dirs = []\nroot = true\n[rules]\n",
     );
     for (id, level) in ids.iter().zip(levels.iter().cycle()) {
         every.push_str(&format!("\"{id}\" = \"{level}\"\n"));

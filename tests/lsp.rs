@@ -12,7 +12,9 @@ use std::path::Path;
 use cio_lsp::analysis::position::{Encoding, LineCol, LineIndex};
 use cio_lsp::analysis::{NoWorkspaceView, Settings};
 use cio_lsp::lsp::documents::{Change, Document};
-use lsp_client::{start, start_in, start_plain, TestClient, WAIT};
+use lsp_client::{
+    start, start_in, start_plain, start_with, wait_for_index, MemClient, TestClient, WAIT,
+};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -1038,6 +1040,164 @@ async fn a_config_file_changed_on_disk_relints_open_documents() {
         .diagnostics_until(&uri, |d| d.len() == 1 && d[0]["severity"] == 3)
         .await;
     assert_eq!(codes(&diagnostics), ["CIO002"]);
+}
+
+// ---- monorepos and multi-root workspaces ----------------------------------------------------
+
+/// Starts a server on the workspace folders `folders` (no `rootUri`) and waits for its index.
+async fn start_in_folders(folders: &[&Path]) -> MemClient {
+    let folders: Vec<Value> = folders
+        .iter()
+        .map(|f| json!({ "uri": file_uri(f), "name": f.file_name().unwrap().to_str() }))
+        .collect();
+    let capabilities = json!({ "window": { "workDoneProgress": true },
+        "workspace": { "workspaceFolders": true,
+                       "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let params = json!({ "processId": null, "workspaceFolders": folders,
+                         "capabilities": capabilities });
+    let (mut client, result) = start_with(params).await;
+    assert_eq!(
+        result["capabilities"]["workspace"]["workspaceFolders"]["changeNotifications"],
+        true
+    );
+    wait_for_index(&mut client).await;
+    client
+}
+
+/// An app file that identifies with the client of its folder's `lib/cio.ts` (resolved only
+/// through the index): CIO002 on line 3.
+const IMPORTING_APP: &str = "import { cio } from \"./lib/cio\";\n\
+    export async function signup(id: string) {\n  \
+    await cio.identify(id, { email: \"a@example.com\", created_at: Date.now() });\n}\n";
+
+const EXPORTED_CLIENT: &str = "import { TrackClient } from \"customerio-node\";\n\
+    export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+    process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
+
+/// Writes `text` to `path` and tells the server, as an editor's file watcher would.
+async fn write_on_disk(client: &mut MemClient, path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": file_uri(path), "type": 2 }] }),
+        )
+        .await;
+}
+
+/// The severities of the CIO002 diagnostics of the next publication for `uri` with one.
+fn cio002_severities(diagnostics: &[Value]) -> Vec<i64> {
+    diagnostics
+        .iter()
+        .filter(|d| d["code"] == "CIO002")
+        .map(|d| d["severity"].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_one_folder_monorepo_each_document_gets_its_nearest_config() {
+    let (_dir, root) = workspace(&[
+        ("cio-lsp.toml", "[rules]\nCIO002 = \"warning\"\n"),
+        ("apps/api/cio-lsp.toml", "[rules]\nCIO002 = \"info\"\n"),
+        (
+            "apps/admin/cio-lsp.toml",
+            "extends = \"../../cio-lsp.toml\"\n[rules]\nCIO004 = \"off\"\n",
+        ),
+    ]);
+    let mut client = start_in(&root, Value::Null).await;
+    for (path, severity) in [
+        ("apps/web/a.ts", 2),
+        ("apps/api/a.ts", 3),
+        ("apps/admin/a.ts", 2),
+    ] {
+        let uri = file_uri(&root.join(path));
+        client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+        let diagnostics = client.diagnostics(&uri, 1).await;
+        assert_eq!(cio002_severities(&diagnostics), [severity], "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_folder_of_a_multi_root_workspace_is_indexed_and_configured() {
+    let (_web_dir, web) = workspace(&[("lib/cio.ts", EXPORTED_CLIENT), ("app.ts", IMPORTING_APP)]);
+    let (_api_dir, api) = workspace(&[
+        ("cio-lsp.toml", "[rules]\nCIO002 = \"info\"\n"),
+        ("lib/cio.ts", EXPORTED_CLIENT),
+        ("app.ts", IMPORTING_APP),
+    ]);
+    let mut client = start_in_folders(&[&web, &api]).await;
+    for (root, severity) in [(&web, 1), (&api, 3)] {
+        let uri = file_uri(&root.join("app.ts"));
+        client.open(&uri, IMPORTING_APP).await;
+        let diagnostics = client.diagnostics(&uri, 1).await;
+        assert_eq!(
+            cio002_severities(&diagnostics),
+            [severity],
+            "{}",
+            root.display()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_added_at_run_time_is_indexed_and_configured() {
+    let (_web_dir, web) = workspace(&[("a.ts", "export const x = 1;\n")]);
+    let (_api_dir, api) = workspace(&[
+        ("cio-lsp.toml", "[rules]\nCIO002 = \"info\"\n"),
+        ("lib/cio.ts", EXPORTED_CLIENT),
+        ("app.ts", IMPORTING_APP),
+    ]);
+    let mut client = start_in_folders(&[&web]).await;
+    let uri = file_uri(&api.join("app.ts"));
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({ "event": { "added": [{ "uri": file_uri(&api), "name": "api" }],
+                               "removed": [] } }),
+        )
+        .await;
+    wait_for_index(&mut client).await;
+    // Its client is found through the index, its own configuration applies.
+    client.open(&uri, IMPORTING_APP).await;
+    assert_eq!(cio002_severities(&client.diagnostics(&uri, 1).await), [3]);
+    // Removed again: its files leave the index, and the import resolves to nothing.
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({ "event": { "added": [],
+                               "removed": [{ "uri": file_uri(&api), "name": "api" }] } }),
+        )
+        .await;
+    wait_for_index(&mut client).await;
+    client.diagnostics_until(&uri, |d| d.is_empty()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nested_config_edited_on_disk_relints_what_it_governs() {
+    let (_dir, root) = workspace(&[("apps/api/package.json", r#"{"name":"api"}"#)]);
+    let uri = file_uri(&root.join("apps/api/src/a.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &in_signup(IDENTIFY_MS)).await;
+    assert_eq!(cio002_severities(&client.diagnostics(&uri, 1).await), [1]);
+    let config = root.join("apps/api/cio-lsp.toml");
+    for (text, wanted) in [
+        ("[rules]\nCIO002 = \"info\"\n", vec![3]),
+        ("[rules]\nCIO002 = \"off\"\n", vec![]),
+    ] {
+        write_on_disk(&mut client, &config, text).await;
+        client
+            .diagnostics_until(&uri, |d| cio002_severities(d) == wanted)
+            .await;
+    }
+    // A mistake in it is a diagnostic on it; the files it governs run on the defaults.
+    write_on_disk(&mut client, &config, "[rules]\nCIO002 = \"loud\"\n").await;
+    let errors = client
+        .diagnostics_until(&file_uri(&config), |d| !d.is_empty())
+        .await;
+    assert_eq!(errors[0]["code"], "invalid-config");
+    client
+        .diagnostics_until(&uri, |d| cio002_severities(d) == [1])
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

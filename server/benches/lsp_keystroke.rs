@@ -188,8 +188,8 @@ fn memory(text: &str) {
     }
     let index = cio_lsp::lsp::workspace::build_index(
         &[dir.path().to_path_buf()],
-        None,
-        &Settings::default(),
+        &std::sync::Arc::new(cio_lsp::analysis::project::ConfigLookup::new()),
+        &Default::default(),
         &|_, _| {},
     );
     let bytes = cio_lsp::lsp::workspace::memory_estimate(&index);

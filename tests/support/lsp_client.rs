@@ -179,22 +179,24 @@ pub type MemClient = TestClient<tokio::io::ReadHalf<Duplex>, tokio::io::WriteHal
 
 /// Starts a server on an in-memory pipe and initialises it.
 pub async fn start(capabilities: Value, root: Option<&Path>, options: Value) -> MemClient {
+    let root_uri = root.map(|r| format!("file://{}", r.display()));
+    let params = json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities,
+                         "initializationOptions": options });
+    start_with(params).await.0
+}
+
+/// Starts a server on an in-memory pipe and initialises it with `params`; returns the client
+/// and the `initialize` result.
+pub async fn start_with(params: Value) -> (MemClient, Value) {
     let (client_end, server_end) = tokio::io::duplex(64 << 20);
     let (server_read, server_write) = tokio::io::split(server_end);
     tokio::spawn(cio_lsp::lsp::serve_on(server_read, server_write));
     let (read, write) = tokio::io::split(client_end);
     let mut client = TestClient::new(read, write);
-    let root_uri = root.map(|r| format!("file://{}", r.display()));
-    let result = client
-        .request(
-            "initialize",
-            json!({ "processId": null, "rootUri": root_uri, "capabilities": capabilities,
-                    "initializationOptions": options }),
-        )
-        .await;
+    let result = client.request("initialize", params).await;
     assert_eq!(result["serverInfo"]["name"], "cio-lsp");
     client.notify("initialized", json!({})).await;
-    client
+    (client, result)
 }
 
 pub async fn start_plain() -> MemClient {

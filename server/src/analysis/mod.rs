@@ -39,6 +39,6 @@ pub use resolve::{
 pub use rules::finding::{sort_findings, Applicability, Finding, Fix, Related, Severity, TextEdit};
 pub use rules::options::{EventNameStyle, RuleLevel, RuleOptions};
 pub use rules::registry::{docs_url, HOMEPAGE};
-pub use settings::Settings;
+pub use settings::{Settings, SettingsByDir, SettingsOf};
 pub use syntax::position;
 pub use syntax::{in_any, mentions, mentions_any, merge_ranges, parse, Lang, Location, SourceFile};

@@ -3,6 +3,7 @@
 //! [`RuleOptions`], client resolution gets [`ClientConfig`], the pipeline applies the levels.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::resolve::{ClientConfig, Sdk};
@@ -52,5 +53,77 @@ impl Settings {
         RuleOptions {
             event_name_style: self.event_name_style,
         }
+    }
+}
+
+/// The settings each file is analysed with: one for all of them, or each file's nearest
+/// configuration's (a monorepo, see [`crate::analysis::project::ConfigLookup`]).
+pub trait SettingsOf: Sync {
+    /// The settings of file `path`.
+    fn of(&self, path: &Path) -> &Settings;
+    /// Every settings in use, for what must hold for all files at once (the text prefilter
+    /// lets through what any of them treats as Customer.io).
+    fn every(&self) -> Vec<&Settings>;
+}
+
+impl SettingsOf for Settings {
+    fn of(&self, _: &Path) -> &Settings {
+        self
+    }
+
+    fn every(&self) -> Vec<&Settings> {
+        vec![self]
+    }
+}
+
+/// Settings by directory: each file gets those of the directory that holds it, and a file
+/// of a directory without any, the defaults.
+#[derive(Debug, Default)]
+pub struct SettingsByDir {
+    defaults: Settings,
+    distinct: Vec<Settings>,
+    by_dir: HashMap<PathBuf, usize>,
+}
+
+impl SettingsByDir {
+    pub fn new(defaults: Settings) -> Self {
+        SettingsByDir {
+            defaults,
+            ..Default::default()
+        }
+    }
+
+    /// Adds settings, returning their number for [`Self::assign`].
+    pub fn add(&mut self, settings: Settings) -> usize {
+        self.distinct.push(settings);
+        self.distinct.len() - 1
+    }
+
+    /// The files of `dir` (as their paths spell it) get the settings numbered `number`.
+    pub fn assign(&mut self, dir: PathBuf, number: usize) {
+        self.by_dir.insert(dir, number);
+    }
+
+    /// The defaults and every added settings, to adjust them all alike.
+    pub fn every_mut(&mut self) -> impl Iterator<Item = &mut Settings> {
+        std::iter::once(&mut self.defaults).chain(self.distinct.iter_mut())
+    }
+}
+
+impl SettingsOf for SettingsByDir {
+    fn of(&self, path: &Path) -> &Settings {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        self.by_dir
+            .get(dir)
+            .map_or(&self.defaults, |&number| &self.distinct[number])
+    }
+
+    fn every(&self) -> Vec<&Settings> {
+        std::iter::once(&self.defaults)
+            .chain(self.distinct.iter())
+            .collect()
     }
 }

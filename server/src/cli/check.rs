@@ -12,15 +12,15 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
-use crate::analysis::config::Config;
-use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::config::{Config, ConfigError};
 use crate::analysis::project::{
-    absolute, analyze_project, discover_in_context, discover_with, fix_project, needs_project,
-    read_source, DiscoverOptions, Discovered, FixSummary, ProjectReport,
+    absolute, analyze_project, discover_configured, discover_in_context, fix_project,
+    needs_project, read_source, ConfigLookup, DiscoverOptions, Discovered, FixSummary,
+    ProjectReport,
 };
 use crate::analysis::rules::options::RuleLevel;
 use crate::analysis::rules::{self, RULES, UNUSED_SUPPRESSION};
-use crate::analysis::settings::Settings;
+use crate::analysis::settings::{Settings, SettingsOf};
 use crate::analysis::Severity;
 
 /// Exit code: no error-severity finding (and no more warnings than allowed).
@@ -109,27 +109,27 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 
 /// The check; `Err` is a usage or I/O error to report (empty: already reported).
 fn check(args: &CheckArgs) -> Result<u8, String> {
-    // issue 4: the configuration (exit 2 on an invalid one) and its ignore globs.
-    let config_paths = match &args.stdin_filename {
-        Some(name) => vec![name.clone()],
-        None => args.paths.clone(),
-    };
-    let config = super::configure::resolve(&config_paths, args.config.as_deref())
-        .map_err(|_| String::new())?;
-    let mut settings = config.as_ref().map(Config::settings).unwrap_or_default();
-    if !args.rules.is_empty() {
-        run_only(&mut settings, &args.rules)?;
-    }
+    // The configurations (exit 2 on an invalid one): `--config`'s for every path, else each
+    // file's nearest `cio-lsp.toml`.
+    let configs =
+        Arc::new(super::configure::lookup(args.config.as_deref()).map_err(|_| String::new())?);
     let (mut report, fixed, base) = match &args.stdin_filename {
         Some(name) if args.stdin => {
-            let report = super::stdin::check(name, config.as_ref().map(|c| &c.ignore), &settings)?;
+            let config = configs.for_file(name).map_err(invalid_configuration)?;
+            super::configure::warn_skipped_user_rules(config.iter().map(|c| c.as_ref()));
+            let mut settings = config.as_ref().map(|c| c.settings()).unwrap_or_default();
+            if !args.rules.is_empty() {
+                let selected = selected_rules(&args.rules, config.iter().map(|c| c.as_ref()))?;
+                run_only(&mut settings, &selected);
+            }
+            let report = super::stdin::check(name, &configs, &settings)?;
             (
                 report,
                 None,
                 DisplayBase::new(std::slice::from_ref(name), Path::new(".")),
             )
         }
-        _ => check_paths(args, config.as_ref(), &settings)?,
+        _ => check_paths(args, &configs)?,
     };
     if args.quiet {
         keep_errors_only(&mut report);
@@ -181,27 +181,54 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     Ok(exit_code(&report, max_warnings))
 }
 
-/// Discovers and checks the given paths (fixing first with `--fix`).
+/// Discovers and checks the given paths (fixing first with `--fix`), each file with the
+/// settings of its configuration.
 fn check_paths(
     args: &CheckArgs,
-    config: Option<&Config>,
-    settings: &Settings,
+    configs: &Arc<ConfigLookup>,
 ) -> Result<(ProjectReport, Option<FixSummary>, DisplayBase), String> {
-    let options = DiscoverOptions {
-        ignore: config.map(|c| &c.ignore),
-        account_skipped: true,
+    // `--rule` may name a user rule of any configuration of the tree: they are all loaded by
+    // the time the settings are made, which is after discovery.
+    let selected: std::cell::OnceCell<Result<Option<HashSet<String>>, String>> =
+        std::cell::OnceCell::new();
+    let select = || match args.rules.is_empty() {
+        true => Ok(None),
+        false => {
+            selected_rules(&args.rules, configs.configs().iter().map(|c| c.as_ref())).map(Some)
+        }
     };
-    let discovered = discover_with(&args.paths, options);
+    let make = |config: Option<&Config>| {
+        let mut settings = config.map(Config::settings).unwrap_or_default();
+        if let Ok(Some(selected)) = selected.get_or_init(select) {
+            run_only(&mut settings, selected);
+        }
+        settings
+    };
+    let (discovered, settings) = discover_configured(&args.paths, configs, true, &make);
     if !discovered.errors.is_empty() {
         for error in &discovered.errors {
             eprintln!("cio-lsp: {error}");
         }
         return Err(String::new());
     }
-    let (discovered, root) = match in_project_context(args, &discovered, options.ignore, settings) {
-        Some(in_context) => in_context,
-        None => (discovered, analysis_root(&args.paths)),
-    };
+    if let Some(Err(error)) = selected.get() {
+        return Err(error.clone());
+    }
+    let (discovered, settings, root) =
+        match in_project_context(args, &discovered, configs, &settings) {
+            // The files of the named files' projects, each with its own configuration's settings.
+            Some((in_context, root)) => {
+                let settings = configs.settings_of(&in_context.sources, &make);
+                (in_context, settings, root)
+            }
+            None => (discovered, settings, analysis_root(&args.paths)),
+        };
+    // Every invalid configuration met, whether or not it governs a checked file.
+    if let Some(error) = configs.errors().into_iter().next() {
+        return Err(invalid_configuration(error));
+    }
+    super::configure::warn_skipped_user_rules(configs.configs().iter().map(|c| c.as_ref()));
+
     let progress = progress_bar(discovered.sources.len(), args.no_progress);
     let tick = || {
         if let Some(bar) = &progress {
@@ -209,10 +236,10 @@ fn check_paths(
         }
     };
     let (fixed, report) = if args.fix {
-        let (summary, report) = fix_project(&root, &discovered, settings, &tick);
+        let (summary, report) = fix_project(&root, &discovered, &settings, &tick);
         (Some(summary), report)
     } else {
-        (None, analyze_project(&root, &discovered, settings, &tick))
+        (None, analyze_project(&root, &discovered, &settings, &tick))
     };
     if let Some(bar) = progress {
         bar.finish_and_clear();
@@ -226,8 +253,8 @@ fn check_paths(
 fn in_project_context(
     args: &CheckArgs,
     discovered: &Discovered,
-    ignore: Option<&IgnoreGlobs>,
-    settings: &Settings,
+    configs: &Arc<ConfigLookup>,
+    settings: &dyn SettingsOf,
 ) -> Option<(Discovered, PathBuf)> {
     if !args.paths.iter().all(|path| path.is_file()) {
         return None;
@@ -235,13 +262,20 @@ fn in_project_context(
     let needing: Vec<PathBuf> = discovered
         .sources
         .iter()
-        .filter(|path| read_source(path).is_ok_and(|text| needs_project(path, &text, settings)))
+        .filter(|path| {
+            read_source(path).is_ok_and(|text| needs_project(path, &text, settings.of(path)))
+        })
         .map(|path| absolute(path))
         .collect();
     if needing.is_empty() {
         return None;
     }
-    let (mut in_context, root) = discover_in_context(&needing, ignore)?;
+    let options = DiscoverOptions {
+        ignore: None,
+        configs: Some(configs),
+        account_skipped: false,
+    };
+    let (mut in_context, root) = discover_in_context(&needing, options)?;
     // The other named files (they cannot use Customer.io) and named files that are skipped
     // are reported as they would be alone.
     let reported = in_context.reported.get_or_insert_with(Default::default);
@@ -260,18 +294,35 @@ fn in_project_context(
     Some((in_context, root))
 }
 
-/// `--rule`: every rule not named is turned off, and so are unused-suppression reports (a
-/// suppression of a rule that did not run is not unused). An unknown id or name is an error.
-fn run_only(settings: &mut Settings, wanted: &[String]) -> Result<(), String> {
-    let user_rules = Arc::clone(&settings.user_rules);
+fn invalid_configuration(error: ConfigError) -> String {
+    format!("invalid configuration: {error}")
+}
+
+/// `--rule`: the ids of the rules named (ids or names, built-in or a user rule of one of
+/// `configs`). An unknown id or name is an error.
+fn selected_rules<'c>(
+    wanted: &[String],
+    configs: impl Iterator<Item = &'c Config> + Clone,
+) -> Result<HashSet<String>, String> {
     let mut selected = HashSet::new();
     for name in wanted.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
         let id = rules::find(name)
-            .map(|rule| rule.id)
-            .or_else(|| user_rules.find(name).map(|rule| rule.id.as_str()))
+            .map(|rule| rule.id.to_string())
+            .or_else(|| {
+                configs
+                    .clone()
+                    .find_map(|config| config.user_rules.find(name).map(|rule| rule.id.clone()))
+            })
             .ok_or_else(|| format!("no rule `{name}` (--rule); `cio-lsp rules` lists them"))?;
-        selected.insert(id.to_string());
+        selected.insert(id);
     }
+    Ok(selected)
+}
+
+/// Every rule not `selected` is turned off, and so are unused-suppression reports (a
+/// suppression of a rule that did not run is not unused).
+fn run_only(settings: &mut Settings, selected: &HashSet<String>) {
+    let user_rules = Arc::clone(&settings.user_rules);
     let all_ids = RULES
         .iter()
         .map(|rule| rule.id)
@@ -280,7 +331,6 @@ fn run_only(settings: &mut Settings, wanted: &[String]) -> Result<(), String> {
     for id in all_ids.filter(|id| !selected.contains(*id)) {
         settings.rule_levels.insert(id.to_string(), RuleLevel::Off);
     }
-    Ok(())
 }
 
 /// `--quiet`: only error-severity findings stay in the report.

@@ -1,50 +1,54 @@
-//! The CLI's configuration (issue 4): `--config PATH`, or the `cio-lsp.toml` found by walking up
-//! from the checked paths. An invalid file is a usage error (exit 2) naming file:line:column and
-//! key; user rules that fail to load are warnings (the other rules still run).
+//! The CLI's configuration: `--config PATH` for everything, or the `cio-lsp.toml` nearest to
+//! each file (a monorepo's packages keep their own). An invalid file is a usage error (exit 2)
+//! naming file:line:column and key; user rules that fail to load are warnings (the other rules
+//! still run).
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::analysis::config::{self, Config};
+use crate::analysis::project::ConfigLookup;
 
-/// The configuration for `paths`: the file `explicit` names, else the nearest `cio-lsp.toml`
-/// above the first path that has one. `Err` holds the exit code after printing the error.
-pub fn resolve(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<Config>, ExitCode> {
+/// The configuration for the current directory (`rules`, `explain`): the file `explicit`
+/// names, else the nearest `cio-lsp.toml` at or above it. `Err` holds the exit code after
+/// printing the error.
+pub fn resolve(explicit: Option<&Path>) -> Result<Option<Config>, ExitCode> {
     let path = match explicit {
         Some(path) => Some(path.to_path_buf()),
-        None => discover(paths),
+        None => config::find_config(Path::new(".")),
     };
     let Some(path) = path else {
         return Ok(None);
     };
-    match config::load(&path) {
-        Ok(config) => {
-            for error in &config.user_rules.errors {
-                eprintln!("cio-lsp: warning: user rule skipped: {error}");
-            }
-            Ok(Some(config))
-        }
-        Err(error) => {
-            eprintln!("cio-lsp: invalid configuration: {error}");
-            Err(ExitCode::from(2))
-        }
+    let config = load(&path)?;
+    warn_skipped_user_rules(std::iter::once(&config));
+    Ok(Some(config))
+}
+
+/// How `check` finds each file's configuration: `explicit` (`--config PATH`) for every file,
+/// else the nearest `cio-lsp.toml` to each.
+pub fn lookup(explicit: Option<&Path>) -> Result<ConfigLookup, ExitCode> {
+    match explicit {
+        Some(path) => Ok(ConfigLookup::explicit(load(path)?)),
+        None => Ok(ConfigLookup::new()),
     }
 }
 
-/// One workspace gets one configuration: the first checked path's. Other paths under a
-/// different `cio-lsp.toml` are checked with it too, with a warning.
-fn discover(paths: &[PathBuf]) -> Option<PathBuf> {
-    let found: Vec<PathBuf> = paths
-        .iter()
-        .filter_map(|p| config::find_config(p))
+fn load(path: &Path) -> Result<Config, ExitCode> {
+    config::load(path).map_err(|error| {
+        eprintln!("cio-lsp: invalid configuration: {error}");
+        ExitCode::from(2)
+    })
+}
+
+/// A warning on stderr for each user rule that `configs` could not load, once each (a file
+/// that `extends` another shares its rules).
+pub fn warn_skipped_user_rules<'c>(configs: impl Iterator<Item = &'c Config>) {
+    let errors: BTreeSet<String> = configs
+        .flat_map(|config| config.user_rules.errors.iter().map(ToString::to_string))
         .collect();
-    let first = found.first()?.clone();
-    if let Some(other) = found.iter().find(|p| **p != first) {
-        eprintln!(
-            "cio-lsp: warning: the checked paths have different configuration files; using {} (not {})",
-            first.display(),
-            other.display()
-        );
+    for error in errors {
+        eprintln!("cio-lsp: warning: user rule skipped: {error}");
     }
-    Some(first)
 }

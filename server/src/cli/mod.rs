@@ -112,17 +112,15 @@ pub fn run(before_check: impl FnOnce()) -> ExitCode {
             before_check();
             check::run(&args)
         }
-        (false, Some(Command::Rules { config })) => {
-            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
-                Ok(config) => {
-                    print_rules(config.as_ref());
-                    ExitCode::SUCCESS
-                }
-                Err(code) => code,
+        (false, Some(Command::Rules { config })) => match configure::resolve(config.as_deref()) {
+            Ok(config) => {
+                print_rules(config.as_ref());
+                ExitCode::SUCCESS
             }
-        }
+            Err(code) => code,
+        },
         (false, Some(Command::Explain { rule, config })) => {
-            match configure::resolve(&[PathBuf::from(".")], config.as_deref()) {
+            match configure::resolve(config.as_deref()) {
                 Ok(config) => explain(&rule, config.as_ref()),
                 Err(code) => code,
             }

@@ -7,11 +7,12 @@
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::project::{
     absolute, analyze_project_with_texts, analyze_sources_covering, discover_in_context,
-    needs_project, read_package_files, LoadedSource, ProjectReport, Skipped, IGNORED_BY_CONFIG,
+    needs_project, read_package_files, ConfigLookup, DiscoverOptions, LoadedSource, ProjectReport,
+    Skipped, IGNORED_BY_CONFIG,
 };
 use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::resolve::Coverage;
@@ -20,7 +21,7 @@ use crate::analysis::syntax::Lang;
 
 pub fn check(
     name: &Path,
-    ignore: Option<&IgnoreGlobs>,
+    configs: &Arc<ConfigLookup>,
     settings: &Settings,
 ) -> Result<ProjectReport, String> {
     let lang = Lang::from_path(name).ok_or_else(|| {
@@ -33,7 +34,7 @@ pub fn check(
     io::stdin()
         .read_to_string(&mut text)
         .map_err(|error| format!("cannot read standard input: {error}"))?;
-    if ignore.is_some_and(|globs| globs.is_ignored(name)) {
+    if name.ancestors().any(|path| configs.is_ignored(path)) {
         let mut skipped = Skipped::unreadable(name.to_path_buf(), IGNORED_BY_CONFIG);
         skipped.explicit = true;
         return Ok(ProjectReport {
@@ -43,7 +44,13 @@ pub fn check(
     }
     if needs_project(name, &text, settings) {
         let path = absolute(name);
-        if let Some((discovered, root)) = discover_in_context(std::slice::from_ref(&path), ignore) {
+        let options = DiscoverOptions {
+            ignore: None,
+            configs: Some(configs),
+            account_skipped: false,
+        };
+        if let Some((discovered, root)) = discover_in_context(std::slice::from_ref(&path), options)
+        {
             let file = LoadedSource { lang, path, text };
             return Ok(analyze_project_with_texts(
                 &root,
@@ -65,6 +72,7 @@ pub fn check(
         &[file],
         settings,
         Coverage::Partial,
+        &[],
     );
     Ok(report)
 }

@@ -3,6 +3,7 @@
 //! them. No handler logic and no messages to the client: the handlers (`super::handlers`)
 //! decide what to send.
 
+use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -16,8 +17,9 @@ use super::convert::{self, DiagnosticsJson, Snapshot};
 use super::documents::{AnalysisScope, Document};
 use super::logging;
 use super::settings::{self, ClientSettings};
-use crate::analysis::config::{self, Config};
+use crate::analysis::config;
 use crate::analysis::position::Encoding;
+use crate::analysis::project::ConfigLookup;
 use crate::analysis::{self, Settings, WorkspaceIndex};
 
 /// What the client said it can do.
@@ -29,29 +31,26 @@ pub struct ClientSupport {
     pub watch_registration: bool,
 }
 
-/// The settings the analysis runs with: defaults ← `cio-lsp.toml` ← editor settings.
-#[derive(Debug, Clone)]
-pub struct Effective {
-    pub enable: bool,
-    pub analysis: Settings,
-}
-
-/// The workspace's `cio-lsp.toml`: where it would be, what it says when it is valid, and its
-/// text while the editor has it open (the buffer, saved or not, is what counts then).
+/// The configuration files of the workspace folders. Each document is governed by the
+/// `cio-lsp.toml` nearest to it (a monorepo's packages, each folder of a multi-root
+/// workspace); an open buffer of one counts over the file on disk, saved or not.
 #[derive(Default)]
-pub struct ProjectConfig {
-    pub path: Option<PathBuf>,
-    pub loaded: Option<Config>,
-    pub open_text: Option<String>,
-    /// The error diagnostic on the file, if it is invalid (kept for pull diagnostics).
-    pub diagnostics: Vec<Diagnostic>,
+pub struct Configs {
+    /// Which file governs a path, and what each says; replaced whenever one changes.
+    pub lookup: Arc<ConfigLookup>,
+    /// The text of each configuration file open in the editor.
+    pub open: HashMap<PathBuf, String>,
+    /// The error diagnostic on each invalid configuration file (kept for pull diagnostics).
+    pub diagnostics: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// The files already announced in the log since the last reload.
+    reported: HashSet<PathBuf>,
 }
 
-/// What reloading the configuration has to tell the client.
+/// What reloading the configuration files has to tell the client.
 #[derive(Default)]
 pub struct ConfigReport {
-    pub uri: Option<Uri>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Each configuration file's diagnostics: an error, or none to clear a previous one.
+    pub files: Vec<(Uri, Vec<Diagnostic>)>,
     pub messages: Vec<(MessageType, String)>,
 }
 
@@ -61,9 +60,11 @@ pub struct State {
     /// Each open document's diagnostics as last published, serialised (by file path).
     pub published: DashMap<PathBuf, DiagnosticsJson>,
     pub encoding: RwLock<Encoding>,
-    pub settings: RwLock<Effective>,
+    /// The settings of each configuration file (`None`: no file) merged with the editor's,
+    /// made on first use; cleared when either changes.
+    pub effective: RwLock<HashMap<Option<PathBuf>, Arc<Settings>>>,
     pub client_settings: RwLock<ClientSettings>,
-    pub config: RwLock<ProjectConfig>,
+    pub configs: RwLock<Configs>,
     pub index: RwLock<WorkspaceIndex>,
     pub roots: RwLock<Vec<PathBuf>>,
     pub support: RwLock<ClientSupport>,
@@ -93,12 +94,9 @@ impl State {
             documents: DashMap::new(),
             published: DashMap::new(),
             encoding: RwLock::new(Encoding::Utf16),
-            settings: RwLock::new(Effective {
-                enable: true,
-                analysis: Settings::default(),
-            }),
+            effective: RwLock::new(HashMap::new()),
             client_settings: RwLock::new(ClientSettings::default()),
-            config: RwLock::new(ProjectConfig::default()),
+            configs: RwLock::new(Configs::default()),
             index: RwLock::new(WorkspaceIndex::default()),
             roots: RwLock::new(Vec::new()),
             support: RwLock::new(ClientSupport::default()),
@@ -114,72 +112,70 @@ impl State {
         *self.support.read().unwrap()
     }
 
+    /// Whether `path` is a configuration file (of any folder, at any depth).
     pub fn is_config_file(&self, path: &Path) -> bool {
-        self.config.read().unwrap().path.as_deref() == Some(path)
+        path.file_name()
+            .is_some_and(|name| name == config::FILE_NAME)
     }
 
-    /// Whether the configuration's `ignore` globs exclude `path`.
+    /// Whether the editor settings leave cio-lsp on.
+    pub fn enabled(&self) -> bool {
+        self.client_settings.read().unwrap().enable
+    }
+
+    /// The configurations as they stand now.
+    pub fn lookup(&self) -> Arc<ConfigLookup> {
+        Arc::clone(&self.configs.read().unwrap().lookup)
+    }
+
+    /// Whether the `ignore` globs of the configuration governing `path` exclude it.
     pub fn is_ignored(&self, path: &Path) -> bool {
-        let config = self.config.read().unwrap();
-        config
-            .loaded
-            .as_ref()
-            .is_some_and(|c| c.ignore.is_ignored(path))
+        self.lookup().is_ignored(path)
     }
 
-    /// Re-reads `cio-lsp.toml` (the open buffer, else the file on disk) and merges the editor
-    /// settings over it. An invalid file leaves the defaults (+ editor settings) in force and
-    /// becomes a diagnostic on the file.
+    /// The settings `path` is analysed with: defaults ← its nearest `cio-lsp.toml` (the
+    /// defaults when that one is invalid) ← editor settings.
+    pub fn settings_for(&self, path: &Path) -> Arc<Settings> {
+        let config = self.lookup().for_file(path).ok().flatten();
+        let key = config.as_ref().map(|c| c.path.clone());
+        if let Some(settings) = self.effective.read().unwrap().get(&key) {
+            return Arc::clone(settings);
+        }
+        let overrides = self.client_settings.read().unwrap().overrides.clone();
+        let settings = Arc::new(config::merge(config.as_deref(), &overrides).0);
+        self.effective
+            .write()
+            .unwrap()
+            .insert(key, Arc::clone(&settings));
+        settings
+    }
+
+    /// Re-reads every configuration file (open buffers, else the files on disk) that governs
+    /// a workspace folder, an open document or an open configuration buffer. An invalid file
+    /// leaves the defaults (+ editor settings) in force for what it governs and becomes a
+    /// diagnostic on the file.
     pub fn reload_config(&self) -> ConfigReport {
-        let mut report = ConfigReport::default();
-        let (path, open_text) = {
-            let config = self.config.read().unwrap();
-            (config.path.clone(), config.open_text.clone())
-        };
-        let mut loaded = None;
-        if let Some(path) = &path {
-            report.uri = Uri::from_file_path(path);
-            let result = guarded("loading the configuration", || match &open_text {
-                Some(text) => Some(config::parse(path, text)),
-                None if path.is_file() => Some(config::load(path)),
-                None => None,
-            })
-            .flatten();
-            match result {
-                Some(Ok(config)) => {
-                    for error in &config.user_rules.errors {
-                        report
-                            .messages
-                            .push((MessageType::WARNING, format!("user rule skipped: {error}")));
-                    }
-                    report.messages.push((
-                        MessageType::INFO,
-                        format!("configuration loaded from {}", path.display()),
-                    ));
-                    loaded = Some(config);
-                }
-                Some(Err(error)) => {
-                    let text = open_text
-                        .or_else(|| std::fs::read_to_string(path).ok())
-                        .unwrap_or_default();
-                    report.diagnostics.push(convert::config_diagnostic(
-                        &error,
-                        &text,
-                        self.encoding(),
-                    ));
-                    report.messages.push((
-                        MessageType::ERROR,
-                        format!("invalid configuration: {error}; running on the defaults"),
-                    ));
-                }
-                None => {}
+        let open = self.configs.read().unwrap().open.clone();
+        let lookup = Arc::new(ConfigLookup::with_texts(open.clone()));
+        let roots = self.roots.read().unwrap().clone();
+        let documents: Vec<PathBuf> = self.documents.iter().map(|d| d.path.clone()).collect();
+        guarded("loading the configuration", || {
+            let folders = roots.iter().map(PathBuf::as_path);
+            let config_dirs = open.keys().filter_map(|path| path.parent());
+            for dir in folders.chain(config_dirs) {
+                let _ = lookup.for_dir(dir);
             }
-        }
+            for path in &documents {
+                let _ = lookup.for_file(path);
+            }
+        });
         {
-            let mut config = self.config.write().unwrap();
-            config.loaded = loaded;
-            config.diagnostics.clone_from(&report.diagnostics);
+            let mut configs = self.configs.write().unwrap();
+            configs.lookup = lookup;
+            configs.reported.clear();
         }
+        self.effective.write().unwrap().clear();
+        let mut report = self.report_configs();
         let warnings = self.merge_settings();
         report
             .messages
@@ -197,39 +193,95 @@ impl State {
         warnings
     }
 
-    /// Recomputes the effective settings from the loaded file and the editor settings.
+    /// What the configurations met so far (by [`Self::reload_config`], by indexing) have to
+    /// tell that was not told yet: each file loaded, each user rule skipped, each invalid file
+    /// (a diagnostic on it), and the files no longer invalid (their diagnostic cleared).
+    pub fn report_configs(&self) -> ConfigReport {
+        let mut report = ConfigReport::default();
+        let mut configs = self.configs.write().unwrap();
+        let lookup = Arc::clone(&configs.lookup);
+        for config in lookup.configs() {
+            if !configs.reported.insert(config.path.clone()) {
+                continue;
+            }
+            for error in &config.user_rules.errors {
+                report
+                    .messages
+                    .push((MessageType::WARNING, format!("user rule skipped: {error}")));
+            }
+            report.messages.push((
+                MessageType::INFO,
+                format!("configuration loaded from {}", config.path.display()),
+            ));
+        }
+        let mut diagnostics: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for error in lookup.errors() {
+            let text = configs
+                .open
+                .get(&error.path)
+                .cloned()
+                .or_else(|| std::fs::read_to_string(&error.path).ok())
+                .unwrap_or_default();
+            let diagnostic = convert::config_diagnostic(&error, &text, self.encoding());
+            diagnostics.insert(error.path.clone(), vec![diagnostic]);
+            if configs.reported.insert(error.path.clone()) {
+                report.messages.push((
+                    MessageType::ERROR,
+                    format!("invalid configuration: {error}; running on the defaults"),
+                ));
+            }
+        }
+        let cleared: Vec<PathBuf> = configs
+            .diagnostics
+            .keys()
+            .filter(|path| !diagnostics.contains_key(*path))
+            .cloned()
+            .collect();
+        for path in cleared {
+            report
+                .files
+                .extend(Uri::from_file_path(&path).map(|uri| (uri, Vec::new())));
+        }
+        for (path, file_diagnostics) in &diagnostics {
+            if configs.diagnostics.get(path) != Some(file_diagnostics) {
+                report
+                    .files
+                    .extend(Uri::from_file_path(path).map(|uri| (uri, file_diagnostics.clone())));
+            }
+        }
+        configs.diagnostics = diagnostics;
+        report
+    }
+
+    /// Takes changed editor settings into account: the settings made from them are dropped.
+    /// Returns warnings for the settings that name unknown rules, SDK families or packages
+    /// (judged against the first folder's configuration, whose user rules they may name).
     pub fn merge_settings(&self) -> Vec<String> {
+        self.effective.write().unwrap().clear();
         let client = self.client_settings.read().unwrap().clone();
-        let (analysis, warnings) = {
-            let config = self.config.read().unwrap();
-            config::merge(config.loaded.as_ref(), &client.overrides)
-        };
-        *self.settings.write().unwrap() = Effective {
-            enable: client.enable,
-            analysis,
-        };
-        warnings
+        let first_root = self.roots.read().unwrap().first().cloned();
+        let config = first_root.and_then(|root| self.lookup().for_dir(&root).ok().flatten());
+        config::merge(config.as_deref(), &client.overrides).1
     }
 
     /// Analyses `doc` as its scope asks (after edits: only the edited functions when
     /// possible), refreshes its workspace findings after a whole-file analysis, and returns
     /// its diagnostics. Runs synchronously: callers hold the document's map guard.
     pub fn analyse(&self, doc: &mut Document, whole: bool) -> Vec<Arc<RawValue>> {
-        let settings = self.settings.read().unwrap().clone();
-        if !settings.enable || self.is_ignored(&doc.path) {
+        if !self.enabled() || self.is_ignored(&doc.path) {
             return Vec::new();
         }
+        let settings = self.settings_for(&doc.path);
         let outcome = guarded(&format!("analysing {}", doc.path.display()), || {
             let index = self.index.read().unwrap();
             let view = index.view(&doc.path);
             if whole {
-                doc.analyze_whole(&settings.analysis, &view);
+                doc.analyze_whole(&settings, &view);
             } else {
-                doc.reanalyze(&settings.analysis, &view);
+                doc.reanalyze(&settings, &view);
             }
             if doc.last_scope == AnalysisScope::WholeFile {
-                let extra =
-                    analysis::workspace_findings(&doc.path, &doc.facts, &index, &settings.analysis);
+                let extra = analysis::workspace_findings(&doc.path, &doc.facts, &index, &settings);
                 doc.set_workspace_findings(extra);
             }
         });
@@ -246,7 +298,7 @@ impl State {
     /// The snapshot to convert `doc`'s findings with, or `None` when they are not reported
     /// (cio-lsp disabled, or the file ignored).
     pub fn reported_snapshot<'d>(&self, doc: &'d Document) -> Option<Snapshot<'d>> {
-        if !self.settings.read().unwrap().enable || self.is_ignored(&doc.path) {
+        if !self.enabled() || self.is_ignored(&doc.path) {
             return None;
         }
         Some(Snapshot {

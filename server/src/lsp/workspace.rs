@@ -4,31 +4,39 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use crate::analysis::config::IgnoreGlobs;
+use crate::analysis::config::{self, Config, ConfigOverrides};
 use crate::analysis::project::{
-    analyze_project_with_index, discover_ignoring, is_lockfile, read_source, unparsed_file_facts,
+    analyze_project_with_index, discover_configured, is_lockfile, read_source, repository_above,
+    unparsed_file_facts, ConfigLookup,
 };
 use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::{
     analyze, mentions_customerio, parse, FileFacts, Lang, Settings, SourceFile, WorkspaceIndex,
 };
 
-/// Builds the index of `roots` (the first one is the index root) exactly as `cio-lsp check`
-/// scans a project: the same discovery (`.gitignore`, `ignore` globs), prefilter, two passes
-/// for clients exported by workspace modules, and bounce-handler text search. It is complete
-/// (workspace rules may conclude from absence, CIO008) when a root is a project directory.
-/// `on_progress(done, total)` is called as files are read.
+/// Builds the index of `roots`, the workspace folders (the first one is the index root),
+/// exactly as `cio-lsp check` scans a project: the same discovery (`.gitignore`, each
+/// configuration's `ignore` globs), each file with the settings of its nearest configuration
+/// (under the editor's `overrides`), the prefilter, two passes for clients exported by
+/// workspace modules, and bounce-handler text search. Each folder outside any repository is
+/// a unit of its own for the workspace rules. It is complete (workspace rules may conclude
+/// from absence, CIO008) for the packages a folder holds. `on_progress(done, total)` is
+/// called as files are read.
 pub fn build_index(
     roots: &[PathBuf],
-    ignore: Option<&IgnoreGlobs>,
-    settings: &Settings,
+    configs: &Arc<ConfigLookup>,
+    overrides: &ConfigOverrides,
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> WorkspaceIndex {
-    let discovered = discover_ignoring(roots, ignore);
+    let make = |config: Option<&Config>| config::merge(config, overrides).0;
+    let (mut discovered, settings) = discover_configured(roots, configs, false, &make);
     for error in &discovered.errors {
         tracing::warn!("indexing: {error}");
     }
+    let folders_alone = roots.iter().filter(|root| repository_above(root).is_none());
+    discovered.unit_roots.extend(folders_alone.cloned());
     let total = discovered.sources.len();
     let done = AtomicUsize::new(0);
     let count = || {
@@ -39,7 +47,7 @@ pub fn build_index(
     };
     let root = roots.first().cloned().unwrap_or_default();
     // The findings are dropped: open documents are analysed on their own, against this index.
-    let (_, index) = analyze_project_with_index(&root, &discovered, settings, &count);
+    let (_, index) = analyze_project_with_index(&root, &discovered, &settings, &count);
     index
 }
 

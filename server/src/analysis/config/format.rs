@@ -38,12 +38,22 @@ pub struct ConfigFile {
     /// `[clients]`: more names and packages to treat as Customer.io.
     #[serde(default)]
     pub clients: ClientsTable,
-    /// `ignore = ["generated/**"]`: globs of paths not to check, relative to the file.
+    /// `ignore = ["generated/**"]`: globs of paths not to check, relative to the file. `None`
+    /// when not written (a file that `extends` another then keeps that one's).
     #[serde(default)]
-    pub ignore: Vec<Spanned<String>>,
-    /// `rule_dirs = ["cio-rules"]`: directories of user rules, relative to the file.
+    pub ignore: Option<Vec<Spanned<String>>>,
+    /// `rule_dirs = ["cio-rules"]`: directories of user rules, relative to the file. `None`
+    /// when not written, as `ignore`.
     #[serde(default)]
-    pub rule_dirs: Vec<Spanned<String>>,
+    pub rule_dirs: Option<Vec<Spanned<String>>>,
+    /// `extends = "../cio-lsp.toml"`: a configuration whose settings this one starts from
+    /// (its keys override them), relative to this file. Without it a file stands alone.
+    #[serde(default)]
+    pub extends: Option<Spanned<String>>,
+    /// `root = true`: the directory of this file is a unit of its own for the workspace rules
+    /// (a package that talks to another Customer.io workspace than the rest of the repository).
+    #[serde(default)]
+    pub root: bool,
 }
 
 /// `[clients]`.

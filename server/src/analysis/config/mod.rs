@@ -41,6 +41,11 @@ pub struct Config {
     pub path: PathBuf,
     /// Its directory: what `ignore` and `rule_dirs` are relative to.
     pub root: PathBuf,
+    /// `root = true`: its directory is a unit of its own for the workspace rules.
+    pub starts_unit: bool,
+    /// The files it was read from: itself, then those it `extends`, nearest first (an edit of
+    /// any of them changes it).
+    pub files: Vec<PathBuf>,
     pub rule_levels: HashMap<String, RuleLevel>,
     pub event_name_style: Option<EventNameStyle>,
     pub extra_clients: HashMap<String, Sdk>,
@@ -73,8 +78,15 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
 
 /// Validates configuration `text` as if read from `path` (an editor buffer, a test).
 /// `rule_dirs` and `ignore` are resolved against `path`'s directory; rule directories must lie
-/// inside it.
+/// inside it. A file that `extends` another starts from that one's settings (read from disk).
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    parse_extending(path, text, 0)
+}
+
+/// How many files an `extends` chain may hold; the bound also ends cycles.
+const MAX_EXTENDS: usize = 8;
+
+fn parse_extending(path: &Path, text: &str, depth: usize) -> Result<Config, ConfigError> {
     let file: ConfigFile = toml::from_str(text)
         .map_err(|error| ConfigError::at(path, text, error.span(), error.message().to_string()))?;
     let error_at =
@@ -83,12 +95,23 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    let base = match &file.extends {
+        Some(extends) => Some(load_extended(&root, extends, depth, &error_at)?),
+        None => None,
+    };
 
-    let rule_dirs = resolve_rule_dirs(&root, &file.rule_dirs)
-        .map_err(|(span, message)| error_at(span, message))?;
-    let user_rules = UserRules::load(&rule_dirs);
+    let user_rules = match (&file.rule_dirs, &base) {
+        (Some(dirs), _) => Arc::new(UserRules::load(
+            &resolve_rule_dirs(&root, dirs).map_err(|(span, message)| error_at(span, message))?,
+        )),
+        (None, Some(base)) => Arc::clone(&base.user_rules),
+        (None, None) => Arc::new(UserRules::default()),
+    };
 
-    let mut rule_levels = HashMap::new();
+    let mut rule_levels = base
+        .as_ref()
+        .map(|base| base.rule_levels.clone())
+        .unwrap_or_default();
     for (id, level) in &file.rules {
         if !is_known_rule(id.get_ref(), &user_rules) {
             return Err(error_at(id.span(), unknown_rule_message(id.get_ref())));
@@ -96,7 +119,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         rule_levels.insert(id.get_ref().clone(), level.rule_level());
     }
 
-    let mut extra_clients = HashMap::new();
+    let mut extra_clients = base
+        .as_ref()
+        .map(|base| base.extra_clients.clone())
+        .unwrap_or_default();
     for (name, family) in &file.clients.names {
         if !is_client_name(name.get_ref()) {
             return Err(error_at(
@@ -110,7 +136,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         extra_clients.insert(name.get_ref().clone(), family.0);
     }
 
-    let mut extra_packages = HashMap::new();
+    let mut extra_packages = base
+        .as_ref()
+        .map(|base| base.extra_packages.clone())
+        .unwrap_or_default();
     for (package, wrapped) in &file.clients.packages {
         let name = package.get_ref();
         if name.is_empty() || name.contains(char::is_whitespace) {
@@ -122,22 +151,59 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         extra_packages.insert(name.clone(), wrapped.0);
     }
 
-    let patterns: Vec<String> = file.ignore.iter().map(|p| p.get_ref().clone()).collect();
-    let ignore = IgnoreGlobs::new(&root, &patterns).map_err(|(i, message)| {
-        let span = file.ignore.get(i).map_or(0..0, |p| p.span());
-        error_at(span, format!("invalid glob: {message}"))
-    })?;
+    let ignore = match (&file.ignore, &base) {
+        (Some(patterns), _) => {
+            let written: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
+            IgnoreGlobs::new(&root, &written).map_err(|(i, message)| {
+                let span = patterns.get(i).map_or(0..0, |p| p.span());
+                error_at(span, format!("invalid glob: {message}"))
+            })?
+        }
+        (None, Some(base)) => base.ignore.clone(),
+        (None, None) => IgnoreGlobs::default(),
+    };
 
+    let mut files = vec![path.to_path_buf()];
+    files.extend(base.iter().flat_map(|base| base.files.iter().cloned()));
     Ok(Config {
         path: path.to_path_buf(),
         root,
+        starts_unit: file.root,
+        files,
         rule_levels,
-        event_name_style: file.event_name_style,
+        event_name_style: file
+            .event_name_style
+            .or(base.as_ref().and_then(|base| base.event_name_style)),
         extra_clients,
         extra_packages,
         ignore,
-        user_rules: Arc::new(user_rules),
+        user_rules,
     })
+}
+
+/// The configuration that `extends` names, relative to the directory `root` of the file that
+/// names it. Its own mistakes keep its own file:line:column; a file that cannot be read, or a
+/// chain too long (a cycle), is a mistake at the `extends` key.
+fn load_extended(
+    root: &Path,
+    extends: &Spanned<String>,
+    depth: usize,
+    error_at: &dyn Fn(Range<usize>, String) -> ConfigError,
+) -> Result<Config, ConfigError> {
+    if depth + 1 >= MAX_EXTENDS {
+        return Err(error_at(
+            extends.span(),
+            format!("`extends` chains more than {MAX_EXTENDS} files (does it lead back here?)"),
+        ));
+    }
+    let target = root.join(extends.get_ref());
+    let text = std::fs::read_to_string(&target).map_err(|error| {
+        error_at(
+            extends.span(),
+            format!("cannot read `{}`: {error}", extends.get_ref()),
+        )
+    })?;
+    parse_extending(&target, &text, depth + 1)
 }
 
 /// `rule_dirs` as directories, refusing ones that do not exist or lie outside `root` (a

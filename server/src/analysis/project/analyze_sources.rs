@@ -19,7 +19,7 @@ use crate::analysis::resolve::{
 };
 use crate::analysis::rules::cio008;
 use crate::analysis::rules::finding::Finding;
-use crate::analysis::settings::Settings;
+use crate::analysis::settings::{Settings, SettingsOf};
 use crate::analysis::suppress;
 use crate::analysis::syntax::{mentions, parse, Lang, SourceFile};
 
@@ -85,20 +85,22 @@ pub fn analyze_sources(
     root: &Path,
     package_jsons: &[(PathBuf, String)],
     files: &[LoadedSource],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> ProjectReport {
-    analyze_sources_covering(root, package_jsons, files, settings, Coverage::Whole).0
+    analyze_sources_covering(root, package_jsons, files, settings, Coverage::Whole, &[]).0
 }
 
 /// [`analyze_sources`] for files that may not be whole projects, also returning the index;
-/// `coverage`: which projects `files` hold
-/// all the sources of (see [`WorkspaceIndex::set_coverage`]).
+/// `coverage`: which projects `files` hold all the sources of (see
+/// [`WorkspaceIndex::set_coverage`]); `unit_roots`: the folders that start a unit of their
+/// own for the workspace rules (see [`WorkspaceIndex::set_unit_roots`]).
 pub fn analyze_sources_covering(
     root: &Path,
     package_jsons: &[(PathBuf, String)],
     files: &[LoadedSource],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
     coverage: Coverage,
+    unit_roots: &[PathBuf],
 ) -> (ProjectReport, WorkspaceIndex) {
     let mut report = ProjectReport {
         files_checked: files.len(),
@@ -106,6 +108,7 @@ pub fn analyze_sources_covering(
     };
     let mut index = WorkspaceIndex::new(root);
     index.set_coverage(coverage);
+    index.set_unit_roots(unit_roots.iter().cloned());
     for (path, text) in package_jsons {
         if is_lockfile(path) {
             index.set_lockfile(path, text);
@@ -173,6 +176,7 @@ pub fn analyze_sources_covering(
     for (i, analysis) in analysed {
         let file = &files[i];
         let mut findings = analysis.findings;
+        let settings = settings.of(&file.path);
         let extra = workspace_findings(&file.path, &analysis.facts, &index, settings);
         merge_workspace_findings(&mut findings, extra);
         // Suppression comments apply to local and workspace findings alike.
@@ -201,9 +205,9 @@ pub fn analyze_sources_covering(
 fn first_pass(
     index: &mut WorkspaceIndex,
     files: &[LoadedSource],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> (Vec<Stage>, Vec<(usize, FileAnalysis)>) {
-    let prefilter = Prefilter::new(settings.clients(), &[]);
+    let prefilter = union_prefilter(&settings.every());
     let view_of = |path: &Path| index.view(path);
     let outcomes: Vec<(usize, FileFacts, Stage, Option<FileAnalysis>)> = files
         .par_iter()
@@ -218,6 +222,7 @@ fn first_pass(
                 text: &file.text,
                 tree: &tree,
             };
+            let settings = settings.of(&file.path);
             let bindings = file_bindings(&source, settings, &NoWorkspaceView);
             let exports = export_facts(&source, &bindings, &NoWorkspaceView);
             if !bindings.module_imports.is_empty() {
@@ -243,6 +248,20 @@ fn first_pass(
         early.extend(analysis.map(|analysis| (i, analysis)));
     }
     (stages, early)
+}
+
+/// The prefilter of pass 1: what any of the settings in use treats as Customer.io (a file
+/// let through for another configuration's client name is parsed, and finds nothing).
+fn union_prefilter(every: &[&Settings]) -> Prefilter {
+    if let [only] = every {
+        return Prefilter::new(only.clients(), &[]);
+    }
+    let mut union = Settings::default();
+    for settings in every {
+        union.extra_clients.extend(settings.extra_clients.clone());
+        union.extra_packages.extend(settings.extra_packages.clone());
+    }
+    Prefilter::new(union.clients(), &[])
 }
 
 /// How many rounds of barrel files (`export { cio } from "./client"`) the prefilter looks for:
@@ -307,7 +326,7 @@ fn record_exports(
     files: &[LoadedSource],
     stages: &mut [Stage],
     indices: &[usize],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) {
     for &i in indices {
         let (file, Stage::Parsed(tree, kept)) = (&files[i], &mut stages[i]) else {
@@ -322,7 +341,7 @@ fn record_exports(
         let view = index.view(&file.path);
         let bindings = match kept.take() {
             Some(bindings) if bindings.still_valid(&view) => bindings,
-            _ => Box::new(file_bindings(&source, settings, &view)),
+            _ => Box::new(file_bindings(&source, settings.of(&file.path), &view)),
         };
         let facts = export_facts(&source, &bindings, &view);
         *kept = Some(bindings);
@@ -339,7 +358,7 @@ fn parse_importers(
     index: &mut WorkspaceIndex,
     files: &[LoadedSource],
     stages: &mut [Stage],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> Vec<usize> {
     let mut parsed = Vec::new();
     // Barrels pass exports on without naming Customer.io: each round finds the barrels of the
@@ -377,7 +396,7 @@ fn importers_of_new_exports(
     files: &[LoadedSource],
     stages: &mut [Stage],
     stems_before: &[String],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> Vec<usize> {
     // Only a module that newly exports something can make an unparsed file an importer; a
     // module that already did may still have more to export now, so every analysed file's
@@ -414,7 +433,7 @@ fn analyse_files(
     stages: &mut [Stage],
     indices: &[usize],
     index: &WorkspaceIndex,
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> Vec<(usize, FileAnalysis)> {
     let parsed: Vec<(usize, Tree, Option<Box<Bindings>>)> = indices
         .iter()
@@ -440,6 +459,7 @@ fn analyse_files(
                 tree: &tree,
             };
             let view = index.view(&file.path);
+            let settings = settings.of(&file.path);
             let bindings = match kept {
                 Some(bindings) if bindings.still_valid(&view) => bindings,
                 _ => Box::new(file_bindings(&source, settings, &view)),

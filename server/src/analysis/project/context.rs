@@ -11,7 +11,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::discover::{discover_with, DiscoverOptions, Discovered};
-use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::pipeline::{file_bindings, mentions_customerio};
 use crate::analysis::resolve::packages::Manifest;
 use crate::analysis::resolve::workspace::normalize;
@@ -75,20 +74,16 @@ pub fn needs_project(path: &Path, text: &str, settings: &Settings) -> bool {
 }
 
 /// A discovery of the projects of `named` files (absolute, see [`absolute`]), each project
-/// walked as `check <project>` walks it (ignore files, `ignore` globs), with the named files
-/// added should the walk leave them out (a named file is checked even if an ignore file names
+/// walked as `check <project>` walks it (ignore files, and the `ignore` globs `options` give),
+/// with the named files added should the walk leave them out (a named file is checked even if an ignore file names
 /// it); only they are reported ([`Discovered::reported`]). Returns it with the analysis root:
 /// the project, or the folder holding all of them. `None` when no named file has a project.
 pub fn discover_in_context(
     named: &[PathBuf],
-    ignore: Option<&IgnoreGlobs>,
+    options: DiscoverOptions,
 ) -> Option<(Discovered, PathBuf)> {
     let roots: BTreeSet<PathBuf> = named.iter().filter_map(|f| project_root(f)).collect();
     let root = common_ancestor(roots.iter())?;
-    let options = DiscoverOptions {
-        ignore,
-        account_skipped: false,
-    };
     let roots: Vec<PathBuf> = roots.into_iter().collect();
     let mut discovered = discover_with(&roots, options);
     for error in std::mem::take(&mut discovered.errors) {

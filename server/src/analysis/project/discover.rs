@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::configs::ConfigLookup;
 use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::resolve::packages::is_lockfile_name;
 use crate::analysis::syntax::Lang;
@@ -71,6 +72,10 @@ pub struct Discovered {
     /// When set, only these sources are reported (and fixed): the others are read as their
     /// context (see `project::context`).
     pub reported: Option<HashSet<PathBuf>>,
+    /// Folders that start a unit of their own for the workspace rules: the repositories
+    /// (version-control roots) found in or above the given paths, and the folders of
+    /// configurations with `root = true`.
+    pub unit_roots: Vec<PathBuf>,
 }
 
 /// How to discover.
@@ -78,6 +83,9 @@ pub struct Discovered {
 pub struct DiscoverOptions<'a> {
     /// The configuration's `ignore` globs.
     pub ignore: Option<&'a IgnoreGlobs>,
+    /// The configurations of the tree: each path is also matched against the `ignore` globs
+    /// of the configuration that governs it (the nearest `cio-lsp.toml`, in a monorepo).
+    pub configs: Option<&'a Arc<ConfigLookup>>,
     /// Also list what the ignore files left out (a second walk of the kept folders): for
     /// reports, not for the language server's index.
     pub account_skipped: bool,
@@ -95,6 +103,7 @@ pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Dis
         paths,
         DiscoverOptions {
             ignore,
+            configs: None,
             account_skipped: false,
         },
     )
@@ -109,9 +118,10 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered 
                 .push(format!("{}: no such file or directory", path.display()));
         } else if path.is_dir() {
             found.scanned_dirs.push(path.clone());
+            found.unit_roots.extend(repository_above(path));
             walk(path, options, &mut found);
         } else {
-            add_given_file(path, options.ignore, &mut found);
+            add_given_file(path, options, &mut found);
         }
     }
     found.sources.sort();
@@ -122,13 +132,40 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered 
     found.lockfiles.dedup();
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     found.skipped.dedup_by(|a, b| a.path == b.path);
+    if let Some(configs) = options.configs {
+        let units = configs.configs().into_iter().filter(|c| c.starts_unit);
+        found.unit_roots.extend(units.map(|c| c.root.clone()));
+    }
+    found.unit_roots.sort();
+    found.unit_roots.dedup();
     found
 }
 
+/// The repository that `dir` lies in, if any: the nearest folder at or above it that holds
+/// version-control metadata.
+pub fn repository_above(dir: &Path) -> Option<PathBuf> {
+    let dir = std::path::absolute(dir).ok()?;
+    dir.ancestors()
+        .find(|current| {
+            REPOSITORY_MARKERS
+                .iter()
+                .any(|marker| current.join(marker).exists())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// What marks a repository's root folder (`.git` is a file in a worktree or a submodule).
+/// Subversion is left out: old checkouts have a `.svn` in every folder.
+const REPOSITORY_MARKERS: &[&str] = &[".git", ".hg", ".jj"];
+
 /// A file named on the command line: checked when it is a source the configuration does not
 /// ignore (ignore files do not apply to it, as with git itself), else reported as skipped.
-fn add_given_file(path: &Path, ignore: Option<&IgnoreGlobs>, found: &mut Discovered) {
-    let reason = if ignore.is_some_and(|globs| path.ancestors().any(|p| globs.is_ignored(p))) {
+fn add_given_file(path: &Path, options: DiscoverOptions, found: &mut Discovered) {
+    let ignored = |p: &Path| {
+        options.ignore.is_some_and(|globs| globs.is_ignored(p))
+            || options.configs.is_some_and(|configs| configs.is_ignored(p))
+    };
+    let reason = if path.ancestors().any(ignored) {
         Some(IGNORED_BY_CONFIG)
     } else if path.file_name().is_some_and(|n| n == "package.json") {
         found.package_jsons.push(path.to_path_buf());
@@ -156,14 +193,25 @@ fn add_given_file(path: &Path, ignore: Option<&IgnoreGlobs>, found: &mut Discove
 fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
     // Left out here by name or by the configuration, recorded as the walk meets them.
     let left_out = Arc::new(Mutex::new(Vec::new()));
+    // Repositories nested in the walked folder (their metadata is met, never entered).
+    let repositories = Arc::new(Mutex::new(Vec::new()));
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
         .require_git(false)
         .filter_entry({
             let ignore = options.ignore.cloned();
+            let configs = options.configs.cloned();
             let left_out = Arc::clone(&left_out);
+            let repositories = Arc::clone(&repositories);
             move |entry| {
+                if is_repository_marker(entry) {
+                    if let Some(repository) = entry.path().parent() {
+                        let mut repositories =
+                            repositories.lock().unwrap_or_else(|e| e.into_inner());
+                        repositories.push(repository.to_path_buf());
+                    }
+                }
                 let reason = if is_vcs_dir(entry) {
                     return false;
                 } else if is_dependency_dir(entry) {
@@ -171,6 +219,9 @@ fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
                 } else if ignore
                     .as_ref()
                     .is_some_and(|globs| globs.is_ignored(entry.path()))
+                    || configs
+                        .as_ref()
+                        .is_some_and(|configs| configs.is_ignored(entry.path()))
                 {
                     IGNORED_BY_CONFIG
                 } else {
@@ -221,6 +272,9 @@ fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
         }
     }
     let left_out = std::mem::take(&mut *left_out.lock().unwrap_or_else(|e| e.into_inner()));
+    found.unit_roots.extend(std::mem::take(
+        &mut *repositories.lock().unwrap_or_else(|e| e.into_inner()),
+    ));
     if options.account_skipped {
         let accounted: HashSet<PathBuf> = left_out.iter().map(|s| s.path.clone()).collect();
         found.skipped.extend(ignored_by_ignore_files(
@@ -288,6 +342,15 @@ fn dir_named(entry: &ignore::DirEntry, names: &[&str]) -> bool {
 /// listing: asking the file system (`Path::is_dir`) cost one `stat` per entry.
 fn is_vcs_dir(entry: &ignore::DirEntry) -> bool {
     dir_named(entry, &[".git", ".hg", ".svn", ".jj"])
+}
+
+/// A repository's metadata (a folder, or a `.git` file), below the walk's root.
+fn is_repository_marker(entry: &ignore::DirEntry) -> bool {
+    entry.depth() > 0
+        && entry
+            .file_name()
+            .to_str()
+            .is_some_and(|name| REPOSITORY_MARKERS.contains(&name))
 }
 
 /// Installed dependencies, the one folder left out by name whatever the ignore files say.

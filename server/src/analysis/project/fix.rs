@@ -14,7 +14,7 @@ use crate::analysis::fix::{fix_all_rounds, MAX_FIX_ROUNDS};
 use crate::analysis::pipeline::analyze;
 use crate::analysis::resolve::WorkspaceIndex;
 use crate::analysis::rules::finding::Applicability;
-use crate::analysis::settings::Settings;
+use crate::analysis::settings::SettingsOf;
 use crate::analysis::syntax::{parse, Lang, SourceFile};
 
 /// A file that `fix_project` rewrote.
@@ -54,7 +54,7 @@ impl FixSummary {
 pub fn fix_project(
     root: &Path,
     discovered: &Discovered,
-    settings: &Settings,
+    settings: &dyn SettingsOf,
     on_progress: &(dyn Fn() + Sync),
 ) -> (FixSummary, ProjectReport) {
     let (report, index) = analyze_project_with_index(root, discovered, settings, on_progress);
@@ -95,7 +95,7 @@ enum FixFailure {
 fn fix_file(
     file: &FileReport,
     index: &WorkspaceIndex,
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> Result<Option<FixedFile>, FixFailure> {
     let refuse = |reason: String| {
         FixFailure::Refused(FixSkipped {
@@ -105,6 +105,7 @@ fn fix_file(
     };
     let lang = Lang::from_path(&file.path).unwrap_or(Lang::TypeScript);
     let view = index.view(&file.path);
+    let settings = settings.of(&file.path);
     let analyze_text = |text: &str| {
         let tree = parse(lang, text, None);
         let source = SourceFile {

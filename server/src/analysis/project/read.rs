@@ -2,22 +2,45 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::analyze_sources::{analyze_sources_covering, LoadedSource, ProjectReport};
-use super::discover::{read_source, Discovered, Skipped};
+use super::configs::ConfigLookup;
+use super::discover::{discover_with, read_source, DiscoverOptions, Discovered, Skipped};
+use crate::analysis::config::Config;
 use crate::analysis::resolve::packages::Manifest;
 use crate::analysis::resolve::{Coverage, WorkspaceIndex};
-use crate::analysis::settings::Settings;
+use crate::analysis::settings::{Settings, SettingsByDir, SettingsOf};
 use crate::analysis::syntax::Lang;
+
+/// Discovers `paths` as `cio-lsp check` does in a tree of configurations: each path is judged
+/// by the `ignore` globs of the configuration that governs it, and each source gets the
+/// settings `make` makes of it (`None`: no configuration, or an invalid one, whose error is
+/// in `configs`). `account_skipped`: see [`DiscoverOptions`].
+pub fn discover_configured(
+    paths: &[PathBuf],
+    configs: &Arc<ConfigLookup>,
+    account_skipped: bool,
+    make: &dyn Fn(Option<&Config>) -> Settings,
+) -> (Discovered, SettingsByDir) {
+    let options = DiscoverOptions {
+        ignore: None,
+        configs: Some(configs),
+        account_skipped,
+    };
+    let discovered = discover_with(paths, options);
+    let settings = configs.settings_of(&discovered.sources, make);
+    (discovered, settings)
+}
 
 /// Analyses `sources` as one workspace rooted at `root`. `on_progress` is called once per
 /// file read (for a progress bar).
 pub fn analyze_project(
     root: &Path,
     discovered: &Discovered,
-    settings: &Settings,
+    settings: &dyn SettingsOf,
     on_progress: &(dyn Fn() + Sync),
 ) -> ProjectReport {
     analyze_project_with_index(root, discovered, settings, on_progress).0
@@ -28,7 +51,7 @@ pub fn analyze_project(
 pub fn analyze_project_with_index(
     root: &Path,
     discovered: &Discovered,
-    settings: &Settings,
+    settings: &dyn SettingsOf,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
     analyze_discovered(root, discovered, &[], settings, on_progress)
@@ -40,7 +63,7 @@ pub fn analyze_project_with_texts(
     root: &Path,
     discovered: &Discovered,
     given: &[LoadedSource],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
 ) -> ProjectReport {
     analyze_discovered(root, discovered, given, settings, &|| {}).0
 }
@@ -49,7 +72,7 @@ fn analyze_discovered(
     root: &Path,
     discovered: &Discovered,
     given: &[LoadedSource],
-    settings: &Settings,
+    settings: &dyn SettingsOf,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
     let package_files = read_package_files(&discovered.package_jsons, &discovered.lockfiles);
@@ -80,8 +103,14 @@ fn analyze_discovered(
             Err(reason) => skipped.push(reason),
         }
     }
-    let (mut report, index) =
-        analyze_sources_covering(root, &package_files, &files, settings, coverage(discovered));
+    let (mut report, index) = analyze_sources_covering(
+        root,
+        &package_files,
+        &files,
+        settings,
+        coverage(discovered),
+        &discovered.unit_roots,
+    );
     report.skipped.extend(skipped);
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     if let Some(reported) = &discovered.reported {

@@ -33,21 +33,22 @@ pub fn mentions_bounce_handling(text: &str) -> bool {
 
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     // "No file suppresses" is only a fact when every file of the package was seen: a
-    // single-file run, or the scan of a subdirectory, may just not include the handler. Each
-    // package (the nearest package.json) is a workspace of its own, as in a monorepo.
+    // single-file run, or the scan of a subdirectory, may just not include the handler.
+    // Handling anywhere in the unit (the repository, or a `root = true` configuration's
+    // folder) counts: one Customer.io workspace, bounces handled once for all its packages.
     if !ctx.index.is_complete_for(ctx.path) {
         return Vec::new();
     }
     let handling = ctx
         .index
-        .derived("CIO008 packages that handle bounces", |index| {
+        .derived("CIO008 units that handle bounces", |index| {
             index
                 .files()
                 .filter(|(_, facts)| facts.calls_suppress || facts.handles_bounce)
-                .map(|(path, _)| index.package_key(path))
-                .collect::<HashSet<Option<PathBuf>>>()
+                .map(|(path, _)| index.unit_key(path))
+                .collect::<HashSet<PathBuf>>()
         });
-    if handling.contains(&ctx.index.package_key(ctx.path)) {
+    if handling.contains(&ctx.index.unit_key(ctx.path)) {
         return Vec::new();
     }
     ctx.facts

@@ -46,9 +46,9 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 /// Spellings named in one message at most.
 const MAX_SPELLINGS: usize = 10;
 
-/// Package (see [`WorkspaceIndex::package_of`](crate::analysis::resolve::WorkspaceIndex)) →
+/// Unit (see [`WorkspaceIndex::unit_of`](crate::analysis::resolve::WorkspaceIndex)) →
 /// spelling key → the uses of the names so spelt.
-type Spellings = HashMap<Option<PathBuf>, HashMap<String, SpellingUses>>;
+type Spellings = HashMap<PathBuf, HashMap<String, SpellingUses>>;
 
 /// The uses of one spelling key, kept per name once and bounded: every name with its count of
 /// uses, and the first uses of each name in the index's order, enough for any name's finding
@@ -104,22 +104,22 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
     if off_style.is_empty() {
         return Vec::new();
     }
-    // Every use of the workspace by package (each package of a monorepo is a workspace of its
-    // own) and spelling key, built once per state of the index.
+    // Every use of the workspace by unit (a repository, or a `root = true` configuration's
+    // folder) and spelling key, built once per state of the index.
     let spellings = ctx
         .index
         .derived("CIO010 event names by spelling", |index| {
             let mut spellings: Spellings = HashMap::new();
             for (path, facts) in index.files() {
-                let package = spellings.entry(index.package_key(path)).or_default();
+                let unit = spellings.entry(index.unit_key(path)).or_default();
                 for other in &facts.event_names {
                     let key = spelling_key(&other.name);
-                    package.entry(key).or_default().add(other);
+                    unit.entry(key).or_default().add(other);
                 }
             }
             spellings
         });
-    let Some(spellings) = spellings.get(&ctx.index.package_key(ctx.path)) else {
+    let Some(spellings) = spellings.get(&ctx.index.unit_key(ctx.path)) else {
         return Vec::new();
     };
     let mut findings = Vec::new();

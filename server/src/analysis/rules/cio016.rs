@@ -46,12 +46,12 @@ impl SitesByRegion {
 }
 
 pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
-    // Every customerio-node client whose region is known, by package (each package of a
-    // monorepo is a workspace of its own), then by region.
+    // Every customerio-node client whose region is known, by unit (a repository, or a
+    // `root = true` configuration's folder), then by region.
     let regions = ctx.index.derived("CIO016 client regions", |index| {
-        let mut by_package: HashMap<Option<PathBuf>, SitesByRegion> = HashMap::new();
+        let mut by_unit: HashMap<PathBuf, SitesByRegion> = HashMap::new();
         for (path, facts) in index.files() {
-            let sites = by_package.entry(index.package_key(path)).or_default();
+            let sites = by_unit.entry(index.unit_key(path)).or_default();
             let known = facts
                 .constructions
                 .iter()
@@ -61,9 +61,9 @@ pub fn workspace_check(ctx: &WorkspaceContext) -> Vec<Finding> {
                 sites.add(region, construction);
             }
         }
-        by_package
+        by_unit
     });
-    let Some(regions) = regions.get(&ctx.index.package_key(ctx.path)) else {
+    let Some(regions) = regions.get(&ctx.index.unit_key(ctx.path)) else {
         return Vec::new();
     };
     if regions.0.len() < 2 {

@@ -63,9 +63,14 @@ pub fn pull(state: &State, params: DocumentDiagnosticParams) -> DocumentDiagnost
     let uri = &params.text_document.uri;
     let items = match state.documents.get(uri) {
         Some(doc) => state.diagnostics(&doc),
-        None if state.is_config_file(&convert::path_of(uri)) => {
-            state.config.read().unwrap().diagnostics.clone()
-        }
+        None if state.is_config_file(&convert::path_of(uri)) => state
+            .configs
+            .read()
+            .unwrap()
+            .diagnostics
+            .get(&convert::path_of(uri))
+            .cloned()
+            .unwrap_or_default(),
         None => Vec::new(),
     };
     DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(

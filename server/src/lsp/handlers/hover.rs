@@ -37,9 +37,9 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         .iter()
         .filter(|f| f.range.start <= offset && offset <= f.range.end)
         .min_by_key(|f| f.range.len());
-    let settings = state.settings.read().unwrap();
+    let settings = state.settings_for(&doc.path);
     if let Some(finding) = flagged {
-        let docs = analysis::rule_docs(&finding.rule, &settings.analysis.user_rules)
+        let docs = analysis::rule_docs(&finding.rule, &settings.user_rules)
             .filter(|docs| !docs.page.trim().is_empty());
         if let Some(docs) = docs {
             return Some(markdown_hover(
@@ -49,7 +49,7 @@ fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -
         }
     }
     let index = state.index.read().unwrap();
-    let (range, note) = doc.call_at(offset, &settings.analysis, &index.view(&doc.path))?;
+    let (range, note) = doc.call_at(offset, &settings, &index.view(&doc.path))?;
     Some(markdown_hover(note, snapshot.range(&range)))
 }
 

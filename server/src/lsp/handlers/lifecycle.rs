@@ -9,7 +9,6 @@ use tower_lsp_server::ls_types::*;
 
 use super::code_actions::FIX_ALL_KIND;
 use super::workspace::{index_workspace, report_config};
-use crate::analysis::config;
 use crate::analysis::position::Encoding;
 use crate::analysis::WorkspaceIndex;
 use crate::lsp::convert;
@@ -23,7 +22,6 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
     let roots = workspace_roots(&params);
     if let Some(root) = roots.first() {
         *backend.state.index.write().unwrap() = WorkspaceIndex::new(root);
-        backend.state.config.write().unwrap().path = Some(root.join(config::FILE_NAME));
     }
     let folders = roots.len();
     *backend.state.roots.write().unwrap() = roots;
@@ -167,6 +165,14 @@ fn capabilities(encoding: Encoding, support: ClientSupport) -> ServerCapabilitie
             ]),
             ..Default::default()
         })),
+        // Folders added to or removed from the workspace are indexed or dropped.
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         diagnostic_provider: support.pull_diagnostics.then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some(convert::SOURCE.into()),
@@ -179,14 +185,17 @@ fn capabilities(encoding: Encoding, support: ClientSupport) -> ServerCapabilitie
     }
 }
 
-/// Asks the client to tell the server about source, `package.json`, lockfile and
-/// configuration files changed outside the editor.
+/// Asks the client to tell the server about source, `package.json`, lockfile, configuration
+/// and user rule files (`NAME.scm` and its `NAME.toml`) changed outside the editor, in every
+/// folder at any depth.
 async fn register_file_watchers(backend: &Backend) {
     let watchers = [
         "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
         "**/package.json",
         "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}",
         "**/cio-lsp.toml",
+        "**/*.scm",
+        "**/*.toml",
     ]
     .into_iter()
     .map(|glob| FileSystemWatcher {

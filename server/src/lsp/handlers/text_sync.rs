@@ -21,7 +21,10 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let document = params.text_document;
     let path = convert::path_of(&document.uri);
     if backend.state.is_config_file(&path) {
-        backend.state.config.write().unwrap().open_text = Some(document.text);
+        {
+            let mut configs = backend.state.configs.write().unwrap();
+            configs.open.insert(path, document.text);
+        }
         return config_changed(backend).await;
     }
     let Some(lang) =
@@ -54,10 +57,10 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
     let path = convert::path_of(&uri);
     if backend.state.is_config_file(&path) {
         let applied = {
-            let mut config = backend.state.config.write().unwrap();
-            config
-                .open_text
-                .as_mut()
+            let mut configs = backend.state.configs.write().unwrap();
+            configs
+                .open
+                .get_mut(&path)
                 .map(|text| documents::apply_to_text(text, &changes, encoding))
                 .is_some()
         };
@@ -103,9 +106,10 @@ pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
 
 pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
-    if backend.state.is_config_file(&convert::path_of(&uri)) {
+    let path = convert::path_of(&uri);
+    if backend.state.is_config_file(&path) {
         // Unsaved edits are gone: the file on disk counts again.
-        backend.state.config.write().unwrap().open_text = None;
+        backend.state.configs.write().unwrap().open.remove(&path);
         return config_changed(backend).await;
     }
     let Some((_, doc)) = backend.state.documents.remove(&uri) else {
@@ -114,7 +118,7 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     };
     backend.state.published.remove(&doc.path);
     // Unsaved edits are gone: the index goes back to what is on disk.
-    let settings = backend.state.settings.read().unwrap().analysis.clone();
+    let settings = backend.state.settings_for(&doc.path);
     {
         let mut index = backend.state.index.write().unwrap();
         guarded("re-indexing a closed file", || {

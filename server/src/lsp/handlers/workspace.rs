@@ -2,11 +2,11 @@
 //! (`workspace/didChangeConfiguration`), the configuration file, and the background index of
 //! the workspace folders.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tower_lsp_server::ls_types::{
-    DidChangeConfigurationParams, DidChangeWatchedFilesParams, FileChangeType, MessageType,
-    NumberOrString,
+    DidChangeConfigurationParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+    FileChangeType, MessageType, NumberOrString,
 };
 
 use super::diagnostics::relint_all;
@@ -16,7 +16,6 @@ use crate::lsp::state::{guarded, ConfigReport};
 use crate::lsp::{convert, workspace};
 
 pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
-    let settings = backend.state.settings.read().unwrap().analysis.clone();
     let open: Vec<PathBuf> = backend
         .state
         .documents
@@ -35,13 +34,20 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
         })
         .filter(|(path, _)| !open.contains(path) && !backend.state.is_ignored(path))
         .filter(|(path, _)| {
-            let is_config = backend.state.is_config_file(path);
-            config_touched |= is_config;
+            let is_config = backend.state.is_config_file(path) || is_user_rule_file(path);
+            // An open configuration buffer counts over the file on disk.
+            let is_open = backend
+                .state
+                .configs
+                .read()
+                .unwrap()
+                .open
+                .contains_key(path);
+            config_touched |= is_config && !is_open;
             !is_config
         })
         .collect();
-    let config_open = backend.state.config.read().unwrap().open_text.is_some();
-    if config_touched && !config_open {
+    if config_touched {
         // Re-indexes and re-lints everything, the watched sources included.
         return config_changed(backend).await;
     }
@@ -62,6 +68,7 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
                     index.remove_lockfile(&path);
                 }
             } else {
+                let settings = state.settings_for(&path);
                 guarded("re-indexing a watched file", || {
                     workspace::refresh_file(&mut index, &path, &settings)
                 });
@@ -106,25 +113,68 @@ pub async fn config_changed(backend: &Backend) {
     tokio::spawn(async move { index_workspace(&background).await });
 }
 
-/// Reports a configuration reload: log messages, and the file's diagnostics (an error, or
+/// Whether `path` may be half of a user rule (`NAME.scm`, or the `NAME.toml` beside one):
+/// a change to it changes the rules of the configuration that lists its directory.
+fn is_user_rule_file(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("scm") => true,
+        Some("toml") => path.with_extension("scm").is_file(),
+        _ => false,
+    }
+}
+
+/// Reports a configuration reload: log messages, and each file's diagnostics (an error, or
 /// none to clear a previous one).
 pub async fn report_config(backend: &Backend, report: ConfigReport) {
     for (kind, message) in report.messages {
         backend.log(kind, message).await;
     }
-    let Some(uri) = report.uri else {
+    if report.files.is_empty() {
         return;
-    };
+    }
     if backend.state.support().pull_diagnostics {
         if backend.state.support().diagnostic_refresh {
             let _ = backend.client.workspace_diagnostic_refresh().await;
         }
-    } else {
+        return;
+    }
+    for (uri, diagnostics) in report.files {
         backend
             .outbox
-            .publish_diagnostics(uri, report.diagnostics, None)
+            .publish_diagnostics(uri, diagnostics, None)
             .await;
     }
+}
+
+/// `workspace/didChangeWorkspaceFolders`: folders added are configured and indexed, folders
+/// removed are dropped from the index (progress shown as for the first index).
+pub async fn did_change_workspace_folders(
+    backend: &Backend,
+    params: DidChangeWorkspaceFoldersParams,
+) {
+    {
+        let mut roots = backend.state.roots.write().unwrap();
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .map(|folder| convert::path_of(&folder.uri))
+            .collect();
+        roots.retain(|root| !removed.contains(root));
+        for folder in &params.event.added {
+            let path = convert::path_of(&folder.uri);
+            if !roots.contains(&path) {
+                roots.push(path);
+            }
+        }
+    }
+    backend
+        .log(
+            MessageType::INFO,
+            "workspace folders changed; re-indexing".into(),
+        )
+        .await;
+    config_changed(backend).await;
 }
 
 /// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
@@ -132,6 +182,8 @@ pub async fn report_config(backend: &Backend, report: ConfigReport) {
 pub async fn index_workspace(backend: &Backend) {
     let roots = backend.state.roots.read().unwrap().clone();
     if roots.is_empty() {
+        // The last folder was removed: nothing is indexed any more.
+        *backend.state.index.write().unwrap() = Default::default();
         return;
     }
     let progress = if backend.state.support().work_done_progress {
@@ -157,11 +209,14 @@ pub async fn index_workspace(backend: &Backend) {
     } else {
         None
     };
-    let settings = backend.state.settings.read().unwrap().analysis.clone();
-    let ignore = {
-        let config = backend.state.config.read().unwrap();
-        config.loaded.as_ref().map(|c| c.ignore.clone())
-    };
+    let configs = backend.state.lookup();
+    let overrides = backend
+        .state
+        .client_settings
+        .read()
+        .unwrap()
+        .overrides
+        .clone();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
     let started = std::time::Instant::now();
     let build = tokio::task::spawn_blocking(move || {
@@ -169,7 +224,7 @@ pub async fn index_workspace(backend: &Backend) {
             let _ = tx.send((done, total));
         };
         guarded("indexing the workspace", || {
-            workspace::build_index(&roots, ignore.as_ref(), &settings, &on_progress)
+            workspace::build_index(&roots, &configs, &overrides, &on_progress)
         })
     });
     while let Some((done, total)) = rx.recv().await {
@@ -203,5 +258,8 @@ pub async fn index_workspace(backend: &Backend) {
         progress.finish_with_message(message.clone()).await;
     }
     backend.log(MessageType::INFO, message).await;
+    // Indexing met the configurations of every folder of the tree: report the new ones.
+    let report = backend.state.report_configs();
+    report_config(backend, report).await;
     relint_all(backend).await;
 }

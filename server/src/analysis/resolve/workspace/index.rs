@@ -30,6 +30,9 @@ pub struct WorkspaceIndex {
     derived: Derived,
     /// Module resolutions made so far (see [`ResolveMemo`]).
     resolved: ResolveMemo,
+    /// Folders (absolute) that start a unit of their own for the workspace rules: version
+    /// control roots and `root = true` configurations' folders (see [`Self::unit_of`]).
+    unit_roots: std::collections::HashSet<PathBuf>,
 }
 
 /// What an index holds whole.
@@ -103,9 +106,37 @@ impl WorkspaceIndex {
         }
     }
 
-    /// [`Self::package_of`] as an owned key, for summaries grouped by package.
-    pub fn package_key(&self, path: &Path) -> Option<PathBuf> {
-        self.package_of(path).map(Path::to_path_buf)
+    /// Declares the folders that start a unit of their own: version-control roots (a
+    /// repository usually talks to one Customer.io workspace) and the folders of
+    /// configurations with `root = true`.
+    pub fn set_unit_roots(&mut self, roots: impl IntoIterator<Item = PathBuf>) {
+        self.derived = Derived::default();
+        self.unit_roots = roots
+            .into_iter()
+            .map(|root| normalize(&absolute(&root)))
+            .collect();
+    }
+
+    /// The unit `path` belongs to, which workspace rules take their scope from (CIO008's
+    /// bounce handling, CIO016's regions, CIO010's spellings): the nearest unit root above it,
+    /// else the index root (the opened folder, the current directory).
+    pub fn unit_of(&self, path: &Path) -> &Path {
+        if !self.unit_roots.is_empty() {
+            let path = normalize(&absolute(path));
+            if let Some(root) = path
+                .ancestors()
+                .skip(1)
+                .find_map(|dir| self.unit_roots.get(dir))
+            {
+                return root;
+            }
+        }
+        &self.root
+    }
+
+    /// [`Self::unit_of`] as an owned key, for summaries grouped by unit.
+    pub fn unit_key(&self, path: &Path) -> PathBuf {
+        self.unit_of(path).to_path_buf()
     }
 
     /// The package `path` belongs to: the nearest directory above it, up to the root, that
@@ -382,6 +413,10 @@ impl WorkspaceView for FileView<'_> {
 }
 
 /// The folder of a `package.json` or lockfile, as the index keys it.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     normalize(path.parent().unwrap_or(Path::new("")))
 }
