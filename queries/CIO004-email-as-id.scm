@@ -25,3 +25,13 @@
  (#any-of? @method "identify" "track")
  (#match? @payload "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))
+
+; Ids inside operations: `batch([{ identifiers: { id } }, …])`, `entity({ … })`, a Pipelines
+; `batch([{ type: "identify", userId }])`; the check reads each operation's id
+; (`CioCall::operations`).
+((call_expression
+   function: (member_expression property: (property_identifier) @method)
+   arguments: (arguments . (_) @operations)) @call
+ (#any-of? @method "batch" "entity")
+ (#match? @operations "(@|[Ee]mail|EMAIL)")
+ (#cio-call? @call))

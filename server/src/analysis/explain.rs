@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
-use crate::analysis::resolve::{Bindings, CioCall, Method};
+use crate::analysis::resolve::{Bindings, CioCall};
 use crate::analysis::rules::{self, docs};
 use crate::analysis::syntax;
 use crate::analysis::user_rules::UserRules;
@@ -83,31 +83,13 @@ impl CallNote<'_> {
             "**Customer.io** · `{}` on a {}\n\n{}{promise}",
             call.method_name,
             call.sdk.describe(),
-            expectations(call.method)
+            expectations(call)
         )
     }
 }
 
-/// What a call of `method` expects.
-fn expectations(method: Method) -> &'static str {
-    match method {
-        Method::Identify => {
-            "Creates or updates a person. The id is permanent: use your database id, not an \
-             email address. Include `email` so that messages can reach them. Timestamps \
-             (`created_at`, `*_at`) are Unix **seconds**."
-        }
-        Method::Track | Method::TrackAnonymous | Method::Page => {
-            "Records an event. The event name is a fixed string in the configured style \
-             (no ids or personal data in it); put variable data in the event's data. \
-             Timestamps are Unix **seconds**; identify the person before tracking them."
-        }
-        Method::Destroy => "Deletes a person and their data.",
-        Method::Suppress | Method::Unsuppress => {
-            "Stops (or resumes) messages to a person, e.g. after a bounce or complaint."
-        }
-        Method::AddDevice => "Registers a push device token for a person.",
-        Method::MergeCustomers => "Merges a secondary person into a primary one.",
-        Method::Batch => "Sends several calls in one request; the same rules apply to each.",
-        Method::Other => "A Customer.io API call.",
-    }
+/// What `call` does and expects: its row of the SDK call table.
+fn expectations(call: &CioCall) -> &'static str {
+    call.row()
+        .map_or("A Customer.io API call.", |row| row.summary)
 }

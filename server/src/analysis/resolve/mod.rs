@@ -11,11 +11,12 @@ pub mod packages;
 pub mod prefilter;
 pub mod scopes;
 pub mod sdk;
+pub mod sdk_calls;
 pub mod values;
 pub mod workspace;
 
 pub use bindings::{Bindings, ClientBinding};
-pub use call::{CioCall, Method};
+pub use call::{CioCall, Method, Operation};
 pub use functions::{declared_functions, declared_outside, linked_by_name, DeclaredFunction};
 pub use modules::{is_workspace_specifier, ExportName, ModuleImport, ReExport};
 pub use packages::{PackageVersion, Version, VersionRange};

@@ -24,27 +24,29 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
 }
 
 /// The time-key members of the objects where `call` takes timestamps: identify attributes,
-/// track data, and the event payload's own `timestamp`; each once, in source order.
+/// track data, and the payload's own `timestamp`, also of each operation of a `batch` /
+/// `entity` call; each once, in source order.
 fn timestamp_members<'t>(call: &CioCall<'t>, source: &str, lang: Lang) -> Vec<TimeKeyMember<'t>> {
-    let objects = [call.attributes(source), call.event_data(source)];
-    let mut members: Vec<TimeKeyMember> = objects
+    let operations = call.operations(source);
+    let objects = [call.attributes(source), call.event_data(source)]
         .into_iter()
+        .chain(
+            operations
+                .iter()
+                .flat_map(|op| [op.attributes(source), op.event_data(source)]),
+        );
+    let mut members: Vec<TimeKeyMember> = objects
         .flatten()
         .filter(|object| object.kind_name() == "object")
         .flat_map(|object| time_key_members(object, source, lang))
         .collect();
-    // The payload object itself: `{ name, data, timestamp }`, CDP `{ userId, event, timestamp }`.
-    // Its one time key is known by name.
-    let payload = call.event_payload().or_else(|| {
-        call.args()
-            .first()
-            .copied()
-            .filter(|a| a.kind_name() == "object")
-    });
-    let payload_timestamp = payload
-        .and_then(|payload| syntax::object_member(payload, "timestamp", source))
-        .and_then(as_time_key_member);
-    members.extend(payload_timestamp);
+    // The payloads' own `timestamp`: `{ name, data, timestamp }`, CDP `{ userId, event,
+    // timestamp }`, a v2 operation's. Their one time key is known by name.
+    let payload_timestamps = std::iter::once(call.timestamp_member(source))
+        .chain(operations.iter().map(|op| op.timestamp_member(source)))
+        .flatten()
+        .filter_map(as_time_key_member);
+    members.extend(payload_timestamps);
     // The snippet's identify object is both its attributes and its payload.
     members.sort_by_key(|m| m.member.start_byte());
     members.dedup_by_key(|m| m.member.id());

@@ -2,6 +2,7 @@
 
 use tree_sitter::Node;
 
+use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
@@ -11,6 +12,14 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {
         return;
     };
+    if hit.get("operations").is_some() {
+        for operation in call.operations(ctx.source) {
+            if let Some(id) = operation.person_id(ctx.source) {
+                check_id(ctx, &call, id);
+            }
+        }
+        return;
+    }
     let Some(id) = call.person_id(ctx.source).map(unwrap_expression) else {
         return;
     };
@@ -19,6 +28,12 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if hit.get("id").is_some_and(|captured| captured != id) {
         return;
     }
+    check_id(ctx, &call, id);
+}
+
+/// Reports `id`, the person id of `call` (or of one of its operations), when it names an email.
+fn check_id(ctx: &mut RuleContext, call: &CioCall, id: Node) {
+    let id = unwrap_expression(id);
     if !names_an_email(id, ctx.source) {
         return;
     }
