@@ -1198,7 +1198,9 @@ mod expectations;
 #[test]
 fn the_binary_finds_the_annotated_shapes_of_the_fixture_workspaces() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-    for rule in ["CIO007", "CIO013", "CIO020"] {
+    for rule in [
+        "CIO002", "CIO004", "CIO007", "CIO011", "CIO013", "CIO019", "CIO020",
+    ] {
         let dir = fixtures.join(rule);
         let report = json_report(&dir, &[]);
         let found: std::collections::BTreeSet<(String, usize)> = report["findings"]

@@ -483,6 +483,53 @@ async fn hover_shows_rule_docs_and_call_notes() {
     assert!(elsewhere.is_null());
 }
 
+/// CIO019 and the 5.x call surface in the editor: a webhook handler's signature mistakes are
+/// published and explained on hover; a timestamp inside a `batch` operation is CIO002, and the
+/// hover on `entity` says what the call expects (the SDK call table's summary).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_signatures_and_batch_operations_are_checked_in_the_editor() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/webhook.ts";
+    let text = "import { verifyRequestSignature } from \"customerio-node\";\n\
+                export function handle(req: any) {\n\
+                \x20 verifyRequestSignature({ signingSecret: process.env.S!, timestamp: \"1\", signature: \"s\", body: JSON.stringify(req.body) });\n\
+                }\n";
+    client.open(uri, text).await;
+    assert_eq!(
+        codes(&client.diagnostics(uri, 1).await),
+        ["CIO019", "CIO019"]
+    );
+    let hover = |uri: &str, line: u32, character: u32| {
+        json!({ "textDocument": { "uri": uri },
+                "position": { "line": line, "character": character } })
+    };
+    let on_body = client
+        .request("textDocument/hover", hover(uri, 2, 100))
+        .await;
+    let docs = on_body["contents"]["value"].as_str().unwrap();
+    assert!(
+        docs.starts_with("**CIO019** The signature is checked against a re-serialised body"),
+        "{docs}"
+    );
+    assert!(docs.contains("req.rawBody"), "{docs}");
+
+    let uri = "file:///ws/batch.ts";
+    let text = in_signup(
+        "await cio.entity({ type: \"person\", identifiers: { id: user.id }, action: \"event\", name: \"renewed\", timestamp: Date.now() });",
+    );
+    client.open(uri, &text).await;
+    assert_eq!(codes(&client.diagnostics(uri, 1).await), ["CIO002"]);
+    let line = text.lines().position(|l| l.contains("cio.entity")).unwrap() as u32;
+    let on_call = client
+        .request("textDocument/hover", hover(uri, line, 14))
+        .await;
+    let note = on_call["contents"]["value"].as_str().unwrap();
+    assert!(
+        note.contains("`entity`") && note.contains("one Track API v2 operation"),
+        "{note}"
+    );
+}
+
 /// A client made from a configured wrapper package (`[clients] packages`) is a client on every
 /// path of the server: opening, a keystroke inside a function (which re-analyses only that
 /// function with the bindings it collects), and hover.

@@ -267,6 +267,7 @@ rule_fixture_tests! {
     cio013_hardcoded_credential => "CIO013",
     cio015_legacy_constructor => "CIO015",
     cio016_region_mismatch => "CIO016",
+    cio019_webhook_signature => "CIO019",
     cio020_placeholder_credential => "CIO020",
 }
 

@@ -11,6 +11,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use crate::analysis::resolve::values::exported_values;
+use crate::analysis::resolve::webhooks;
 use crate::analysis::resolve::{Bindings, FileFacts, Prefilter, WorkspaceIndex, WorkspaceView};
 use crate::analysis::rules::engine::{Hit, QueryRanges};
 use crate::analysis::rules::finding::{sort_findings, Finding};
@@ -336,6 +337,10 @@ fn client_ranges_in(
         .chain(bindings.awaiting_helper_names())
         .collect();
     tokens.extend(["_cio", "cioanalytics"]);
+    // Signature checks of Customer.io webhooks involve no client (CIO019).
+    if webhooks::handles_signed_webhooks(source) {
+        tokens.extend(webhooks::SIGNATURE_FUNCTIONS);
+    }
     tokens.sort_unstable();
     tokens.dedup();
     for token in tokens {

@@ -13,6 +13,7 @@ pub mod scopes;
 pub mod sdk;
 pub mod sdk_calls;
 pub mod values;
+pub mod webhooks;
 pub mod workspace;
 
 pub use bindings::{Bindings, ClientBinding};

@@ -108,7 +108,18 @@ impl Sdk {
 /// Text whose presence makes a file worth parsing: package names and globals. A file without
 /// any of these (nor an import of a workspace module that exports a client) cannot hold a
 /// Customer.io call.
-pub const PREFILTER_TOKENS: &[&str] = &["customerio", "_cio", "cioanalytics", "CustomerIO"];
+/// Customer.io's webhook signature headers count too: a hand-made signature check need not
+/// name any package (CIO019).
+pub const PREFILTER_TOKENS: &[&str] = &[
+    "customerio",
+    "_cio",
+    "cioanalytics",
+    "CustomerIO",
+    "x-cio-signature",
+    "X-CIO-Signature",
+    "X-Cio-Signature",
+    "X-CIO-SIGNATURE",
+];
 
 /// The Customer.io packages whose clients we recognise (also the values a configured wrapper
 /// package may re-export, `[clients] packages` in `cio-lsp.toml`).

@@ -34,6 +34,7 @@ mod cio013;
 mod cio014;
 mod cio015;
 mod cio016;
+mod cio019;
 mod cio020;
 
 pub use context::{Rule, RuleContext, Scope, WorkspaceContext};

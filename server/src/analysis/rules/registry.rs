@@ -8,7 +8,7 @@ use super::engine::BuiltinQuery;
 use super::finding::Severity;
 use super::{
     cio001, cio002, cio003, cio004, cio005, cio006, cio007, cio008, cio009, cio010, cio011, cio012,
-    cio013, cio014, cio015, cio016, cio020,
+    cio013, cio014, cio015, cio016, cio019, cio020,
 };
 use crate::analysis::syntax::Lang;
 
@@ -58,7 +58,9 @@ macro_rules! rule {
 }
 
 /// The rules whose checks read beyond the function of their match (see [`Scope::File`]).
-const FILE_SCOPED: &[&str] = &["CIO001", "CIO007", "CIO009", "CIO013", "CIO015", "CIO020"];
+const FILE_SCOPED: &[&str] = &[
+    "CIO001", "CIO007", "CIO009", "CIO013", "CIO015", "CIO019", "CIO020",
+];
 
 const fn file_scoped(id: &str) -> Scope {
     let mut i = 0;
@@ -229,6 +231,14 @@ pub static RULES: &[Rule] = &[
         "Customer.io clients of one workspace use different regions",
         Some(cio016::workspace_check),
         &[]
+    ),
+    rule!(
+        cio019,
+        "CIO019",
+        "webhook-signature",
+        Error,
+        "yes (re-serialised body)",
+        "A Customer.io webhook signature check that cannot work or can be bypassed"
     ),
     rule!(
         cio020,

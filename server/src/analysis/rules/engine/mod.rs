@@ -10,9 +10,13 @@
 //!   optional families).
 //! - `(#cio-call? @x)` — `@x` is a call on a Customer.io client (same optional families).
 //! - `(#cio-helper? @x)` — `@x` names an imported function that awaits a Customer.io call.
+//! - `(#cio-webhook? @x)` — the file handles Customer.io's signed webhooks
+//!   (`verifyRequestSignature` from customerio-node, or the `X-CIO-Signature` header); the
+//!   pipeline then adds the names of the signature functions (`verifyRequestSignature`,
+//!   `createHmac`) to the mentions.
 //!
 //! The built-in patterns with one of these predicates can only match a node that holds a
-//! client's (or helper's) name, so they run over those names alone, selected by the methods
+//! client's (or helper's, or signature function's) name, so they run over those names alone, selected by the methods
 //! called there ([`BuiltinQuery`]); the others run over the whole statements that mention a
 //! client.
 

@@ -1,18 +1,35 @@
-//! Our predicates (`#cio-client?`, `#cio-new?`, `#cio-call?`, `#cio-helper?`): read from a
-//! compiled query, and checked against client resolution after tree-sitter's own.
+//! Our predicates (`#cio-client?`, `#cio-new?`, `#cio-call?`, `#cio-helper?`,
+//! `#cio-webhook?`): read from a compiled query, and checked against client resolution (or the
+//! file's webhook handling) after tree-sitter's own.
 
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-use crate::analysis::resolve::{Bindings, Sdk};
+use crate::analysis::resolve::{webhooks, Bindings, Sdk};
 use crate::analysis::syntax::{unwrap_expression, FieldExt};
 
 /// A predicate of ours, attached to one pattern.
 #[derive(Debug, Clone)]
 pub(super) enum CioPredicate {
-    Client { capture: u32, families: Vec<String> },
-    New { capture: u32, families: Vec<String> },
-    Call { capture: u32, families: Vec<String> },
-    Helper { capture: u32 },
+    Client {
+        capture: u32,
+        families: Vec<String>,
+    },
+    New {
+        capture: u32,
+        families: Vec<String>,
+    },
+    Call {
+        capture: u32,
+        families: Vec<String>,
+    },
+    Helper {
+        capture: u32,
+    },
+    /// The file handles Customer.io's signed webhooks (`resolve::webhooks`): the patterns of
+    /// signature checks, which involve no client.
+    Webhook {
+        capture: u32,
+    },
 }
 
 pub(super) fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate> {
@@ -36,6 +53,7 @@ pub(super) fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate>
                 "cio-new?" => Some(CioPredicate::New { capture, families }),
                 "cio-call?" => Some(CioPredicate::Call { capture, families }),
                 "cio-helper?" => Some(CioPredicate::Helper { capture }),
+                "cio-webhook?" => Some(CioPredicate::Webhook { capture }),
                 _ => None,
             }
         })
@@ -48,6 +66,8 @@ pub(super) fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate>
 #[derive(Default)]
 pub(super) struct Resolved {
     answers: Vec<(std::mem::Discriminant<CioPredicate>, usize, Option<Sdk>)>,
+    /// Whether the file handles signed webhooks: one text search per run, not per match.
+    webhooks: std::cell::OnceCell<bool>,
 }
 
 impl Resolved {
@@ -78,14 +98,24 @@ pub(super) fn predicate_holds(
         CioPredicate::Client { capture, families }
         | CioPredicate::New { capture, families }
         | CioPredicate::Call { capture, families } => (*capture, families.as_slice()),
-        CioPredicate::Helper { capture } => (*capture, [].as_slice()),
+        CioPredicate::Helper { capture } | CioPredicate::Webhook { capture } => {
+            (*capture, [].as_slice())
+        }
     };
     let Some(node) = captures.iter().find(|c| c.index == capture).map(|c| c.node) else {
         return false;
     };
-    if let CioPredicate::Helper { .. } = predicate {
-        let name = source.get(node.byte_range()).unwrap_or("");
-        return bindings.awaiting_helper(name).is_some();
+    match predicate {
+        CioPredicate::Helper { .. } => {
+            let name = source.get(node.byte_range()).unwrap_or("");
+            return bindings.awaiting_helper(name).is_some();
+        }
+        CioPredicate::Webhook { .. } => {
+            return *resolved
+                .webhooks
+                .get_or_init(|| webhooks::handles_signed_webhooks(source));
+        }
+        _ => {}
     }
     let sdk = resolved.get_or(predicate, node, || match predicate {
         CioPredicate::Client { .. } => bindings.resolve(node, source),
@@ -94,7 +124,7 @@ pub(super) fn predicate_holds(
             .field("function")
             .and_then(|f| unwrap_expression(f).field("object"))
             .and_then(|receiver| bindings.resolve(receiver, source)),
-        CioPredicate::Helper { .. } => None,
+        CioPredicate::Helper { .. } | CioPredicate::Webhook { .. } => None,
     });
     sdk.is_some_and(|sdk| in_families(sdk, families))
 }
