@@ -146,6 +146,8 @@ fn analyze_rule_ranges(
             reexports: bindings.reexports.clone(),
             // A text search, not a query: a bounce webhook handler need not name a client.
             handles_bounce: whole_file_facts && rules::cio008::mentions_bounce_handling(file.text),
+            verifies_metric_webhooks: whole_file_facts
+                && rules::cio008::verifies_metric_webhooks(file.text),
             exported_values: if whole_file_facts {
                 exported_values(file.tree, file.path, file.text, bindings, workspace)
             } else {

@@ -55,6 +55,9 @@ pub struct FileFacts {
     pub calls_suppress: bool,
     /// The file handles a bounce webhook (`email_bounced`, `"bounced"` metrics).
     pub handles_bounce: bool,
+    /// The file verifies Customer.io's webhooks with `verifyRequestSignature` and reads their
+    /// `metric`: with customerio-node ≥ 5.2, a reporting webhook handler (CIO008).
+    pub verifies_metric_webhooks: bool,
     pub event_names: Vec<EventNameUse>,
     /// Exported constants and config object properties with (partly) known string values.
     pub exported_values: Vec<ExportedValue>,
