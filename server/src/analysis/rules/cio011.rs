@@ -4,6 +4,7 @@ use tree_sitter::Node;
 
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
+use crate::analysis::rules::shared::batch;
 use crate::analysis::syntax::{self, text, FieldExt, KindExt};
 
 /// Array methods whose callback runs once per element, all at once for async callbacks.
@@ -20,6 +21,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return;
     }
     let described = format!("`{}.{}()`", ctx.text(call.receiver), call.method_name);
+    let mut batch_fix = None;
     let message = match hit.pattern {
         0 if call.is_track_api_request() => {
             let Some(looped) = enclosing_loop(call.call) else {
@@ -28,6 +30,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
             if is_limited(call.call, looped, ctx.source) || waits_between(looped, ctx.source) {
                 return;
             }
+            batch_fix = batch::rewrite_loop(&call, looped, ctx.source);
             format!(
                 "{described} is awaited once per loop iteration with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
             )
@@ -50,7 +53,16 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         Some(wait) if wait.kind_name() == "await_expression" => syntax::head_from(wait, call.call),
         _ => syntax::call_head(call.call),
     };
-    let finding = ctx.finding_at(head, message);
+    let can_batch = batch::can_batch(&call, ctx.workspace);
+    let message = if can_batch {
+        format!("{message}. customerio-node ≥ 5 sends many of them in one request: `{}.batch(items.map(…))` of v2 operations", ctx.text(call.receiver))
+    } else {
+        message
+    };
+    let mut finding = ctx.finding_at(head, message);
+    if let Some(fix) = batch_fix.filter(|_| can_batch) {
+        finding = finding.with_fix(fix);
+    }
     ctx.report(finding);
 }
 

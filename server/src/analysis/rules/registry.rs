@@ -185,7 +185,7 @@ pub static RULES: &[Rule] = &[
         "CIO011",
         "unthrottled-loop",
         Warning,
-        "no",
+        "suggestion (batch, customerio-node ≥ 5)",
         "Track API calls in a loop with no rate limiter"
     ),
     rule!(
