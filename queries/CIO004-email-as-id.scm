@@ -10,9 +10,17 @@
 ((call_expression
    function: (member_expression property: (property_identifier) @method)
    arguments: (arguments
-     . [(string) (template_string) (identifier) (member_expression) (call_expression)] @id)) @call
+     . [(string) (template_string) (member_expression) (call_expression)] @id)) @call
  (#any-of? @method "identify" "track" "suppress" "unsuppress" "destroy")
  (#match? @id "(@|[Ee]mail|EMAIL)")
+ (#cio-call? @call))
+
+; A positional id that is a name: the check asks the value service whether it is made from an
+; email (`const customerId = encodeURIComponent(body.email)`, `normalizeEmail(user.email)`).
+((call_expression
+   function: (member_expression property: (property_identifier) @method)
+   arguments: (arguments . (identifier) @id)) @call
+ (#any-of? @method "identify" "track" "suppress" "unsuppress" "destroy")
  (#cio-call? @call))
 
 ; Id in the payload object: CDP / Pipelines / React Native `{ userId }`, snippet `{ id }`. The
@@ -34,4 +42,12 @@
    arguments: (arguments . (_) @operations)) @call
  (#any-of? @method "batch" "entity")
  (#match? @operations "(@|[Ee]mail|EMAIL)")
+ (#cio-call? @call))
+
+; The same with an id the payload's text does not name: a name the check follows.
+((call_expression
+   function: (member_expression property: (property_identifier) @method)
+   arguments: (arguments . (object (_ value: (identifier))) @payload)) @call
+ (#any-of? @method "identify" "track")
+ (#not-match? @payload "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))

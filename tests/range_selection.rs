@@ -9,6 +9,7 @@ mod corpus;
 use std::path::{Path, PathBuf};
 
 use cio_lsp::analysis::project::{analyze_sources, unparsed_file_facts, LoadedSource};
+use cio_lsp::analysis::resolve::values::{exported_functions, exported_values};
 use cio_lsp::analysis::{
     analyze, analyze_whole_tree, mentions_customerio, merge_workspace_findings, parse, suppress,
     workspace_findings, Bindings, FileFacts, Finding, Lang, NoWorkspaceView, Settings, SourceFile,
@@ -106,9 +107,20 @@ fn reference_pipeline(
     let trees: Vec<_> = files.iter().map(|f| parse(f.lang, &f.text, None)).collect();
     for (file, tree) in files.iter().zip(&trees) {
         let bindings = Bindings::collect(tree, &file.text, &NoWorkspaceView, &Default::default());
+        // Every module's exported values and normalisers, as if every file were parsed (the
+        // project pipeline parses a module that names no Customer.io package when an analysis
+        // asks about its values).
         let facts = FileFacts {
             exports: bindings.exports.clone(),
             reexports: bindings.reexports.clone(),
+            exported_values: exported_values(
+                tree,
+                &file.path,
+                &file.text,
+                &bindings,
+                &NoWorkspaceView,
+            ),
+            exported_functions: exported_functions(tree, &file.text, &bindings, &NoWorkspaceView),
             ..Default::default()
         };
         if facts != FileFacts::default() {

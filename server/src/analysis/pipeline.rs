@@ -10,7 +10,7 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
-use crate::analysis::resolve::values::exported_values;
+use crate::analysis::resolve::values::{exported_functions, exported_values};
 use crate::analysis::resolve::webhooks;
 use crate::analysis::resolve::{Bindings, FileFacts, Prefilter, WorkspaceIndex, WorkspaceView};
 use crate::analysis::rules::engine::{Hit, QueryRanges};
@@ -150,6 +150,11 @@ fn analyze_rule_ranges(
                 && rules::cio008::verifies_metric_webhooks(file.text),
             exported_values: if whole_file_facts {
                 exported_values(file.tree, file.path, file.text, bindings, workspace)
+            } else {
+                Vec::new()
+            },
+            exported_functions: if whole_file_facts {
+                exported_functions(file.tree, file.text, bindings, workspace)
             } else {
                 Vec::new()
             },

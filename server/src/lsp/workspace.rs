@@ -59,10 +59,20 @@ pub fn file_facts(
     index: &WorkspaceIndex,
     exporting_stems: &[String],
 ) -> Option<FileFacts> {
-    let lang = Lang::from_path(path)?;
     if !mentions_customerio(text, settings, exporting_stems) {
         return None;
     }
+    parsed_file_facts(path, text, settings, index)
+}
+
+/// The facts of one unopened file, parsed whatever it mentions.
+fn parsed_file_facts(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    index: &WorkspaceIndex,
+) -> Option<FileFacts> {
+    let lang = Lang::from_path(path)?;
     let tree = parse(lang, text, None);
     let file = SourceFile {
         path,
@@ -104,8 +114,18 @@ pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings
         return;
     }
     let stems = index.exporting_stems();
+    // A module parsed for its values (a config module another file imports, see
+    // `project::analyze_sources`) stays parsed although it names no Customer.io package.
+    let holds_values = index
+        .file(path)
+        .is_some_and(|f| !f.exported_values.is_empty() || !f.exported_functions.is_empty());
     let facts = read_source(path).ok().and_then(|text| {
-        file_facts(path, &text, settings, index, &stems).or_else(|| unparsed_file_facts(&text))
+        let facts = if holds_values {
+            parsed_file_facts(path, &text, settings, index)
+        } else {
+            file_facts(path, &text, settings, index, &stems)
+        };
+        facts.or_else(|| unparsed_file_facts(&text))
     });
     match facts {
         Some(facts) => index.set_file(path, facts),

@@ -2,7 +2,7 @@
 //! passes (files that name Customer.io, barrel files, importers of workspace modules), the
 //! per-file analysis against the workspace index, and the workspace rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -13,7 +13,8 @@ use crate::analysis::pipeline::{
     analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
     FileAnalysis,
 };
-use crate::analysis::resolve::values::exported_values;
+use crate::analysis::resolve::values::{exported_functions, exported_values};
+use crate::analysis::resolve::workspace::normalize;
 use crate::analysis::resolve::{
     Bindings, Coverage, ExportLookup, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex,
 };
@@ -135,6 +136,7 @@ pub fn analyze_sources_covering(
         .collect();
     // Taken before any analysis' facts are in: only the analyses find awaiting helpers.
     let stems_before = index.exporting_stems();
+    let mut asked = Vec::new();
     let mut analysed: BTreeMap<usize, FileAnalysis> = early
         .into_iter()
         .chain(analyse_files(
@@ -143,6 +145,7 @@ pub fn analyze_sources_covering(
             &deferred,
             &index,
             settings,
+            &mut asked,
         ))
         .collect();
     for (i, analysis) in &analysed {
@@ -152,10 +155,24 @@ pub fn analyze_sources_covering(
     // export awaits a Customer.io call, without naming Customer.io itself. Those helpers are
     // known only now: parse the files that name their modules, and (re-)analyse them. (Files
     // analysed in pass 1 import no workspace module: no helper can reach them.)
-    let again = importers_of_new_exports(&mut index, files, &mut stages, &stems_before, settings);
+    let mut again =
+        importers_of_new_exports(&mut index, files, &mut stages, &stems_before, settings);
+    // Values across files: a constant, a config object or an email normaliser imported from a
+    // module that names no Customer.io package was not parsed; the analyses said which they
+    // needed. Parse those, and analyse again the files that asked.
+    again.extend(value_modules_and_askers(
+        &mut index,
+        files,
+        &mut stages,
+        std::mem::take(&mut asked),
+        settings,
+    ));
+    again.sort_unstable();
+    again.dedup();
     if !again.is_empty() {
         report.files_parsed = parsed_count(&stages);
-        for (i, analysis) in analyse_files(files, &mut stages, &again, &index, settings) {
+        for (i, analysis) in analyse_files(files, &mut stages, &again, &index, settings, &mut asked)
+        {
             index.set_file(&files[i].path, analysis.facts.clone());
             analysed.insert(i, analysis);
         }
@@ -283,6 +300,7 @@ fn export_facts(file: &SourceFile, bindings: &Bindings, workspace: &dyn ExportLo
         exports: bindings.exports.clone(),
         reexports: bindings.reexports.clone(),
         exported_values: exported_values(file.tree, file.path, file.text, bindings, workspace),
+        exported_functions: exported_functions(file.tree, file.text, bindings, workspace),
         ..FileFacts::default()
     }
 }
@@ -434,6 +452,7 @@ fn analyse_files(
     indices: &[usize],
     index: &WorkspaceIndex,
     settings: &dyn SettingsOf,
+    asked: &mut Vec<(usize, Vec<String>)>,
 ) -> Vec<(usize, FileAnalysis)> {
     let parsed: Vec<(usize, Tree, Option<Box<Bindings>>)> = indices
         .iter()
@@ -447,7 +466,7 @@ fn analyse_files(
             },
         )
         .collect();
-    let outcomes: Vec<(usize, FileAnalysis, Box<Bindings>)> = parsed
+    let outcomes: Vec<(usize, FileAnalysis, Box<Bindings>, Vec<String>)> = parsed
         .into_par_iter()
         .with_max_len(4)
         .map(|(i, tree, kept)| {
@@ -465,14 +484,73 @@ fn analyse_files(
                 _ => Box::new(file_bindings(&source, settings, &view)),
             };
             let analysis = analyze_with_bindings(&source, settings, &view, &bindings);
-            (i, analysis, bindings)
+            let unresolved = view.unresolved_value_modules();
+            (i, analysis, bindings, unresolved)
         })
         .collect();
     outcomes
         .into_iter()
-        .map(|(i, analysis, bindings)| {
+        .map(|(i, analysis, bindings, unresolved)| {
             stages[i] = Stage::Analysed(bindings);
+            if !unresolved.is_empty() {
+                asked.push((i, unresolved));
+            }
             (i, analysis)
         })
         .collect()
+}
+
+/// After an analysis round: the modules whose values the analyses asked about but that were
+/// not parsed (a config module, an email normaliser: they name no Customer.io package), parsed
+/// now with their exports recorded, and the files that asked, parsed again. Returns the
+/// indices to analyse (again): both.
+fn value_modules_and_askers(
+    index: &mut WorkspaceIndex,
+    files: &[LoadedSource],
+    stages: &mut [Stage],
+    asked: Vec<(usize, Vec<String>)>,
+    settings: &dyn SettingsOf,
+) -> Vec<usize> {
+    if asked.is_empty() {
+        return Vec::new();
+    }
+    let by_path: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (normalize(&f.path), i))
+        .collect();
+    let mut modules: Vec<usize> = Vec::new();
+    let mut askers: Vec<usize> = Vec::new();
+    for (asker, specifiers) in asked {
+        let found: Vec<usize> = specifiers
+            .iter()
+            .filter_map(|specifier| {
+                index
+                    .module_paths(&files[asker].path, specifier)
+                    .iter()
+                    .find_map(|candidate| by_path.get(candidate).copied())
+            })
+            .filter(|&module| matches!(stages[module], Stage::Unparsed))
+            .collect();
+        if !found.is_empty() {
+            askers.push(asker);
+            modules.extend(found);
+        }
+    }
+    modules.sort_unstable();
+    modules.dedup();
+    if modules.is_empty() {
+        return Vec::new();
+    }
+    parse_files(files, stages, &modules);
+    record_exports(index, files, stages, &modules, settings);
+    let askers: Vec<usize> = askers
+        .into_iter()
+        .filter(|&i| matches!(stages[i], Stage::Analysed(_)))
+        .collect();
+    parse_files(files, stages, &askers);
+    let mut again: Vec<usize> = modules.into_iter().chain(askers).collect();
+    again.sort_unstable();
+    again.dedup();
+    again
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use super::value::{
-    Fallback, Hole, Literal, Part, Value, Values, MAX_PARTS, MAX_TEXT_BYTES, MAX_VALUES,
+    Change, Fallback, Hole, Literal, Part, Value, Values, MAX_PARTS, MAX_TEXT_BYTES, MAX_VALUES,
 };
 
 /// How many literals a value remembers.
@@ -118,7 +118,7 @@ fn mark_fallback(values: &Values, fallback: Fallback) -> Values {
 }
 
 /// The values of any of `sets`, without repeats; `None` past [`MAX_VALUES`].
-fn union<'a>(sets: impl IntoIterator<Item = &'a Values>) -> Option<Values> {
+pub(super) fn union<'a>(sets: impl IntoIterator<Item = &'a Values>) -> Option<Values> {
     let mut values: Vec<Value> = Vec::new();
     for set in sets {
         for value in &set.values {
@@ -186,7 +186,7 @@ fn push_part(parts: &mut Vec<Part>, part: Part) {
         (Some(Part::Unknown(last)), Part::Unknown(more)) => {
             // Two unknowns side by side: one unknown from no single expression.
             last.expression = None;
-            last.transformed |= more.transformed;
+            last.change = last.change.max(more.change);
         }
         (_, part) => parts.push(part),
     }
@@ -214,6 +214,7 @@ fn bounded(value: Value) -> Value {
 /// `values` in another spelling: known text transformed where the method is known, unknown
 /// parts marked as transformed.
 fn transform(values: &Values, method: &str) -> Values {
+    let change = change_of(method);
     Values {
         values: values
             .values
@@ -223,9 +224,16 @@ fn transform(values: &Values, method: &str) -> Values {
                     .parts
                     .iter()
                     .map(|part| match part {
-                        Part::Text(text) => Part::text(transform_text(text, method)),
+                        Part::Text(text) => match transform_text(text, method) {
+                            Some(text) => Part::text(text),
+                            // Text that is not computed (a hash, a slice): unknown, from nowhere.
+                            None => Part::Unknown(Hole {
+                                expression: None,
+                                change,
+                            }),
+                        },
                         Part::Unknown(hole) => Part::Unknown(Hole {
-                            transformed: true,
+                            change: hole.change.then(change),
                             ..hole.clone()
                         }),
                         Part::Env(name) => Part::Env(name.clone()),
@@ -237,15 +245,32 @@ fn transform(values: &Values, method: &str) -> Values {
     }
 }
 
-fn transform_text(text: &str, method: &str) -> String {
+/// What a transform (a method name, or one of `derived`, `spelled`, `altered`) does to a value.
+pub(super) fn change_of(method: &str) -> Change {
     match method {
+        "derived" => Change::Derived,
+        "altered" | "replace" | "replaceAll" | "slice" | "substring" | "substr" | "padStart"
+        | "padEnd" => Change::Altered,
+        _ => Change::Spelling,
+    }
+}
+
+/// `text` after `method`, when it is computed (`None`: unknown text).
+fn transform_text(text: &str, method: &str) -> Option<String> {
+    Some(match method {
         "toLowerCase" | "toLocaleLowerCase" => text.to_lowercase(),
         "toUpperCase" | "toLocaleUpperCase" => text.to_uppercase(),
         "trim" => text.trim().to_string(),
         "trimStart" => text.trim_start().to_string(),
         "trimEnd" => text.trim_end().to_string(),
-        _ => text.to_string(),
-    }
+        // A URL's trailing slash removed (`base.replace(/\/$/, "")`): the text is kept as it
+        // is, which is right for the host and close enough for the rest.
+        "replace" | "replaceAll" => text.to_string(),
+        _ => match change_of(method) {
+            Change::Derived | Change::Altered => return None,
+            Change::None | Change::Spelling => text.to_string(),
+        },
+    })
 }
 
 /// Base64 of a value: its text encoded when all of it is known, else an unknown
@@ -253,10 +278,18 @@ fn transform_text(text: &str, method: &str) -> String {
 fn base64_value(value: &Value) -> Value {
     let parts = match value.text() {
         Some(text) => vec![Part::text(base64(text.as_bytes()))],
-        None => vec![Part::Unknown(Hole {
-            expression: None,
-            transformed: true,
-        })],
+        // One unknown part still says where it comes from (`btoa(email)`).
+        None => {
+            let expression = match value.parts.as_slice() {
+                [Part::Unknown(hole)] => hole.expression.clone(),
+                _ => None,
+            };
+            let change = match value.parts.as_slice() {
+                [Part::Unknown(hole)] => hole.change.then(Change::Derived),
+                _ => Change::Derived,
+            };
+            vec![Part::Unknown(Hole { expression, change })]
+        }
     };
     Value {
         parts,

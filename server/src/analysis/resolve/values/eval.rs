@@ -15,40 +15,18 @@ use super::context::ValueContext;
 use super::lookup::{self, ModuleDeclarations};
 use super::memo;
 use super::parameters;
-use super::property::{env, env_call, is_env_object, lookup_property};
+use super::property::{env, is_env_object, lookup_property};
 use super::sources::Source;
 use super::value::{Part, Value, Values, MAX_HOPS};
 use crate::analysis::syntax::{
-    self, arguments, string_literal_value, text, unwrap_expression, FieldExt, KindExt,
+    self, string_literal_value, text, unwrap_expression, FieldExt, KindExt,
 };
 
 /// How many tasks one question may run: far more than any real value needs, and a bound on
 /// the cost of a pathological one.
 const MAX_TASKS: usize = 200_000;
 
-/// String methods whose result is the receiver in another spelling.
-const TRANSFORM_METHODS: &[&str] = &[
-    "toLowerCase",
-    "toUpperCase",
-    "toLocaleLowerCase",
-    "toLocaleUpperCase",
-    "trim",
-    "trimStart",
-    "trimEnd",
-    "normalize",
-    "toString",
-    "valueOf",
-];
-/// Functions whose result is their argument in another spelling.
-const TRANSFORM_FUNCTIONS: &[&str] = &[
-    "String",
-    "encodeURIComponent",
-    "encodeURI",
-    "decodeURIComponent",
-    "decodeURI",
-];
-
-enum Task<'t> {
+pub(super) enum Task<'t> {
     Eval(Node<'t>, u8),
     /// Property `key` (`None`: any property) of the objects `object` may be.
     Property {
@@ -67,6 +45,19 @@ enum Task<'t> {
         node: Option<Node<'t>>,
     },
     Push(Rc<Values>),
+    /// `operands`' results (one each) combined with `op`: a task of its own that expands into
+    /// them (a transformed argument, the parts of a substituted return).
+    Group {
+        op: Op,
+        operands: Vec<Task<'t>>,
+    },
+    /// A call of a same-file `function`: its returns with its parameters replaced by this
+    /// call's arguments (see `calls.rs`).
+    Substitute {
+        call: Node<'t>,
+        function: Node<'t>,
+        hops: u8,
+    },
 }
 
 /// The possible values of `expression` (see [`super::string_values`]).
@@ -109,10 +100,10 @@ fn run<'t>(node: Node<'t>, start: Task<'t>, cx: &ValueContext) -> Option<Rc<Valu
     machine.results.pop()
 }
 
-struct Machine<'t, 'c> {
-    cx: &'c ValueContext<'c>,
-    key: Option<(u64, u64, bool)>,
-    declarations: &'c ModuleDeclarations,
+pub(super) struct Machine<'t, 'c> {
+    pub(super) cx: &'c ValueContext<'c>,
+    key: Option<memo::Key>,
+    pub(super) declarations: &'c ModuleDeclarations,
     tasks: Vec<Task<'t>>,
     results: Vec<Rc<Values>>,
     /// Nodes being evaluated: meeting one again is a cycle (`const a = b, b = a`).
@@ -121,7 +112,7 @@ struct Machine<'t, 'c> {
 }
 
 /// What one node evaluates to: a known answer, or operands to combine.
-enum Expansion<'t> {
+pub(super) enum Expansion<'t> {
     Done(Values),
     Apply(Op, Vec<Task<'t>>),
 }
@@ -142,6 +133,14 @@ impl<'t> Machine<'t, '_> {
                     let expansion = self.property(object, key.as_deref(), hops, at);
                     self.schedule(expansion, None);
                 }
+                Task::Group { op, operands } => {
+                    self.schedule(Expansion::Apply(op, operands), None);
+                }
+                Task::Substitute {
+                    call,
+                    function,
+                    hops,
+                } => self.substitute(call, function, hops),
                 Task::Defaulted(value, at, hops) => {
                     self.tasks.push(Task::Combine {
                         op: Op::Default(at),
@@ -182,7 +181,7 @@ impl<'t> Machine<'t, '_> {
 
     /// Pushes an expansion's work: its answer, or its combination and operands (the first
     /// operand runs first and its result lands first).
-    fn schedule(&mut self, expansion: Expansion<'t>, node: Option<Node<'t>>) {
+    pub(super) fn schedule(&mut self, expansion: Expansion<'t>, node: Option<Node<'t>>) {
         match expansion {
             Expansion::Done(values) => {
                 let values = Rc::new(values);
@@ -250,7 +249,7 @@ impl<'t> Machine<'t, '_> {
                 };
                 let name = text(node, source);
                 let sources = lookup::identifier(node, name, self.cx, self.declarations);
-                self.apply_sources(sources, hops)
+                self.apply_sources(sources, hops, node)
             }
             "member_expression" => self.member(node, hops),
             "subscript_expression" => {
@@ -283,7 +282,10 @@ impl<'t> Machine<'t, '_> {
         }
     }
 
-    fn apply_sources(&self, sources: Vec<Source<'t>>, hops: u8) -> Expansion<'t> {
+    /// The definitions of `node` (a name, a `this` field) as operands; a destructured
+    /// property that cannot be followed is unknown from `node` itself (`email` of
+    /// `const { email } = await req.json()`).
+    fn apply_sources(&self, sources: Vec<Source<'t>>, hops: u8, node: Node<'t>) -> Expansion<'t> {
         let tasks = sources
             .into_iter()
             .map(|source| match source {
@@ -293,7 +295,7 @@ impl<'t> Machine<'t, '_> {
                     object,
                     key: Some(key),
                     hops,
-                    at: None,
+                    at: Some(node.byte_range()),
                 },
                 Source::Known(values) => Task::Push(Rc::new(values)),
             })
@@ -343,7 +345,7 @@ impl<'t> Machine<'t, '_> {
         };
         if unwrap_expression(object).kind_name() == "this" {
             let sources = parameters::this_field(object, name, self.cx);
-            return self.apply_sources(sources, hops);
+            return self.apply_sources(sources, hops, node);
         }
         Expansion::Apply(
             Op::Union,
@@ -354,127 +356,6 @@ impl<'t> Machine<'t, '_> {
                 at: Some(node.byte_range()),
             }],
         )
-    }
-
-    fn call(&self, node: Node<'t>, hops: u8) -> Expansion<'t> {
-        let source = self.cx.source;
-        let unknown = || Expansion::Done(Values::unknown(Some(node.byte_range())));
-        let Some(function) = node.field("function").map(unwrap_expression) else {
-            return unknown();
-        };
-        let args = arguments(node);
-        let first = args.first().copied();
-        match function.kind_name() {
-            "identifier" => {
-                let name = text(function, source);
-                if TRANSFORM_FUNCTIONS.contains(&name) {
-                    return match first {
-                        Some(argument) => Expansion::Apply(
-                            Op::Transform("encode"),
-                            vec![Task::Eval(argument, hops)],
-                        ),
-                        None => unknown(),
-                    };
-                }
-                if name == "btoa" {
-                    return match first {
-                        Some(argument) => {
-                            Expansion::Apply(Op::Base64, vec![Task::Eval(argument, hops)])
-                        }
-                        None => unknown(),
-                    };
-                }
-                let Some(hops) = hops.checked_sub(1) else {
-                    return unknown();
-                };
-                match lookup::called_function(function, self.cx, self.declarations) {
-                    Some(called) => {
-                        let returns = lookup::returns(called);
-                        if returns.is_empty() {
-                            return unknown();
-                        }
-                        Expansion::Apply(
-                            Op::Union,
-                            returns.into_iter().map(|r| Task::Eval(r, hops)).collect(),
-                        )
-                    }
-                    None => unknown(),
-                }
-            }
-            "member_expression" => {
-                let (Some(receiver), Some(method)) =
-                    (function.field("object"), function.field("property"))
-                else {
-                    return unknown();
-                };
-                let method = text(method, source);
-                if let Some(name) = env_call(receiver, method, first, source) {
-                    return Expansion::Done(env(name));
-                }
-                let literal_argument = first.and_then(|a| string_literal_value(a, source));
-                match method {
-                    "toString" if literal_argument == Some("base64") => {
-                        Expansion::Apply(Op::Base64, vec![Task::Eval(receiver, hops)])
-                    }
-                    // `Buffer.from(x)`: the bytes of `x`, spelled by a later `toString`.
-                    "from" if text(receiver, source) == "Buffer" => match first {
-                        Some(argument) => Expansion::Apply(
-                            Op::Transform("bytes"),
-                            vec![Task::Eval(argument, hops)],
-                        ),
-                        None => unknown(),
-                    },
-                    "join" if unwrap_expression(receiver).kind_name() == "array" => {
-                        let separator = match first {
-                            None => ",",
-                            Some(_) => match literal_argument {
-                                Some(separator) => separator,
-                                None => return unknown(),
-                            },
-                        };
-                        let mut cursor = receiver.walk();
-                        let elements: Vec<Task> = unwrap_expression(receiver)
-                            .named_children(&mut cursor)
-                            .filter(|e| e.kind_name() != "comment")
-                            .map(|e| Task::Eval(e, hops))
-                            .collect();
-                        Expansion::Apply(Op::Join(separator.into()), elements)
-                    }
-                    "concat" => {
-                        let mut operands = vec![Task::Eval(receiver, hops)];
-                        operands.extend(args.iter().map(|a| Task::Eval(*a, hops)));
-                        Expansion::Apply(Op::Concat, operands)
-                    }
-                    _ => match TRANSFORM_METHODS.iter().find(|m| **m == method) {
-                        Some(method) => Expansion::Apply(
-                            Op::Transform(method),
-                            vec![Task::Eval(receiver, hops)],
-                        ),
-                        None => unknown(),
-                    },
-                }
-            }
-            _ => unknown(),
-        }
-    }
-
-    /// `new URL(path, base)`, `new URL(url)`, `new String(x)`.
-    fn construction(&self, node: Node<'t>, hops: u8) -> Expansion<'t> {
-        let unknown = || Expansion::Done(Values::unknown(Some(node.byte_range())));
-        let constructor = node
-            .field("constructor")
-            .map_or("", |c| text(c, self.cx.source));
-        let args = arguments(node);
-        match (constructor, args.as_slice()) {
-            ("URL" | "String", [only]) => {
-                Expansion::Apply(Op::Union, vec![Task::Eval(*only, hops)])
-            }
-            ("URL", [path, base, ..]) => Expansion::Apply(
-                Op::UrlJoin,
-                vec![Task::Eval(*path, hops), Task::Eval(*base, hops)],
-            ),
-            _ => unknown(),
-        }
     }
 
     /// Property `key` of what `object` may be: the value nodes found, evaluated next.

@@ -8,7 +8,7 @@ use tree_sitter::Node;
 
 use super::context::ValueContext;
 use super::eval::evaluate;
-use super::value::{ExportedValue, Literal, Part, Values};
+use super::value::{Change, ExportedFunction, ExportedValue, Literal, Part, Values};
 use crate::analysis::resolve::bindings::Bindings;
 use crate::analysis::resolve::modules::ExportName;
 use crate::analysis::resolve::workspace::view::ExportLookup;
@@ -177,4 +177,92 @@ fn located(values: &Values, path: &Path, source: &str, lines: &mut Option<LineIn
         value.fallback = None;
     }
     values
+}
+
+/// The exported functions of `tree`'s file that return one of their parameters, possibly
+/// changed (`export function normalizeEmail(e) { return e.trim().toLowerCase(); }`).
+pub fn exported_functions(
+    tree: &tree_sitter::Tree,
+    source: &str,
+    bindings: &Bindings,
+    workspace: &dyn ExportLookup,
+) -> Vec<ExportedFunction> {
+    let _indexed = syntax::index_tree(tree);
+    let root = tree.root_node();
+    let cx = ValueContext::new(source, bindings, workspace).without_parameters();
+    let mut found = Vec::new();
+    for statement in syntax::top_level_statements(root) {
+        let Some((name, function)) = declared_function(statement, source) else {
+            continue;
+        };
+        let exports: Vec<ExportName> = bindings.exports_of(name).cloned().collect();
+        if exports.is_empty() {
+            continue;
+        }
+        let Some((parameter, change)) = returned_parameter(function, &cx) else {
+            continue;
+        };
+        found.extend(exports.into_iter().map(|export| ExportedFunction {
+            export,
+            parameter,
+            change,
+        }));
+        if found.len() >= MAX_EXPORTED {
+            break;
+        }
+    }
+    found
+}
+
+/// The function a top-level statement declares, with its name.
+fn declared_function<'t, 's>(statement: Node<'t>, source: &'s str) -> Option<(&'s str, Node<'t>)> {
+    let declaration = syntax::declaration_of(statement)?;
+    if syntax::is_function(declaration) {
+        return Some((syntax::function_name(declaration, source)?, declaration));
+    }
+    if !matches!(
+        declaration.kind_name(),
+        "lexical_declaration" | "variable_declaration"
+    ) {
+        return None;
+    }
+    let declarator = declaration.named_child(0)?;
+    let value = unwrap_expression(declarator.field("value")?);
+    let name = declarator
+        .field("name")
+        .filter(|n| n.kind_name() == "identifier")?;
+    syntax::is_function(value).then(|| (text(name, source), value))
+}
+
+/// The parameter every return of `function` is (with the strongest change on the way), when
+/// all of them return the same one.
+fn returned_parameter(function: Node, cx: &ValueContext) -> Option<(usize, Change)> {
+    let parameters = syntax::parameter_names(function, cx.source);
+    let root = syntax::tree_root(function);
+    let mut found: Option<(usize, Change)> = None;
+    let returns = super::lookup::returns(function);
+    if returns.is_empty() {
+        return None;
+    }
+    for returned in returns {
+        let values = evaluate(returned, cx);
+        for value in values.iter() {
+            let [Part::Unknown(hole)] = value.parts.as_slice() else {
+                return None;
+            };
+            let range = hole.expression.clone()?;
+            let node = syntax::descendant_for_byte_range(root, range.start, range.end)?;
+            if node.kind_name() != "identifier" || node.byte_range() != range {
+                return None;
+            }
+            let name = text(node, cx.source);
+            let index = parameters.iter().position(|p| *p == Some(name))?;
+            found = match found {
+                None => Some((index, hole.change)),
+                Some((seen, change)) if seen == index => Some((index, change.max(hole.change))),
+                Some(_) => return None,
+            };
+        }
+    }
+    found
 }

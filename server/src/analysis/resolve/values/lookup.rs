@@ -356,7 +356,7 @@ pub(super) fn module_declarations(
     if let Some(known) = DECLARATIONS.with(|slot| {
         slot.borrow()
             .as_ref()
-            .filter(|(k, _)| *k == key)
+            .filter(|(k, _)| k.file == key.file)
             .map(|(_, d)| d.clone())
     }) {
         return known;

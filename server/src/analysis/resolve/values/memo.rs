@@ -1,7 +1,7 @@
 //! The value service's memo: answers per node for the tree being analysed on this thread,
 //! and the search budget of its lookups, kept while the tree stays indexed
-//! ([`syntax::index_tree`]) and dropped as soon as another tree, other bindings or another
-//! mode asks.
+//! ([`syntax::index_tree`]) and dropped as soon as another tree or other bindings ask. The
+//! two modes (parameters followed or not) keep their answers side by side.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,14 +13,19 @@ use super::context::ValueContext;
 use super::value::Values;
 use crate::analysis::syntax;
 
-/// What a memo is valid for: one indexing of one tree, one set of bindings, one mode.
-pub(super) type Key = (u64, u64, bool);
+/// What a memo is valid for: one indexing of one tree and one set of bindings (`file`), and
+/// the mode its answers are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Key {
+    pub(super) file: (u64, u64),
+    follow_parameters: bool,
+}
 
 #[derive(Default)]
 pub(super) struct Memo {
-    key: Option<Key>,
-    /// By node id.
-    values: FxHashMap<usize, Rc<Values>>,
+    file: Option<(u64, u64)>,
+    /// By node id and mode.
+    values: FxHashMap<(usize, bool), Rc<Values>>,
     /// Bytes of text searched for names so far (see [`may_search`]).
     searched: usize,
 }
@@ -33,15 +38,18 @@ thread_local! {
 /// then not known to stay unique, and nothing is memoised).
 pub(super) fn key_of(node: Node, cx: &ValueContext) -> Option<Key> {
     let generation = syntax::indexed_generation(node)?;
-    Some((generation, cx.bindings.memo_id(), cx.follow_parameters))
+    Some(Key {
+        file: (generation, cx.bindings.memo_id()),
+        follow_parameters: cx.follow_parameters,
+    })
 }
 
 fn with<R>(key: Key, f: impl FnOnce(&mut Memo) -> R) -> R {
     MEMO.with(|memo| {
         let mut memo = memo.borrow_mut();
-        if memo.key != Some(key) {
+        if memo.file != Some(key.file) {
             *memo = Memo {
-                key: Some(key),
+                file: Some(key.file),
                 ..Memo::default()
             };
         }
@@ -51,12 +59,18 @@ fn with<R>(key: Key, f: impl FnOnce(&mut Memo) -> R) -> R {
 
 /// The memoised values of node `id`.
 pub(super) fn values(key: Option<Key>, id: usize) -> Option<Rc<Values>> {
-    with(key?, |memo| memo.values.get(&id).cloned())
+    let key = key?;
+    with(key, |memo| {
+        memo.values.get(&(id, key.follow_parameters)).cloned()
+    })
 }
 
 pub(super) fn remember(key: Option<Key>, id: usize, values: &Rc<Values>) {
     if let Some(key) = key {
-        with(key, |memo| memo.values.insert(id, values.clone()));
+        with(key, |memo| {
+            memo.values
+                .insert((id, key.follow_parameters), values.clone())
+        });
     }
 }
 

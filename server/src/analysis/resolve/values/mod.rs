@@ -20,6 +20,7 @@
 //!
 //! Rules ask this service; they never follow values themselves.
 
+mod calls;
 mod combine;
 mod context;
 mod eval;
@@ -33,11 +34,12 @@ pub mod value;
 
 use tree_sitter::Node;
 
+pub use calls::SPELLING_METHODS;
 pub use context::ValueContext;
-pub use exported::exported_values;
+pub use exported::{exported_functions, exported_values};
 pub use value::{
-    ExportedValue, Fallback, Hole, Literal, Part, Value, Values, MAX_HOPS, MAX_PARTS,
-    MAX_TEXT_BYTES, MAX_VALUES,
+    Change, ExportedFunction, ExportedValue, Fallback, Hole, Literal, Part, Value, Values,
+    MAX_HOPS, MAX_PARTS, MAX_TEXT_BYTES, MAX_VALUES,
 };
 
 /// The possible string values of `expression`.

@@ -40,7 +40,12 @@ fn describe(value: &Value, source: &str) -> String {
             Part::Env(name) => out.push_str(&format!("{{env:{name}}}")),
             Part::Unknown(hole) => {
                 let expression = hole.expression.clone().map_or("", |r| &source[r]);
-                let transformed = if hole.transformed { "~" } else { "" };
+                let transformed = match hole.change {
+                    Change::None => "",
+                    Change::Spelling => "~",
+                    Change::Derived => "#",
+                    Change::Altered => "%",
+                };
                 out.push_str(&format!("{{?{transformed}{expression}}}"));
             }
         }
@@ -382,4 +387,41 @@ probe(`${TRACK_URL}/customers/${settings.customerio.siteId}`);
         })
         .collect();
     assert_eq!(there, [1, 2]);
+}
+
+#[test]
+fn same_file_calls_substitute_their_arguments() {
+    let source = r#"
+function normalizeEmail(e) { return e.trim().toLowerCase(); }
+function send(user) { probe(normalizeEmail(user.email)); }
+"#;
+    assert_eq!(probe_with(source, false), ["{?~user.email}"]);
+    let source = r#"
+const BASE = "https://track.customer.io/api/v1";
+const url = (path) => `${BASE}${path}`;
+probe(url("/customers/1"));
+"#;
+    assert_eq!(
+        probe(source),
+        ["https://track.customer.io/api/v1/customers/1"]
+    );
+    // A function that calls itself ends.
+    let source = "function f(x) { return f(x) + \"a\"; }\nprobe(f(\"b\"));\n";
+    assert_eq!(probe(source).len(), 1);
+}
+
+#[test]
+fn hashes_and_encodings_keep_where_the_value_comes_from() {
+    let source = r#"
+function id(email) {
+  probe(createHash("sha256").update(email).digest("hex").slice(0, 12));
+}
+"#;
+    assert_eq!(probe_with(source, false), ["{?#email}"]);
+    let source = "function id(email) { probe(btoa(email)); }\n";
+    assert_eq!(probe_with(source, false), ["{?#email}"]);
+    let source = "function id(email) { probe(sha256(email).slice(0, 12)); }\n";
+    assert_eq!(probe_with(source, false), ["{?#email}"]);
+    let source = "function id(email) { probe(email.trim().replace(/@.*/, \"\")); }\n";
+    assert_eq!(probe_with(source, false), ["{?%email}"]);
 }

@@ -39,9 +39,40 @@ pub struct Hole {
     /// The expression of this file that the part is the value of (the innermost one that
     /// could not be followed: a parameter, `user.email`, a call), when there is exactly one.
     pub expression: Option<Range<usize>>,
-    /// Whether the expression went through a string transform on its way
-    /// (`encodeURIComponent(x)`, `x.trim().toLowerCase()`, `String(x)`).
-    pub transformed: bool,
+    /// What happened to the expression's value on its way here.
+    pub change: Change,
+}
+
+/// What happened to a value on its way through calls, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub enum Change {
+    /// Nothing: the value itself.
+    #[default]
+    None,
+    /// Another spelling of the same value (`encodeURIComponent(x)`, `x.trim().toLowerCase()`,
+    /// `String(x)`).
+    Spelling,
+    /// Computed from it alone (`btoa(x)`, a hash of it): changes when it changes.
+    Derived,
+    /// Something else made of it (`x.replace(/@.*/, "")`, `x.slice(0, 3)`).
+    Altered,
+}
+
+impl Change {
+    /// This change followed by `next`: the stronger one, except that a piece of something
+    /// derived (`sha256(email).slice(0, 12)`) is still derived.
+    pub fn then(self, next: Change) -> Change {
+        match (self, next) {
+            (Change::Derived, Change::Altered) => Change::Derived,
+            (a, b) => a.max(b),
+        }
+    }
+
+    /// Whether the value still stands for what it was made from (the same value, another
+    /// spelling of it, or something computed from it alone).
+    pub fn keeps_identity(self) -> bool {
+        self != Change::Altered
+    }
 }
 
 /// Where a literal that a value is built from is written.
@@ -92,7 +123,7 @@ impl Part {
     pub(super) fn unknown(expression: Option<Range<usize>>) -> Part {
         Part::Unknown(Hole {
             expression,
-            transformed: false,
+            change: Change::None,
         })
     }
 }
@@ -212,4 +243,15 @@ pub struct ExportedValue {
     pub export: ExportName,
     pub path: Vec<String>,
     pub values: Values,
+}
+
+/// An exported function that returns one of its parameters, possibly changed
+/// (`export const normalizeEmail = (e) => e.trim().toLowerCase()`): a call of it elsewhere is
+/// that argument's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportedFunction {
+    pub export: ExportName,
+    /// The index of the parameter it returns.
+    pub parameter: usize,
+    pub change: Change,
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::analysis::resolve::modules::{ExportName, ReExport};
 use crate::analysis::resolve::sdk::Sdk;
-use crate::analysis::resolve::values::value::ExportedValue;
+use crate::analysis::resolve::values::value::{ExportedFunction, ExportedValue};
 use crate::analysis::syntax::Location;
 
 /// A client construction site (`new TrackClient(…)`), for CIO008 and CIO016.
@@ -61,4 +61,6 @@ pub struct FileFacts {
     pub event_names: Vec<EventNameUse>,
     /// Exported constants and config object properties with (partly) known string values.
     pub exported_values: Vec<ExportedValue>,
+    /// Exported functions that return one of their parameters (string normalisers).
+    pub exported_functions: Vec<ExportedFunction>,
 }

@@ -12,7 +12,7 @@ use super::packages::Packages;
 use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
 use crate::analysis::resolve::packages::PackageVersion;
 use crate::analysis::resolve::sdk::Sdk;
-use crate::analysis::resolve::values::value::Values;
+use crate::analysis::resolve::values::value::{ExportedFunction, Values};
 use crate::analysis::resolve::workspace::facts::{AwaitingHelper, FileFacts};
 use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport, WorkspaceView};
 
@@ -246,6 +246,7 @@ impl WorkspaceIndex {
         FileView {
             index: self,
             path: normalize(path),
+            unresolved: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -310,8 +311,17 @@ impl WorkspaceIndex {
     }
 
     fn resolve_module(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        self.bases(from, specifier).into_iter().find_map(|base| {
+            self.resolved
+                .get_or_insert_with(&base, || self.existing_module(&base))
+        })
+    }
+
+    /// Where `specifier`, imported from `from`, may point before extensions and `index`
+    /// files are tried (normalised); none for a package.
+    fn bases(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
         if !is_workspace_specifier(specifier) {
-            return None;
+            return Vec::new();
         }
         let bases: Vec<PathBuf> = if let Some(rest) = specifier
             .strip_prefix("@/")
@@ -321,11 +331,16 @@ impl WorkspaceIndex {
         } else {
             vec![from.parent().unwrap_or(Path::new("")).join(specifier)]
         };
-        bases.into_iter().find_map(|base| {
-            let base = normalize(&base);
-            self.resolved
-                .get_or_insert_with(&base, || self.existing_module(&base))
-        })
+        bases.iter().map(|base| normalize(base)).collect()
+    }
+
+    /// Every file `specifier`, imported from `from`, may name, whether the index holds it or
+    /// not: what to parse when an import's module is needed but was not indexed.
+    pub fn module_paths(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
+        self.bases(&normalize(from), specifier)
+            .iter()
+            .flat_map(|base| module_candidates(base).collect::<Vec<_>>())
+            .collect()
     }
 
     /// The first of `base`'s [`module_candidates`] that the index holds.
@@ -338,6 +353,29 @@ impl WorkspaceIndex {
 pub struct FileView<'a> {
     index: &'a WorkspaceIndex,
     path: PathBuf,
+    /// The specifiers whose values the analysis asked about but whose module the index does
+    /// not hold (it mentions no Customer.io name, so it was not parsed): the project pipeline
+    /// parses them and analyses the file again ([`FileView::unresolved_value_modules`]).
+    unresolved: std::cell::RefCell<Vec<String>>,
+}
+
+impl FileView<'_> {
+    /// See the `unresolved` field.
+    pub fn unresolved_value_modules(&self) -> Vec<String> {
+        self.unresolved.borrow().clone()
+    }
+
+    /// The module of `specifier` for a value question, remembering a miss.
+    fn value_module(&self, specifier: &str) -> Option<PathBuf> {
+        let module = self.index.resolve_module(&self.path, specifier);
+        if module.is_none() && is_workspace_specifier(specifier) {
+            let mut unresolved = self.unresolved.borrow_mut();
+            if !unresolved.iter().any(|s| s == specifier) {
+                unresolved.push(specifier.to_string());
+            }
+        }
+        module
+    }
 }
 
 impl ExportLookup for FileView<'_> {
@@ -354,7 +392,7 @@ impl ExportLookup for FileView<'_> {
     }
 
     fn exported_values(&self, specifier: &str, name: &ExportName, path: &[&str]) -> Option<Values> {
-        let module = self.index.resolve_module(&self.path, specifier)?;
+        let module = self.value_module(specifier)?;
         let pick = |facts: &FileFacts, name: &ExportName| {
             facts
                 .exported_values
@@ -363,6 +401,19 @@ impl ExportLookup for FileView<'_> {
                     e.export == *name && e.path.iter().map(String::as_str).eq(path.iter().copied())
                 })
                 .map(|e| e.values.clone())
+        };
+        self.index
+            .find_export(&module, name, &pick, MAX_REEXPORT_HOPS)
+    }
+
+    fn exported_function(&self, specifier: &str, name: &ExportName) -> Option<ExportedFunction> {
+        let module = self.value_module(specifier)?;
+        let pick = |facts: &FileFacts, name: &ExportName| {
+            facts
+                .exported_functions
+                .iter()
+                .find(|f| f.export == *name)
+                .cloned()
         };
         self.index
             .find_export(&module, name, &pick, MAX_REEXPORT_HOPS)

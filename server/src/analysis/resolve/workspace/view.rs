@@ -30,6 +30,16 @@ pub trait ExportLookup {
         None
     }
 
+    /// The function that module `specifier` exports as `name`, when it returns one of its
+    /// parameters (the value service follows a call of it to that argument).
+    fn exported_function(
+        &self,
+        _specifier: &str,
+        _name: &ExportName,
+    ) -> Option<crate::analysis::resolve::values::value::ExportedFunction> {
+        None
+    }
+
     /// Both answers about export `name` of module `specifier`: what [`Bindings`](crate::analysis::resolve::Bindings) asks for each
     /// import of a workspace module. Implementations that resolve the module override it to
     /// resolve it once.
