@@ -2,6 +2,7 @@
 //! facts that let another file's value questions follow an import (`import { TRACK_URL }
 //! from "./config"`, `config.customerio.siteId`).
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tree_sitter::Node;
@@ -36,8 +37,9 @@ pub fn exported_values(
     let cx = ValueContext::new(source, bindings, workspace);
     let mut exported = Vec::new();
     let mut lines = None;
+    let mut exports = exports_by_local(bindings);
     for statement in syntax::top_level_statements(root) {
-        for (export, value) in exported_expressions(statement, bindings, source) {
+        for (export, value) in exported_expressions(statement, &mut exports, source) {
             record(&mut exported, export, value, &cx, path, &mut lines);
             if exported.len() >= MAX_EXPORTED {
                 exported.truncate(MAX_EXPORTED);
@@ -48,10 +50,27 @@ pub fn exported_values(
     exported
 }
 
+/// The names each local of a file is exported as (`export { a as b }`: `a` → `b`).
+type ExportsByLocal<'b> = HashMap<&'b str, Vec<&'b ExportName>>;
+
+/// Looked up once per top-level statement, and taken out when used: a file with thousands of
+/// exports must not scan them all for each statement, nor a name declared thousands of times
+/// (generated code) see its exports again at each declaration. The first declaration wins.
+fn exports_by_local(bindings: &Bindings) -> ExportsByLocal<'_> {
+    let mut by_local: ExportsByLocal = HashMap::new();
+    for (export, local) in bindings.exported_locals() {
+        let exports = by_local.entry(local.as_str()).or_default();
+        if !exports.contains(&export) {
+            exports.push(export);
+        }
+    }
+    by_local
+}
+
 /// The exported names a top-level statement gives a value, with that value.
 fn exported_expressions<'t>(
     statement: Node<'t>,
-    bindings: &Bindings,
+    exports: &mut ExportsByLocal,
     source: &str,
 ) -> Vec<(ExportName, Node<'t>)> {
     let declaration = match statement.kind_name() {
@@ -90,11 +109,11 @@ fn exported_expressions<'t>(
         }
         let local = text(name, source);
         found.extend(
-            bindings
-                .exported_locals()
-                .iter()
-                .filter(|(_, l)| l == local)
-                .map(|(export, _)| (export.clone(), value)),
+            exports
+                .remove(local)
+                .into_iter()
+                .flatten()
+                .map(|export| (export.clone(), value)),
         );
     }
     found
@@ -191,19 +210,19 @@ pub fn exported_functions(
     let root = tree.root_node();
     let cx = ValueContext::new(source, bindings, workspace).without_parameters();
     let mut found = Vec::new();
+    let mut exports_by_local = exports_by_local(bindings);
     for statement in syntax::top_level_statements(root) {
         let Some((name, function)) = declared_function(statement, source) else {
             continue;
         };
-        let exports: Vec<ExportName> = bindings.exports_of(name).cloned().collect();
-        if exports.is_empty() {
+        let Some(exports) = exports_by_local.remove(name) else {
             continue;
-        }
+        };
         let Some((parameter, change)) = returned_parameter(function, &cx) else {
             continue;
         };
         found.extend(exports.into_iter().map(|export| ExportedFunction {
-            export,
+            export: export.clone(),
             parameter,
             change,
         }));
