@@ -23,3 +23,14 @@
    arguments: (arguments . (_) @only .)) @missing_site_id
  (#cio-new? @missing_site_id "track")
  (#not-match? @only "^\\.\\.\\."))
+
+; Every key given to a Track or App client, whatever its name: the Rust check records what it
+; is read from (an environment name, through constants and config objects), and the workspace
+; check reports one key given to both APIs.
+((new_expression
+   arguments: (arguments . (_) . (_) @track_key_use)) @client
+ (#cio-new? @client "track"))
+
+((new_expression
+   arguments: (arguments . (_) @app_key_use)) @client
+ (#cio-new? @client "app"))

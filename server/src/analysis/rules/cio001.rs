@@ -1,10 +1,16 @@
-//! CIO001 wrong-api-key: see `queries/CIO001-wrong-api-key.md`.
+//! CIO001 wrong-api-key: see `queries/CIO001-wrong-api-key.md`. A key whose name says the
+//! other kind is reported here; one key given to both APIs is [`shared_key`]'s.
+
+mod shared_key;
+
+pub use shared_key::workspace_check;
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 use tree_sitter::Node;
 
+use crate::analysis::resolve::workspace::KeyApi;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
@@ -50,6 +56,20 @@ fn named_kind(reference: &str) -> Option<KeyKind> {
 }
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    // Every key, for "one key for both APIs"; only names that say neither kind
+    // (`CUSTOMERIO_API_KEY`, `apiKey`) take part: the others are reported below.
+    let key_use = [
+        ("track_key_use", KeyApi::Track),
+        ("app_key_use", KeyApi::App),
+    ]
+    .into_iter()
+    .find_map(|(capture, api)| Some((hit.get(capture)?, api)));
+    if let Some((key, api)) = key_use {
+        if named_kind(ctx.text(key)).is_none() {
+            shared_key::record(ctx, key, api);
+        }
+        return;
+    }
     if let Some(new) = hit.get("missing_site_id") {
         missing_site_id(ctx, new, hit.get("only"));
         return;

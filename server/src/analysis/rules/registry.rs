@@ -102,7 +102,9 @@ pub static RULES: &[Rule] = &[
         "wrong-api-key",
         Error,
         "yes",
-        "A Track API key is passed to the App API client, or the reverse"
+        "A Track API key is passed to the App API client, or the reverse",
+        Some(cio001::workspace_check),
+        &[]
     ),
     rule!(
         cio002,

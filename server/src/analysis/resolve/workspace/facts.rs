@@ -43,6 +43,38 @@ pub struct AwaitingHelper {
     pub track_api: bool,
 }
 
+/// Which API a key is given to (CIO001: one key for both APIs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum KeyApi {
+    /// The Track API: the key of a `TrackClient` (or the legacy client).
+    Track,
+    /// The App API: the key of an `APIClient`.
+    App,
+}
+
+/// What a key is read from, as far as two uses of it can be told to be the same key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum KeySource {
+    /// An environment (or configuration service) name: the same name anywhere in a package is
+    /// the same key.
+    Env(String),
+    /// An expression of this file that the value comes from and that the value service could
+    /// not follow further (`getSecret("cio")`, a parameter): the same one within the file is
+    /// the same key.
+    Here(std::ops::Range<usize>),
+}
+
+/// A key given to a Track or App client, for CIO001's "one key for both APIs".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyUse {
+    pub api: KeyApi,
+    pub source: KeySource,
+    /// The key expression.
+    pub location: Location,
+    /// The key expression's text, as messages show it.
+    pub text: String,
+}
+
 /// What one file contributes to the workspace.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileFacts {
@@ -63,4 +95,6 @@ pub struct FileFacts {
     pub exported_values: Vec<ExportedValue>,
     /// Exported functions that return one of their parameters (string normalisers).
     pub exported_functions: Vec<ExportedFunction>,
+    /// Keys given to Track and App clients.
+    pub key_uses: Vec<KeyUse>,
 }

@@ -9,7 +9,7 @@ pub mod module_resolution;
 pub mod packages;
 pub mod view;
 
-pub use facts::{AwaitingHelper, Construction, EventNameUse, FileFacts};
+pub use facts::{AwaitingHelper, Construction, EventNameUse, FileFacts, KeyApi, KeySource, KeyUse};
 pub use index::{Coverage, FileView, WorkspaceIndex};
 pub use module_resolution::normalize;
 pub use view::{ExportLookup, ImportedExport, NoWorkspace, NoWorkspaceView, WorkspaceView};
