@@ -196,7 +196,11 @@ fn sarif_is_valid() {
         }
         let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
         assert!(["error", "warning", "note"].contains(&level), "{id}");
+        // The one place for the project's address is Cargo.toml's `repository`.
+        let help = rule["helpUri"].as_str().unwrap();
+        assert!(help.starts_with(env!("CARGO_PKG_REPOSITORY")), "{help}");
     }
+    assert_eq!(driver["informationUri"], env!("CARGO_PKG_REPOSITORY"));
     assert_eq!(run["columnKind"], "utf16CodeUnits");
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);

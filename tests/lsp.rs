@@ -122,10 +122,10 @@ async fn open_change_close_publish_versioned_diagnostics() {
         json!({ "start": { "line": 3, "character": 63 }, "end": { "line": 3, "character": 73 } })
     );
     assert_eq!(d["range"], date_now);
-    assert!(d["codeDescription"]["href"]
-        .as_str()
-        .unwrap()
-        .ends_with("queries/CIO002-millisecond-timestamp.md"));
+    let href = d["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("queries/CIO002-millisecond-timestamp.md"));
+    // From Cargo.toml's `repository`, as SARIF's helpUri and the extension's package.json.
+    assert!(href.starts_with(env!("CARGO_PKG_REPOSITORY")), "{href}");
 
     // Fix it by hand: the diagnostic goes away.
     client

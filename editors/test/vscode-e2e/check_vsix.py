@@ -2,8 +2,11 @@
 
     python3 check_vsix.py FILE.vsix TARGET      (TARGET: linux-x64, darwin-arm64, ...)
 """
+import json
+import os
 import struct
 import sys
+import tomllib
 import zipfile
 
 MAX_VSIX_BYTES = 8 * 1024 * 1024
@@ -35,7 +38,7 @@ def elf_section_names(data):
 
 
 path, target = sys.argv[1], sys.argv[2]
-size = __import__("os").path.getsize(path)
+size = os.path.getsize(path)
 check(size <= MAX_VSIX_BYTES, "the .vsix is at most 8 MB (%.1f MB)" % (size / 1024 / 1024))
 vsix = zipfile.ZipFile(path)
 names = {n.lower(): n for n in vsix.namelist()}
@@ -43,6 +46,15 @@ exe = "extension/server/cio-lsp.exe" if target.startswith("win32") else "extensi
 for want in ("extension/package.json", "extension/dist/extension.js", exe,
              "extension/readme.md", "extension/license.txt"):
     check(want in names, ".vsix contains " + want)
+# The project's address comes from one place, Cargo.toml's `repository`/`homepage` (as the
+# server's documentation links and SARIF's helpUri do).
+cargo_toml = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Cargo.toml")
+with open(cargo_toml, "rb") as f:
+    crate = tomllib.load(f)["workspace"]["package"]
+package = json.loads(vsix.read(names["extension/package.json"]))
+check(package.get("homepage") == crate["homepage"], "package.json's homepage is Cargo.toml's (%s)" % package.get("homepage"))
+check((package.get("repository") or {}).get("url", "").startswith(crate["repository"]),
+      "package.json's repository is Cargo.toml's (%s)" % package.get("repository"))
 manifest = vsix.read(names["extension.vsixmanifest"]).decode()
 check('TargetPlatform="%s"' % target in manifest, "the .vsix is for the platform %s" % target)
 stray = sorted(n for n in names if "node_modules/" in n or n.endswith((".ts", ".map", ".mjs")))
