@@ -662,6 +662,64 @@ async fn a_client_imported_from_another_file_is_resolved_through_the_index() {
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 2);
 }
 
+/// Start-up as an editor busy starting up sees it: it has not answered for the indexing
+/// progress token yet when it opens a file. The file's findings, which depend on the client it
+/// imports (through a barrel), come without waiting for the client's answer, and so does the
+/// index; the progress is shown once the token is granted. (The read-ahead itself, before the
+/// index lands, is tested in `lsp::workspace`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_findings_and_the_index_do_not_wait_for_the_progress_token() {
+    let (_dir, root) = workspace(&[
+        (
+            "lib/cio.ts",
+            "import { TrackClient } from \"customerio-node\";\n\
+             export const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, \
+             process.env.CUSTOMERIO_TRACK_API_KEY!);\n",
+        ),
+        ("lib/index.ts", "export { cio } from \"./cio\";\n"),
+        (
+            "package.json",
+            r#"{"dependencies":{"customerio-node":"^4.0.0"}}"#,
+        ),
+    ]);
+    let app = "import { cio } from \"./lib\";\n\
+               export async function signup(id: string) {\n  \
+               await cio.identify(id, { email: \"a@example.com\", created_at: Date.now() });\n}\n";
+    let uri = file_uri(&root.join("app.ts"));
+    let mut client = start(
+        json!({ "window": { "workDoneProgress": true } }),
+        Some(&root),
+        Value::Null,
+    )
+    .await;
+    client.withhold("window/workDoneProgress/create");
+    client.open(&uri, app).await;
+    let diagnostics = client.diagnostics_until(&uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&diagnostics), ["CIO002"]);
+    client
+        .wait_for(|m| {
+            m["method"] == "window/logMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.starts_with("indexed "))
+        })
+        .await;
+    assert!(
+        !client.backlog().iter().any(|m| m["method"] == "$/progress"),
+        "no progress is shown before the token is granted"
+    );
+    client.answer_all();
+    let request = client
+        .wait_for(|m| m["method"] == "window/workDoneProgress/create")
+        .await;
+    client
+        .send(json!({ "jsonrpc": "2.0", "id": request["id"], "result": null }))
+        .await;
+    wait_for_index(&mut client).await;
+    client.change(&uri, 2, json!([{ "text": app }])).await;
+    assert_eq!(codes(&client.diagnostics(&uri, 2).await), ["CIO002"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_documents_and_bad_ranges_do_not_stop_the_server() {
     let mut client = start_plain().await;

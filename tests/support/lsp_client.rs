@@ -17,6 +17,9 @@ pub struct TestClient<R, W> {
     next_id: i64,
     /// Messages read while waiting for something else.
     backlog: Vec<Value>,
+    /// Requests of the server left unanswered (an editor busy starting up): they stay in the
+    /// backlog.
+    withheld: Vec<&'static str>,
 }
 
 impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> TestClient<R, W> {
@@ -26,7 +29,23 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> TestClient<R, W> {
             writer,
             next_id: 1,
             backlog: Vec::new(),
+            withheld: Vec::new(),
         }
+    }
+
+    /// Leaves the server's `method` requests unanswered from now on.
+    pub fn withhold(&mut self, method: &'static str) {
+        self.withheld.push(method);
+    }
+
+    /// Answers every request of the server again (those already read stay in the backlog).
+    pub fn answer_all(&mut self) {
+        self.withheld.clear();
+    }
+
+    /// The messages read so far and not waited for.
+    pub fn backlog(&self) -> &[Value] {
+        &self.backlog
     }
 
     pub async fn send(&mut self, message: Value) {
@@ -109,7 +128,11 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> TestClient<R, W> {
         let found = tokio::time::timeout(WAIT, async {
             loop {
                 let message = self.read().await.expect("server closed the stream");
-                if message.get("id").is_some() && message.get("method").is_some() {
+                let withheld = self
+                    .withheld
+                    .iter()
+                    .any(|method| message["method"] == *method);
+                if message.get("id").is_some() && message.get("method").is_some() && !withheld {
                     let id = message["id"].clone();
                     self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }))
                         .await;

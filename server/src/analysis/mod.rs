@@ -30,7 +30,8 @@ pub mod user_rules;
 pub use explain::{call_at, rule_docs, CallNote, RuleDocs};
 pub use pipeline::{
     analyze, analyze_in_ranges, analyze_whole_tree, analyze_with_bindings, client_ranges,
-    file_bindings, mentions_customerio, merge_workspace_findings, workspace_findings, FileAnalysis,
+    file_bindings, mentions_customerio, merge_workspace_findings, standalone_bindings,
+    workspace_findings, FileAnalysis,
 };
 pub use resolve::{
     declared_functions, declared_outside, linked_by_name, AwaitingHelper, Bindings,

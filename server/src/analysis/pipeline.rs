@@ -12,12 +12,14 @@ use tree_sitter::Tree;
 
 use crate::analysis::resolve::values::{exported_functions, exported_values};
 use crate::analysis::resolve::webhooks;
-use crate::analysis::resolve::{Bindings, FileFacts, Prefilter, WorkspaceIndex, WorkspaceView};
+use crate::analysis::resolve::{
+    Bindings, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex, WorkspaceView,
+};
 use crate::analysis::rules::engine::{Hit, QueryRanges};
 use crate::analysis::rules::finding::{sort_findings, Finding};
 use crate::analysis::rules::{self, RuleContext, WorkspaceContext, RULES};
 use crate::analysis::settings::Settings;
-use crate::analysis::syntax::{self, merge_ranges, SourceFile};
+use crate::analysis::syntax::{self, merge_ranges, Lang, SourceFile};
 use crate::analysis::{suppress, user_rules};
 
 /// The result of analysing one file on its own (workspace rules come after, from the index).
@@ -125,6 +127,20 @@ pub fn file_bindings(
     workspace: &dyn WorkspaceView,
 ) -> Bindings {
     Bindings::collect_configured(file.tree, file.text, workspace, settings.clients())
+}
+
+/// The client bindings of the source `text` at `path` on its own, without a workspace: what
+/// it imports, re-exports and makes. `None` when the path is not JavaScript or TypeScript.
+pub fn standalone_bindings(path: &Path, text: &str, settings: &Settings) -> Option<Bindings> {
+    let lang = Lang::from_path(path)?;
+    let tree = syntax::parse(lang, text, None);
+    let file = SourceFile {
+        path,
+        lang,
+        text,
+        tree: &tree,
+    };
+    Some(file_bindings(&file, settings, &NoWorkspaceView))
 }
 
 fn analyze_rule_ranges(

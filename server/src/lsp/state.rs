@@ -68,6 +68,9 @@ pub struct State {
     pub index: RwLock<WorkspaceIndex>,
     pub roots: RwLock<Vec<PathBuf>>,
     pub support: RwLock<ClientSupport>,
+    /// Whether the workspace index has been built once: until then, a document opened reads
+    /// ahead what its own findings depend on.
+    pub indexed: AtomicBool,
     pub shutdown: Arc<AtomicBool>,
 }
 
@@ -100,6 +103,7 @@ impl State {
             index: RwLock::new(WorkspaceIndex::default()),
             roots: RwLock::new(Vec::new()),
             support: RwLock::new(ClientSupport::default()),
+            indexed: AtomicBool::new(false),
             shutdown,
         }
     }

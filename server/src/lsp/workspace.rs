@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crate::analysis::config::{self, Config, ConfigOverrides};
 use crate::analysis::project::{
@@ -13,7 +13,8 @@ use crate::analysis::project::{
 };
 use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::{
-    analyze, mentions_customerio, parse, FileFacts, Lang, Settings, SourceFile, WorkspaceIndex,
+    analyze, mentions_customerio, parse, standalone_bindings, FileFacts, Lang, Settings,
+    SourceFile, WorkspaceIndex,
 };
 
 /// Builds the index of `roots`, the workspace folders (the first one is the index root),
@@ -113,24 +114,118 @@ pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings
         }
         return;
     }
-    let stems = index.exporting_stems();
     // A module parsed for its values (a config module another file imports, see
     // `project::analyze_sources`) stays parsed although it names no Customer.io package.
     let holds_values = index
         .file(path)
         .is_some_and(|f| !f.exported_values.is_empty() || !f.exported_functions.is_empty());
-    let facts = read_source(path).ok().and_then(|text| {
-        let facts = if holds_values {
-            parsed_file_facts(path, &text, settings, index)
-        } else {
-            file_facts(path, &text, settings, index, &stems)
-        };
-        facts.or_else(|| unparsed_file_facts(&text))
-    });
-    match facts {
+    match source_facts(index, path, settings, holds_values) {
         Some(facts) => index.set_file(path, facts),
         None => index.remove_file(path),
     }
+}
+
+/// The facts of the source file `path` as it is on disk, against `index` (parsed whatever it
+/// mentions when `parse_always`); `None` when it cannot be read or holds nothing the index
+/// keeps.
+fn source_facts(
+    index: &WorkspaceIndex,
+    path: &Path,
+    settings: &Settings,
+    parse_always: bool,
+) -> Option<FileFacts> {
+    let text = read_source(path).ok()?;
+    let facts = if parse_always {
+        parsed_file_facts(path, &text, settings, index)
+    } else {
+        file_facts(path, &text, settings, index, &index.exporting_stems())
+    };
+    facts.or_else(|| unparsed_file_facts(&text))
+}
+
+/// At most this many files are read ahead for a document opened before the index is built.
+const MAX_READ_AHEAD: usize = 32;
+
+/// Reads into `index` what the findings of the document `path` (with `text`) depend on, before
+/// the rest of the workspace: the `package.json` files and lockfiles above it, and the
+/// workspace modules it imports or re-exports, and theirs (at most [`MAX_READ_AHEAD`]), the
+/// modules it reaches last read first so that a client a module imports is known when its
+/// facts are taken. Modules in `open` are left alone: an open document's facts come from its
+/// buffer. Returns how many modules it recorded. The index lock is held only to record each
+/// file.
+pub fn read_ahead(
+    index: &RwLock<WorkspaceIndex>,
+    (path, text): (&Path, &str),
+    open: &[PathBuf],
+    settings_for: &dyn Fn(&Path) -> Arc<Settings>,
+) -> usize {
+    let root = index.read().unwrap().root().to_path_buf();
+    for dir in path.ancestors().skip(1) {
+        let package_json = dir.join("package.json");
+        if package_json.is_file() {
+            refresh_file(
+                &mut index.write().unwrap(),
+                &package_json,
+                &settings_for(&package_json),
+            );
+        }
+        if dir == root || !dir.starts_with(&root) {
+            break;
+        }
+    }
+    let modules = imported_modules(&index.read().unwrap(), path, text, settings_for);
+    let mut recorded = 0;
+    for module in modules.iter().rev().filter(|module| !open.contains(module)) {
+        // Parsed whatever it mentions: the document imports it, for a client or for values.
+        let facts = source_facts(&index.read().unwrap(), module, &settings_for(module), true);
+        if let Some(facts) = facts {
+            index.write().unwrap().set_file(module, facts);
+            recorded += 1;
+        }
+    }
+    recorded
+}
+
+/// The workspace modules on disk that `path` imports or re-exports, then theirs, breadth
+/// first, without `path` itself and at most [`MAX_READ_AHEAD`].
+fn imported_modules(
+    index: &WorkspaceIndex,
+    path: &Path,
+    text: &str,
+    settings_for: &dyn Fn(&Path) -> Arc<Settings>,
+) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut next = 0;
+    let mut specifiers = module_specifiers(path, text, &settings_for(path));
+    let mut from = path.to_path_buf();
+    loop {
+        for specifier in specifiers {
+            let Some(module) = index.module_on_disk(&from, &specifier) else {
+                continue;
+            };
+            if module != path && !found.contains(&module) && found.len() < MAX_READ_AHEAD {
+                found.push(module);
+            }
+        }
+        let Some(module) = found.get(next).cloned() else {
+            return found;
+        };
+        next += 1;
+        specifiers = read_source(&module)
+            .map(|text| module_specifiers(&module, &text, &settings_for(&module)))
+            .unwrap_or_default();
+        from = module;
+    }
+}
+
+/// The workspace modules a source imports or re-exports, as written.
+fn module_specifiers(path: &Path, text: &str, settings: &Settings) -> Vec<String> {
+    let Some(bindings) = standalone_bindings(path, text, settings) else {
+        return Vec::new();
+    };
+    let imports = bindings.module_imports.iter().map(|i| i.specifier.clone());
+    let reexports = bindings.reexports.iter().map(|r| r.specifier().to_string());
+    imports.chain(reexports).collect()
 }
 
 /// Approximate heap bytes of the index: the facts of each file, serialised size as a proxy.
@@ -143,4 +238,71 @@ pub fn memory_estimate(index: &WorkspaceIndex) -> usize {
                 + serde_json::to_vec(facts).map_or(0, |v| v.len())
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a document opened before the index is built reads ahead: the modules it imports,
+    /// through a barrel, so that its client is known; not the rest of the workspace.
+    #[test]
+    fn read_ahead_records_the_modules_a_document_imports() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |path: &str, text: &str| {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        };
+        write(
+            "lib/cio.ts",
+            "import { TrackClient } from \"customerio-node\";\n\
+             export const cio = new TrackClient(process.env.SITE_ID!, process.env.KEY!);\n",
+        );
+        write("lib/index.ts", "export { cio } from \"./cio\";\n");
+        write(
+            "other.ts",
+            "import { cio } from \"./lib\";\ncio.track(\"a\", {});\n",
+        );
+        let app = "import { cio } from \"./lib\";\n\
+                   export function signup(id: string) {\n  \
+                   return cio.identify(id, { email: \"a@example.com\", created_at: Date.now() });\n}\n";
+        let settings = Settings::default();
+        let index = RwLock::new(WorkspaceIndex::new(&root));
+        let app_path = root.join("app.ts");
+        let settings_for = |_: &Path| Arc::new(Settings::default());
+        let recorded = read_ahead(&index, (&app_path, app), &[], &settings_for);
+        let index = index.into_inner().unwrap();
+        assert_eq!(recorded, 2);
+        assert!(index.file(&root.join("lib/cio.ts")).is_some());
+        assert!(index.file(&root.join("other.ts")).is_none());
+        let lang = Lang::TypeScript;
+        let tree = parse(lang, app, None);
+        let file = SourceFile {
+            path: &app_path,
+            lang,
+            text: app,
+            tree: &tree,
+        };
+        let analysis = analyze(&file, &settings, &index.view(&app_path));
+        let rules: Vec<&str> = analysis.findings.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, ["CIO002"]);
+    }
+
+    #[test]
+    fn a_module_already_open_is_not_read_from_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(
+            root.join("cio.ts"),
+            "import { TrackClient } from \"customerio-node\";\nexport const cio = new TrackClient(a, b);\n",
+        )
+        .unwrap();
+        let index = RwLock::new(WorkspaceIndex::new(&root));
+        let app = "import { cio } from \"./cio\";\n";
+        let open = [root.join("cio.ts")];
+        let settings_for = |_: &Path| Arc::new(Settings::default());
+        let recorded = read_ahead(&index, (&root.join("app.ts"), app), &open, &settings_for);
+        assert_eq!(recorded, 0);
+    }
 }

@@ -11,12 +11,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::discover::{discover_with, DiscoverOptions, Discovered};
-use crate::analysis::pipeline::{file_bindings, mentions_customerio};
+use crate::analysis::pipeline::{mentions_customerio, standalone_bindings};
 use crate::analysis::resolve::packages::Manifest;
 use crate::analysis::resolve::workspace::normalize;
-use crate::analysis::resolve::NoWorkspaceView;
 use crate::analysis::settings::Settings;
-use crate::analysis::syntax::{mentions, parse, Lang, SourceFile};
+use crate::analysis::syntax::{mentions, Lang};
 
 /// The files whose folder is a project root.
 const PROJECT_MARKERS: &[&str] = &["package.json", "tsconfig.json", "jsconfig.json"];
@@ -52,25 +51,17 @@ fn is_monorepo_root(dir: &Path) -> bool {
 /// Customer.io (a package, a global, a configured client or wrapper package), or imports a
 /// module of the workspace, which may export a client or a helper that awaits one.
 pub fn needs_project(path: &Path, text: &str, settings: &Settings) -> bool {
-    let Some(lang) = Lang::from_path(path) else {
+    if Lang::from_path(path).is_none() {
         return false;
-    };
+    }
     if mentions_customerio(text, settings, &[]) {
         return true;
     }
     if !(mentions(text, "import") || mentions(text, "require") || mentions(text, "from")) {
         return false;
     }
-    let tree = parse(lang, text, None);
-    let file = SourceFile {
-        path,
-        lang,
-        text,
-        tree: &tree,
-    };
-    !file_bindings(&file, settings, &NoWorkspaceView)
-        .module_imports
-        .is_empty()
+    standalone_bindings(path, text, settings)
+        .is_some_and(|bindings| !bindings.module_imports.is_empty())
 }
 
 /// A discovery of the projects of `named` files (absolute, see [`absolute`]), each project

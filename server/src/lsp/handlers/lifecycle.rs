@@ -57,12 +57,13 @@ pub async fn initialized(backend: &Backend) {
     backend
         .log(MessageType::INFO, format!("cio-lsp {version} ready"))
         .await;
+    // Index in the background: `initialized` must not hold up the requests behind it, and
+    // the index must not wait for the client to answer the watchers' registration.
+    let background = backend.detached();
+    tokio::spawn(async move { index_workspace(&background).await });
     if backend.state.support().watch_registration {
         register_file_watchers(backend).await;
     }
-    // Index in the background: `initialized` must not hold up the requests behind it.
-    let background = backend.detached();
-    tokio::spawn(async move { index_workspace(&background).await });
 }
 
 /// The client in one line: `client: Visual Studio Code 1.96.0: utf-16, pull diagnostics,

@@ -4,13 +4,15 @@
 //! `didChange` applies its changes and analyses before its first `.await`: the order in which
 //! the client sent them is the order in which they are applied.
 
+use std::sync::atomic::Ordering;
+
 use tower_lsp_server::ls_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, MessageType,
 };
 
 use super::diagnostics::{publish, relint_all};
-use super::workspace::config_changed;
+use super::workspace::{config_changed, read_ahead};
 use crate::analysis::Lang;
 use crate::lsp::documents::{self, Change, Document};
 use crate::lsp::session::Backend;
@@ -40,8 +42,15 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let diagnostics = backend.state.analyse(&mut doc, true);
     backend.state.record_facts(&doc);
     let version = doc.version;
+    let path = doc.path.clone();
     backend.state.documents.insert(document.uri.clone(), doc);
     publish(backend, document.uri, version, diagnostics).await;
+    if !backend.state.indexed.load(Ordering::Acquire) {
+        // Published from what is known; what its findings depend on is read ahead of the
+        // rest of the workspace, and they are published again.
+        let background = backend.detached();
+        tokio::spawn(async move { read_ahead(&background, path, document.text).await });
+    }
 }
 
 pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {

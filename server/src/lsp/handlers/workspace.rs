@@ -3,14 +3,18 @@
 //! the workspace folders.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tower_lsp_server::ls_types::{
     DidChangeConfigurationParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
     FileChangeType, MessageType, NumberOrString,
 };
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use super::diagnostics::relint_all;
 use crate::analysis::project::is_lockfile;
+use crate::analysis::WorkspaceIndex;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{guarded, ConfigReport};
 use crate::lsp::{convert, workspace};
@@ -177,38 +181,17 @@ pub async fn did_change_workspace_folders(
     config_changed(backend).await;
 }
 
-/// Builds the workspace index in the background, reporting `$/progress`, then re-lints the
-/// open documents against it.
+/// Builds the workspace index in the background, then re-lints the open documents against
+/// it. `$/progress` shows it as far as the client allows: an editor busy starting up answers
+/// late for the progress token, and the index does not wait for it.
 pub async fn index_workspace(backend: &Backend) {
     let roots = backend.state.roots.read().unwrap().clone();
     if roots.is_empty() {
         // The last folder was removed: nothing is indexed any more.
         *backend.state.index.write().unwrap() = Default::default();
+        backend.state.indexed.store(true, Ordering::Release);
         return;
     }
-    let progress = if backend.state.support().work_done_progress {
-        let token = NumberOrString::String("cio-lsp/indexing".into());
-        match backend
-            .client
-            .create_work_done_progress(token.clone())
-            .await
-        {
-            Ok(()) => Some(
-                backend
-                    .client
-                    .progress(token, "cio-lsp: indexing")
-                    .with_percentage(0)
-                    .begin()
-                    .await,
-            ),
-            Err(error) => {
-                tracing::warn!("the client refused a progress token: {error}");
-                None
-            }
-        }
-    } else {
-        None
-    };
     let configs = backend.state.lookup();
     let overrides = backend
         .state
@@ -227,21 +210,38 @@ pub async fn index_workspace(backend: &Backend) {
             workspace::build_index(&roots, &configs, &overrides, &on_progress)
         })
     });
-    while let Some((done, total)) = rx.recv().await {
-        if let Some(progress) = &progress {
-            let percentage = (done * 100 / total.max(1)) as u32;
-            progress
-                .report_with_message(format!("{done}/{total} files"), percentage)
-                .await;
+    let shown = backend.detached();
+    let progress = tokio::spawn(async move {
+        let progress = begin_progress(&shown).await;
+        while let Some((done, total)) = rx.recv().await {
+            if let Some(progress) = &progress {
+                let percentage = (done * 100 / total.max(1)) as u32;
+                progress
+                    .report_with_message(format!("{done}/{total} files"), percentage)
+                    .await;
+            }
         }
-    }
-    let built = build.await.ok().flatten();
-    let Some(mut index) = built else {
-        if let Some(progress) = progress {
-            progress.finish_with_message("failed").await;
+        progress
+    });
+    let message = match build.await.ok().flatten() {
+        Some(index) => {
+            let message = install_index(backend, index, started.elapsed());
+            backend.log(MessageType::INFO, message.clone()).await;
+            // Indexing met the configurations of every folder of the tree: report the new ones.
+            let report = backend.state.report_configs();
+            report_config(backend, report).await;
+            relint_all(backend).await;
+            message
         }
-        return;
+        None => "failed".to_string(),
     };
+    if let Ok(Some(progress)) = progress.await {
+        progress.finish_with_message(message).await;
+    }
+}
+
+/// Makes `index` the server's, with the open documents' own facts, and describes it.
+fn install_index(backend: &Backend, mut index: WorkspaceIndex, took: Duration) -> String {
     // Open documents are the source of truth for their own facts.
     for doc in backend.state.documents.iter() {
         index.set_file(&doc.path, doc.facts.clone());
@@ -249,17 +249,56 @@ pub async fn index_workspace(backend: &Backend) {
     let files = index.file_count();
     let bytes = workspace::memory_estimate(&index);
     *backend.state.index.write().unwrap() = index;
-    let message = format!(
+    backend.state.indexed.store(true, Ordering::Release);
+    format!(
         "indexed {files} Customer.io files in {} ms (~{} KiB of facts)",
-        started.elapsed().as_millis(),
+        took.as_millis(),
         bytes / 1024
-    );
-    if let Some(progress) = progress {
-        progress.finish_with_message(message.clone()).await;
+    )
+}
+
+/// The indexing progress shown by the client, when it supports progress and grants a token.
+async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+    if !backend.state.support().work_done_progress {
+        return None;
     }
-    backend.log(MessageType::INFO, message).await;
-    // Indexing met the configurations of every folder of the tree: report the new ones.
-    let report = backend.state.report_configs();
-    report_config(backend, report).await;
-    relint_all(backend).await;
+    let token = NumberOrString::String("cio-lsp/indexing".into());
+    match backend
+        .client
+        .create_work_done_progress(token.clone())
+        .await
+    {
+        Ok(()) => Some(
+            backend
+                .client
+                .progress(token, "cio-lsp: indexing")
+                .with_percentage(0)
+                .begin()
+                .await,
+        ),
+        Err(error) => {
+            tracing::warn!("the client refused a progress token: {error}");
+            None
+        }
+    }
+}
+
+/// A document opened before the index is built: reads what its findings depend on (its
+/// workspace imports, the `package.json` above it) into the index, and re-lints the open
+/// documents when that changed something, so that its squiggles do not wait for the whole
+/// workspace.
+pub async fn read_ahead(backend: &Backend, path: PathBuf, text: String) {
+    let state = backend.state.clone();
+    let open: Vec<PathBuf> = state.documents.iter().map(|d| d.path.clone()).collect();
+    let read = tokio::task::spawn_blocking(move || {
+        guarded("reading an opened file's imports", || {
+            let settings_for = |file: &Path| state.settings_for(file);
+            workspace::read_ahead(&state.index, (&path, &text), &open, &settings_for)
+        })
+    })
+    .await;
+    let recorded = read.ok().flatten().unwrap_or(0);
+    if recorded > 0 && !backend.state.indexed.load(Ordering::Acquire) {
+        relint_all(backend).await;
+    }
 }

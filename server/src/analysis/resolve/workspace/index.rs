@@ -334,6 +334,14 @@ impl WorkspaceIndex {
         bases.iter().map(|base| normalize(base)).collect()
     }
 
+    /// The file on disk that `specifier`, imported by `from`, names, tried as an import of an
+    /// indexed file is: for reading what a file imports before the index holds it.
+    pub fn module_on_disk(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
+        self.module_paths(from, specifier)
+            .into_iter()
+            .find(|candidate| candidate.is_file())
+    }
+
     /// Every file `specifier`, imported from `from`, may name, whether the index holds it or
     /// not: what to parse when an import's module is needed but was not indexed.
     pub fn module_paths(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
