@@ -368,6 +368,53 @@ fix = "{{client}}.identify(user.id, {})"
 /// With the cursor on a finding inside a wider one, the menu starts with the narrow finding's
 /// fix, the only preferred action; the wider finding's fix comes after it, then the
 /// suppressions, whose titles say which line they silence.
+/// Tight squiggles over multi-line calls (issue 18): CIO007 from `await` through the callee,
+/// CIO014 at the callee, CIO002 alone under `Date.now()` inside the awaited call; no diagnostic
+/// spans more than one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_on_multi_line_calls_are_underlined_on_one_line() {
+    let text = format!(
+        "{HEADER}import express from \"express\";\n\
+         const app = express();\n\
+         app.post(\"/signup\", async (req, res) => {{\n  \
+         await cio.identify(req.body.id, {{\n    \
+         email: req.body.email,\n    \
+         created_at: Date.now(),\n  \
+         }});\n  \
+         res.sendStatus(201);\n\
+         }});\n\
+         export function later(id: string) {{\n  \
+         cio.track(id, {{\n    \
+         name: \"signed_up\",\n  \
+         }});\n\
+         }}\n"
+    );
+    let (_dir, root) = workspace(&[("server.ts", &text)]);
+    let uri = file_uri(&root.join("server.ts"));
+    let mut client = start_in(&root, Value::Null).await;
+    client.open(&uri, &text).await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    let range_of_rule = |rule: &str| -> Vec<Value> {
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == rule)
+            .map(|d| d["range"].clone())
+            .collect()
+    };
+    assert_eq!(
+        range_of_rule("CIO007"),
+        [range_of(&text, "await cio.identify")]
+    );
+    assert_eq!(range_of_rule("CIO002"), [range_of(&text, "Date.now()")]);
+    assert_eq!(range_of_rule("CIO014"), [range_of(&text, "cio.track")]);
+    for d in &diagnostics {
+        assert_eq!(
+            d["range"]["start"]["line"], d["range"]["end"]["line"],
+            "{d}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_fixes_start_with_the_narrowest_finding_at_the_cursor() {
     let (_dir, root) = workspace(&[
