@@ -13,7 +13,7 @@ use tree_sitter::Tree;
 use crate::analysis::resolve::values::{exported_functions, exported_values};
 use crate::analysis::resolve::webhooks;
 use crate::analysis::resolve::{
-    Bindings, FileFacts, NoWorkspaceView, Prefilter, WorkspaceIndex, WorkspaceView,
+    Bindings, FileFacts, NoWorkspaceView, Prefilter, Version, WorkspaceIndex, WorkspaceView,
 };
 use crate::analysis::rules::engine::{Hit, QueryRanges};
 use crate::analysis::rules::finding::{sort_findings, Finding};
@@ -126,7 +126,12 @@ pub fn file_bindings(
     settings: &Settings,
     workspace: &dyn WorkspaceView,
 ) -> Bindings {
-    Bindings::collect_configured(file.tree, file.text, workspace, settings.clients())
+    let mut clients = settings.clients();
+    // customerio-reactnative 4 moved to the object form; an unknown version keeps it.
+    clients.react_native_positional = workspace
+        .package_version("customerio-reactnative")
+        .is_below(Version::new(4, 0, 0));
+    Bindings::collect_configured(file.tree, file.text, workspace, clients)
 }
 
 /// The client bindings of the source `text` at `path` on its own, without a workspace: what

@@ -34,6 +34,7 @@ impl Settings {
         ClientConfig {
             extra_clients: &self.extra_clients,
             extra_packages: &self.extra_packages,
+            react_native_positional: false,
         }
     }
 

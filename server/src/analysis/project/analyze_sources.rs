@@ -240,7 +240,9 @@ fn first_pass(
                 tree: &tree,
             };
             let settings = settings.of(&file.path);
-            let bindings = file_bindings(&source, settings, &NoWorkspaceView);
+            // The index knows no file yet, only the package.json files: imports of workspace
+            // modules are answered as by no workspace, the packages' versions are known.
+            let bindings = file_bindings(&source, settings, &view_of(&file.path));
             let exports = export_facts(&source, &bindings, &NoWorkspaceView);
             if !bindings.module_imports.is_empty() {
                 return (

@@ -24,8 +24,11 @@ pub enum Sdk {
     CdpNode,
     /// `@customerio/cdp-analytics-browser` `AnalyticsBrowser.load()` / `cioanalytics`.
     CdpBrowser,
-    /// `customerio-reactnative` `CustomerIO`.
+    /// `customerio-reactnative` ≥ 4 `CustomerIO` (object form: `identify({ userId, traits })`).
     ReactNative,
+    /// `customerio-reactnative` < 4 `CustomerIO` (positional: `identify(id, attributes)`),
+    /// chosen when the nearest package.json allows only versions below 4.
+    ReactNativeLegacy,
 }
 
 impl Sdk {
@@ -46,7 +49,11 @@ impl Sdk {
     pub fn is_cdp(self) -> bool {
         matches!(
             self,
-            Sdk::NodePipelines | Sdk::CdpNode | Sdk::CdpBrowser | Sdk::ReactNative
+            Sdk::NodePipelines
+                | Sdk::CdpNode
+                | Sdk::CdpBrowser
+                | Sdk::ReactNative
+                | Sdk::ReactNativeLegacy
         )
     }
 
@@ -72,7 +79,7 @@ impl Sdk {
             "cdp" => self.is_cdp(),
             "cdp-node" => self == Sdk::CdpNode,
             "cdp-browser" => self == Sdk::CdpBrowser,
-            "react-native" => self == Sdk::ReactNative,
+            "react-native" => matches!(self, Sdk::ReactNative | Sdk::ReactNativeLegacy),
             _ => false,
         }
     }
@@ -101,6 +108,7 @@ impl Sdk {
             Sdk::CdpNode => "@customerio/cdp-analytics-node Analytics",
             Sdk::CdpBrowser => "@customerio/cdp-analytics-browser",
             Sdk::ReactNative => "customerio-reactnative CustomerIO",
+            Sdk::ReactNativeLegacy => "customerio-reactnative < 4 CustomerIO",
         }
     }
 }
@@ -197,6 +205,9 @@ pub struct ClientConfig<'a> {
     pub extra_clients: &'a HashMap<String, Sdk>,
     /// Wrapper packages (`@acme/customerio`) → the Customer.io package they re-export.
     pub extra_packages: &'a HashMap<String, &'static str>,
+    /// The file runs against `customerio-reactnative` < 4, whose `CustomerIO` takes
+    /// positional arguments ([`Sdk::ReactNativeLegacy`]).
+    pub react_native_positional: bool,
 }
 
 #[cfg(test)]

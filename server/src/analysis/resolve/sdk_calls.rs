@@ -113,6 +113,7 @@ pub enum Client {
     CdpNode,
     CdpBrowser,
     ReactNative,
+    ReactNativeLegacy,
 }
 
 impl Client {
@@ -125,6 +126,7 @@ impl Client {
             Sdk::CdpNode => Client::CdpNode,
             Sdk::CdpBrowser => Client::CdpBrowser,
             Sdk::ReactNative => Client::ReactNative,
+            Sdk::ReactNativeLegacy => Client::ReactNativeLegacy,
         }
     }
 
@@ -139,6 +141,9 @@ impl Client {
                 "`@customerio/cdp-analytics-browser` (`AnalyticsBrowser`, `cioanalytics`)"
             }
             Client::ReactNative => "`customerio-reactnative` ≥ 4 `CustomerIO`",
+            Client::ReactNativeLegacy => {
+                "`customerio-reactnative` < 4 `CustomerIO` (chosen from the nearest package.json)"
+            }
         }
     }
 }
@@ -222,7 +227,7 @@ impl SdkCall {
 }
 
 use Arg::{At, Key, NotObjectAt, ObjectAt};
-use Client::{CdpBrowser, CdpNode, Pipelines, ReactNative, Snippet, Track};
+use Client::{CdpBrowser, CdpNode, Pipelines, ReactNative, ReactNativeLegacy, Snippet, Track};
 
 const IDENTIFY: &str = "Creates or updates a person. The id is permanent: use your database id, not an email address. Include `email` so that messages can reach them. Timestamps (`created_at`, `*_at`) are Unix **seconds**.";
 const EVENT: &str = "Records an event. The event name is a fixed string in the configured style (no ids or personal data in it); put variable data in the event's data. Timestamps are Unix **seconds**; identify the person before tracking them.";
@@ -399,6 +404,18 @@ pub const SDK_CALLS: &[SdkCall] = &[
         .data(At(1))
         .about(EVENT),
     SdkCall::new(ReactNative, "screen", Method::Page, Api::Queued)
+        .data(At(1))
+        .about(PAGE),
+    // customerio-reactnative < 4: positional identify.
+    SdkCall::new(ReactNativeLegacy, "identify", Method::Identify, Api::Queued)
+        .person(At(0))
+        .attributes(At(1))
+        .about(IDENTIFY),
+    SdkCall::new(ReactNativeLegacy, "track", Method::Track, Api::Queued)
+        .event(At(0))
+        .data(At(1))
+        .about(EVENT),
+    SdkCall::new(ReactNativeLegacy, "screen", Method::Page, Api::Queued)
         .data(At(1))
         .about(PAGE),
 ];

@@ -136,7 +136,12 @@ impl Bindings {
                     .insert(local.to_string(), Constructs::Namespace);
             }
             (Some("customerio-reactnative"), ExportName::Named(name)) if name == "CustomerIO" => {
-                self.bind(local, Sdk::ReactNative, None);
+                let sdk = if self.react_native_positional {
+                    Sdk::ReactNativeLegacy
+                } else {
+                    Sdk::ReactNative
+                };
+                self.bind(local, sdk, None);
             }
             (Some(package), ExportName::Named(name)) => {
                 if let Some(constructs) = named_export(package, name) {

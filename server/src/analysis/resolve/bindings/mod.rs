@@ -98,6 +98,8 @@ pub struct Bindings {
     extra_clients: HashMap<String, Sdk>,
     /// Wrapper packages the configuration declares as re-exporting a Customer.io package.
     extra_packages: HashMap<String, &'static str>,
+    /// `customerio-reactnative`'s `CustomerIO` is the < 4 client (see [`ClientConfig`]).
+    react_native_positional: bool,
 }
 
 /// What a named import of a Customer.io package constructs.
@@ -126,6 +128,7 @@ impl Bindings {
         let clients = ClientConfig {
             extra_clients,
             extra_packages: &no_packages,
+            react_native_positional: false,
         };
         Self::collect_configured(tree, source, workspace, clients)
     }
@@ -145,6 +148,7 @@ impl Bindings {
             id: IDS.fetch_add(1, Ordering::Relaxed),
             extra_clients: clients.extra_clients.clone(),
             extra_packages: clients.extra_packages.clone(),
+            react_native_positional: clients.react_native_positional,
             ..Bindings::default()
         };
         let root = tree.root_node();
