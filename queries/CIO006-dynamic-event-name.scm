@@ -50,3 +50,12 @@
      ] @name)) @call
  (#eq? @_method "track")
  (#cio-call? @call "snippet" "cdp-browser" "react-native"))
+
+; The event operations of `batch([...])` / `entity({...})` (customerio-node ≥ 5, Pipelines
+; `batch`): the check reads each operation's name (`CioCall::operations`).
+((call_expression
+   function: (member_expression property: (property_identifier) @_method)
+   arguments: (arguments . (_) @operations)) @call
+ (#any-of? @_method "batch" "entity")
+ (#match? @operations "(\\$\\{|\\+)")
+ (#cio-call? @call "track" "pipelines"))

@@ -41,3 +41,11 @@
      [(string) (template_string)] @name)) @call
  (#eq? @_method "track")
  (#cio-call? @call "snippet" "cdp-browser" "react-native"))
+
+; The event operations of `batch([...])` / `entity({...})`: the check reads each operation's
+; name (`CioCall::operations`).
+((call_expression
+   function: (member_expression property: (property_identifier) @_method)
+   arguments: (arguments . (_) @operations)) @call
+ (#any-of? @_method "batch" "entity")
+ (#cio-call? @call "track" "pipelines"))

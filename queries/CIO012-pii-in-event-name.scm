@@ -45,3 +45,12 @@
  (#eq? @_method "track")
  (#match? @name "(?i)(@|mail|phone|msisdn|name|address|ssn|ip)")
  (#cio-call? @call "snippet" "cdp-browser" "react-native"))
+
+; The event operations of `batch([...])` / `entity({...})`: the check reads each operation's
+; name (`CioCall::operations`).
+((call_expression
+   function: (member_expression property: (property_identifier) @_method)
+   arguments: (arguments . (_) @operations)) @call
+ (#any-of? @_method "batch" "entity")
+ (#match? @operations "(?i)(@|mail|phone|msisdn|name|address|ssn|ip)")
+ (#cio-call? @call "track" "pipelines"))

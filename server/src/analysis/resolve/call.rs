@@ -320,6 +320,15 @@ impl<'t> Operation<'t> {
         }
     }
 
+    /// The key under which the operation carries event data (`attributes` in v2, Pipelines
+    /// `properties`).
+    pub fn data_key(&self) -> &'static str {
+        match self.format {
+            OperationFormat::TrackV2 => "attributes",
+            OperationFormat::Pipelines => "properties",
+        }
+    }
+
     /// The operation's own `timestamp` member.
     pub fn timestamp_member(&self, source: &str) -> Option<Node<'t>> {
         object_member(self.object, "timestamp", source)

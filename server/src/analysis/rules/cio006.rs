@@ -1,16 +1,22 @@
 //! CIO006 dynamic-event-name: see `queries/CIO006-dynamic-event-name.md`.
 
+use tree_sitter::Node;
+
 use super::shared::event_names::{
-    describe_values, dynamic_name_pieces, event_name_hit, move_values_to_data,
+    describe_values, dynamic_name_pieces, event_name_hits, move_values_to_data,
 };
+use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = event_name_hit(ctx, hit) else {
-        return;
-    };
+    for (call, name) in event_name_hits(ctx, hit) {
+        check_name(ctx, &call, name);
+    }
+}
+
+fn check_name(ctx: &mut RuleContext, call: &CioCall, name: Node) {
     let Some(pieces) = dynamic_name_pieces(name, ctx.source) else {
         return;
     };
@@ -20,7 +26,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
          campaign triggers cannot match; use a fixed name and send the value as event data"
     );
     let mut finding = ctx.finding(name, message);
-    if let Some((new_name, edits)) = move_values_to_data(&call, name, &pieces, ctx.source) {
+    if let Some((new_name, edits)) = move_values_to_data(call, name, &pieces, ctx.source) {
         finding = finding.with_fix(Fix {
             title: format!("Name the event \"{new_name}\" and move {values} into the event data"),
             applicability: Applicability::QuickFix,

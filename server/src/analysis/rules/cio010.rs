@@ -4,9 +4,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::PathBuf;
 
+use tree_sitter::Node;
+
 use super::shared::event_names::{
-    accepted, contains_email, convert, event_name_hit, spelling_key, style_label,
+    accepted, contains_email, convert, event_name_hits, spelling_key, style_label,
 };
+use crate::analysis::resolve::CioCall;
 use crate::analysis::resolve::EventNameUse;
 use crate::analysis::rules::context::{RuleContext, WorkspaceContext};
 use crate::analysis::rules::engine::Hit;
@@ -18,9 +21,12 @@ use crate::analysis::syntax::string_literal_value;
 const MAX_RELATED: usize = 20;
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = event_name_hit(ctx, hit) else {
-        return;
-    };
+    for (call, name) in event_name_hits(ctx, hit) {
+        check_name(ctx, &call, name);
+    }
+}
+
+fn check_name(ctx: &mut RuleContext, call: &CioCall, name: Node) {
     // `string_literal_value` is `None` for a template with substitutions (CIO006's).
     let Some(literal) = string_literal_value(name, ctx.source) else {
         return;

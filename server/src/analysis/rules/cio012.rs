@@ -1,17 +1,23 @@
 //! CIO012 pii-in-event-name: see `queries/CIO012-pii-in-event-name.md`.
 
+use tree_sitter::Node;
+
 use super::shared::event_names::{
-    contains_email, describe_values, event_name_hit, lift_emails, move_values_to_data, name_pieces,
-    Piece,
+    contains_email, describe_values, event_name_hits, lift_emails, move_values_to_data,
+    name_pieces, Piece,
 };
+use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
-    let Some((call, name)) = event_name_hit(ctx, hit) else {
-        return;
-    };
+    for (call, name) in event_name_hits(ctx, hit) {
+        check_name(ctx, &call, name);
+    }
+}
+
+fn check_name(ctx: &mut RuleContext, call: &CioCall, name: Node) {
     let Some(pieces) = name_pieces(name, ctx.source) else {
         return;
     };
@@ -25,7 +31,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let mut finding = ctx.finding(name, message);
     // Every value leaves the name, not only the personal one: what remains must be fixed text.
     let pieces = lift_emails(pieces);
-    if let Some((new_name, edits)) = move_values_to_data(&call, name, &pieces, ctx.source) {
+    if let Some((new_name, edits)) = move_values_to_data(call, name, &pieces, ctx.source) {
         finding = finding.with_fix(Fix {
             title: format!(
                 "Name the event \"{new_name}\" and move {} into the event data",

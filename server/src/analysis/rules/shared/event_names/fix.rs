@@ -118,7 +118,15 @@ pub fn move_values_to_data(
         return None;
     }
     let mut edits = vec![TextEdit::replace(name.byte_range(), js_string(&new_name))];
-    let data = call.event_data(source);
+    // The name may be an operation's, in a `batch` / `entity` call: its data is the operation's.
+    let operation = call
+        .operations(source)
+        .into_iter()
+        .find(|operation| operation.event_name(source) == Some(name));
+    let data = match &operation {
+        Some(operation) => operation.event_data(source),
+        None => call.event_data(source),
+    };
     let taken = data
         .filter(|d| d.kind_name() == "object")
         .map(|d| object_keys(d, source))
@@ -144,6 +152,11 @@ pub fn move_values_to_data(
         }
         None => {
             let object = format!("{{ {} }}", entries.join(", "));
+            if let Some(operation) = &operation {
+                let member = format!("{}: {object}", operation.data_key());
+                edits.push(add_members(operation.object, &[member], source));
+                return Some((new_name, edits));
+            }
             match (call.event_payload(), call.sdk) {
                 (Some(payload), Sdk::NodeTrack | Sdk::NodeLegacy) => {
                     edits.push(add_members(payload, &[format!("data: {object}")], source));

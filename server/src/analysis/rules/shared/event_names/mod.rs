@@ -19,6 +19,22 @@ pub use pieces::{dynamic_name_pieces, name_pieces, Piece};
 pub use pii::{contains_email, pii_kind};
 pub use style::{accepted, convert, follows_style, spelling_key, style_label, words};
 
+/// The event names of a match of the event-name patterns: the one of [`event_name_hit`], or,
+/// for a `batch` / `entity` match (`@operations`), the name of each event operation.
+pub fn event_name_hits<'t>(ctx: &RuleContext, hit: &Hit<'t, '_>) -> Vec<(CioCall<'t>, Node<'t>)> {
+    if hit.get("operations").is_none() {
+        return event_name_hit(ctx, hit).into_iter().collect();
+    }
+    let Some(call) = hit.get("call").and_then(|call| ctx.call(call)) else {
+        return Vec::new();
+    };
+    call.operations(ctx.source)
+        .iter()
+        .filter_map(|operation| operation.event_name(ctx.source))
+        .map(|name| (call.clone(), name))
+        .collect()
+}
+
 /// The Customer.io call and event name of a match of the event-name patterns (`@call`,
 /// `@name`), when the call model agrees that `@name` is the call's event name: the queries find
 /// the SDK's name position, the call model has the last word on it.
