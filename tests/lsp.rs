@@ -1353,6 +1353,50 @@ async fn a_nested_config_edited_on_disk_relints_what_it_governs() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_packages_sdk_version_changed_on_disk_relints_its_files() {
+    let legacy = "const CIO = require(\"customerio-node\");\n\
+        module.exports = new CIO(process.env.CUSTOMERIO_SITE_ID, process.env.CUSTOMERIO_TRACK_API_KEY);\n";
+    let (_dir, root) = workspace(&[
+        (
+            "package.json",
+            r#"{"workspaces":["apps/*"],"dependencies":{"customerio-node":"^4.0.0"}}"#,
+        ),
+        (
+            "apps/api/package.json",
+            r#"{"name":"api","dependencies":{"customerio-node":"^2.1.0"}}"#,
+        ),
+    ]);
+    let uri = file_uri(&root.join("apps/api/src/cio.js"));
+    let mut client = start_in(&root, Value::Null).await;
+    // The member's own version (2.x, where the default export is the constructor) governs it.
+    client.open(&uri, legacy).await;
+    assert!(!codes(&client.diagnostics(&uri, 1).await).contains(&"CIO015".to_string()));
+    // Upgraded to 3+ on disk: the constructor is gone.
+    let member = root.join("apps/api/package.json");
+    write_on_disk(
+        &mut client,
+        &member,
+        r#"{"name":"api","dependencies":{"customerio-node":"^3.0.0"}}"#,
+    )
+    .await;
+    client
+        .diagnostics_until(&uri, |d| codes(d).contains(&"CIO015".to_string()))
+        .await;
+    // The member stops declaring it: the workspace root's 4.x governs, still a hit; the root
+    // going back to 2.x takes it away.
+    write_on_disk(&mut client, &member, r#"{"name":"api"}"#).await;
+    write_on_disk(
+        &mut client,
+        &root.join("package.json"),
+        r#"{"workspaces":["apps/*"],"dependencies":{"customerio-node":"^2.0.0"}}"#,
+    )
+    .await;
+    client
+        .diagnostics_until(&uri, |d| !codes(d).contains(&"CIO015".to_string()))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unused_suppression_is_a_faded_hint() {
     let mut client = start_plain().await;
     let uri = "file:///ws/unused.ts";
