@@ -9,7 +9,8 @@
 //   CIO_ARTIFACTS   where profiles, logs and screenshots go
 //   CIO_TIMEOUT_MS  per-condition timeout (default 90000)
 //
-// Every wait is on a condition with a timeout. Prints `ok` / `not ok` per check.
+// Ends with a multi-root .code-workspace of two generated folders, each with its own
+// cio-lsp.toml. Every wait is on a condition with a timeout. Prints `ok` / `not ok` per check.
 
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -499,8 +500,84 @@ async function main() {
   }, 60000, 250);
   check(toast, "a bad cioLsp.server.path raises an error notification naming the setting");
   await screenshot(page, "vscode-missing-server.png");
+
+  // Multi-root (issue 25), in a window of its own (the bad server path above is the first
+  // workspace's setting): a .code-workspace of two folders, each checked with its own
+  // cio-lsp.toml. Billing's turns CIO002 off; the web shop has none (defaults).
+  await multiRoot(page, base);
   fs.writeFileSync(path.join(artifacts, "browser-console.log"), consoleLog.join("\n"));
   return finish();
+}
+
+// A Customer.io call with a millisecond timestamp (CIO002) and a floating promise (CIO014).
+const MULTI_ROOT_SOURCE = `import { TrackClient } from "customerio-node";
+const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!);
+
+export async function signup(user: { id: string; email: string }) {
+  await cio.identify(user.id, { email: user.email, created_at: Date.now() });
+  cio.track(user.id, { name: "signed_up" });
+}
+`;
+
+// Opens a two-folder .code-workspace in the same browser and checks that each folder's file
+// gets its own folder's configuration.
+async function multiRoot(page, base) {
+  const dir = path.join(artifacts, "multi-root");
+  fs.rmSync(dir, { recursive: true, force: true });
+  const folders = { "shop-web": ["CIO002", "CIO014"], "billing-api": ["CIO014"] };
+  for (const folder of Object.keys(folders)) {
+    fs.mkdirSync(path.join(dir, folder, "src"), { recursive: true });
+    fs.writeFileSync(path.join(dir, folder, "src", "signup.ts"), MULTI_ROOT_SOURCE);
+  }
+  fs.writeFileSync(path.join(dir, "billing-api", "cio-lsp.toml"), '[rules]\nCIO002 = "off"\n');
+  const wsFile = path.join(dir, "shop.code-workspace");
+  writeJson(wsFile, {
+    folders: Object.keys(folders).map((folder) => ({ path: folder })),
+    settings: { "security.workspace.trust.enabled": false },
+  });
+  await page.goto(`${base}/?workspace=${encodeURIComponent(wsFile)}`);
+  const loaded = await waitFor(
+    () => page.locator(".explorer-folders-view, .explorer-viewlet").first().isVisible(),
+    TIMEOUT,
+  );
+  if (!check(loaded, "a multi-root .code-workspace of two folders opens")) {
+    await screenshot(page, "vscode-multi-root-missing.png");
+    return;
+  }
+  for (const folder of Object.keys(folders)) {
+    const opened = await waitFor(async () => {
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible", timeout: 5000 });
+      await input.fill("signup.ts", { timeout: 5000 });
+      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "signup.ts" }).filter({ hasText: folder });
+      await row.first().click({ timeout: 5000 });
+      return (await editorText(page)).includes("Date.now()");
+    }, 60000, 500);
+    check(opened, `${folder}/src/signup.ts opens in the multi-root workspace`, `${lastWaitError}`);
+  }
+  // The Problems panel groups findings under each file; a file's header row names its folder.
+  await page.keyboard.press("Control+Shift+M");
+  const rulesByFolder = async () => {
+    const rows = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+    const found = {};
+    let current;
+    for (const row of rows) {
+      const rules = row.match(/CIO\d{3}/g);
+      if (!rules) {
+        current = Object.keys(folders).find((folder) => row.includes(folder));
+      } else if (current) {
+        found[current] = [...new Set([...(found[current] || []), ...rules])].sort();
+      }
+    }
+    return found;
+  };
+  const same = (found) =>
+    Object.entries(folders).every(([folder, rules]) => (found[folder] || []).join(" ") === rules.join(" "));
+  const seen = await waitFor(async () => same(await rulesByFolder()), TIMEOUT, 250);
+  check(seen, "each folder's file is checked with its own folder's cio-lsp.toml (billing-api: CIO002 off)",
+    `${JSON.stringify(await rulesByFolder().catch(String))}\n${await page.locator(".markers-panel").first().innerText().catch(String)}`);
+  await screenshot(page, "vscode-multi-root.png");
 }
 
 for (const sig of ["SIGINT", "SIGTERM"]) {
