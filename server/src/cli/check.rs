@@ -357,11 +357,7 @@ fn exit_code(report: &ProjectReport, max_warnings: Option<usize>) -> u8 {
 
 fn write_report(args: &CheckArgs, ctx: &ReportContext) -> io::Result<()> {
     match &args.output {
-        Some(path) => {
-            let mut report = Vec::new();
-            print(&mut report, args.format, ctx, false)?;
-            write_report_file(path, &report)
-        }
+        Some(path) => write_report_file(path, &mut |out| print(out, args.format, ctx, false)),
         None => {
             let stdout = io::stdout();
             let color = args.format == Format::Human && stdout.is_terminal() && color_allowed();
@@ -372,15 +368,18 @@ fn write_report(args: &CheckArgs, ctx: &ReportContext) -> io::Result<()> {
     }
 }
 
-/// Writes the report to `--output`. A regular file (or a new one) is replaced atomically: the
+/// Writes the report that `report` prints to `--output`. A regular file (or a new one) is replaced atomically: the
 /// report goes to a temporary file beside it, synced, then renamed over it, so that a reader
 /// never sees half a report. Anything else (`/dev/null`, `/dev/stdout`, a named pipe) is written
 /// straight to: a device cannot be renamed over, and syncing one fails (EINVAL).
-fn write_report_file(path: &Path, report: &[u8]) -> io::Result<()> {
+fn write_report_file(
+    path: &Path,
+    report: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match std::fs::metadata(path) {
         Ok(metadata) if !metadata.is_file() => {
-            let mut out = OpenOptions::new().write(true).open(path)?;
-            out.write_all(report)?;
+            let mut out = BufWriter::new(OpenOptions::new().write(true).open(path)?);
+            report(&mut out)?;
             out.flush()
         }
         existing => {
@@ -397,7 +396,11 @@ fn write_report_file(path: &Path, report: &[u8]) -> io::Result<()> {
                 temp.permissions(std::fs::Permissions::from_mode(0o666));
             }
             let mut temp = temp.tempfile_in(dir)?;
-            temp.write_all(report)?;
+            // Written as it is made (a report of 50,000 files is large), through a buffer.
+            let mut out = BufWriter::new(temp.as_file_mut());
+            report(&mut out)?;
+            out.flush()?;
+            drop(out);
             temp.as_file().sync_all()?;
             if let Ok(metadata) = existing {
                 std::fs::set_permissions(temp.path(), metadata.permissions())?;

@@ -32,29 +32,22 @@
 use std::io::{self, Write};
 use std::ops::Range;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{ReportContext, Span};
+use super::{per_finding, ReportContext, Span, Streamed};
 use crate::analysis::position::LineIndex;
 use crate::analysis::rules;
 use crate::analysis::{Finding, Severity};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Writes the document with its findings serialised one at a time, as they are made.
 pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(ctx))?;
-    writeln!(out)
-}
-
-pub fn document(ctx: &ReportContext) -> Value {
-    let mut findings = Vec::new();
-    for file in &ctx.report.files {
-        let index = LineIndex::new(&file.text);
+    let findings = per_finding(ctx, |file, index, finding| {
         let path = ctx.base.display(&file.path);
-        for finding in &file.findings {
-            findings.push(finding_json(ctx, finding, &path, &file.text, &index));
-        }
-    }
+        finding_json(ctx, finding, &path, &file.text, index)
+    });
     let fixed: Vec<Value> = ctx
         .fixed
         .map(|summary| {
@@ -75,24 +68,42 @@ pub fn document(ctx: &ReportContext) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    json!({
-        "version": SCHEMA_VERSION,
-        "tool": { "name": "cio-lsp", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings,
-        "skipped": ctx.report.skipped.iter().map(|s| json!({
-            "path": ctx.base.display(&s.path), "reason": s.reason,
-        })).collect::<Vec<_>>(),
-        "fixed": fixed,
-        "fixes_skipped": fixes_skipped,
-        "summary": {
+    let document = Document {
+        version: SCHEMA_VERSION,
+        tool: json!({ "name": "cio-lsp", "version": env!("CARGO_PKG_VERSION") }),
+        findings: Streamed::new(findings),
+        skipped: ctx
+            .report
+            .skipped
+            .iter()
+            .map(|s| json!({ "path": ctx.base.display(&s.path), "reason": s.reason }))
+            .collect(),
+        fixed,
+        fixes_skipped,
+        summary: json!({
             "files_checked": ctx.report.files_checked,
             "files_parsed": ctx.report.files_parsed,
             "errors": ctx.count(Severity::Error),
             "warnings": ctx.count(Severity::Warning),
             "infos": ctx.count_infos(),
             "fixes_applied": ctx.fixes_applied(),
-        },
-    })
+        }),
+    };
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+/// The document, its fields in the schema's order.
+#[derive(Serialize)]
+#[serde(bound = "")]
+struct Document<I: Iterator<Item = Value>> {
+    version: u32,
+    tool: Value,
+    findings: Streamed<I>,
+    skipped: Vec<Value>,
+    fixed: Vec<Value>,
+    fixes_skipped: Vec<Value>,
+    summary: Value,
 }
 
 fn finding_json(

@@ -14,9 +14,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{DisplayBase, ReportContext, Span};
+use super::{per_finding, DisplayBase, ReportContext, Span, Streamed};
 use crate::analysis::position::LineIndex;
 use crate::analysis::project::FileReport;
 use crate::analysis::rules::{docs, Rule, RULES};
@@ -26,19 +27,11 @@ use crate::analysis::{Finding, Severity};
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
 
+/// Writes the log with its results serialised one at a time, as they are made.
 pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(ctx))?;
-    writeln!(out)
-}
-
-pub fn document(ctx: &ReportContext) -> Value {
-    let mut results = Vec::new();
-    for file in &ctx.report.files {
-        let index = LineIndex::new(&file.text);
-        for finding in &file.findings {
-            results.push(result(ctx.base, file, &index, finding));
-        }
-    }
+    let results = per_finding(ctx, |file, index, finding| {
+        result(ctx.base, file, index, finding)
+    });
     let notifications: Vec<Value> = ctx
         .report
         .skipped
@@ -61,22 +54,44 @@ pub fn document(ctx: &ReportContext) -> Value {
         "informationUri": HOMEPAGE,
         "rules": RULES.iter().map(rule_descriptor).collect::<Vec<_>>(),
     });
-    json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "originalUriBaseIds": {
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": driver }),
+            original_uri_base_ids: json!({
                 SRCROOT: { "uri": directory_uri(ctx.base.path()) },
-            },
-            "columnKind": "utf16CodeUnits",
-            "invocations": [{
+            }),
+            column_kind: "utf16CodeUnits",
+            invocations: json!([{
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
+            }]),
+            results: Streamed::new(results),
         }],
-    })
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// The SARIF log, its properties in the order they were always written.
+#[derive(Serialize)]
+#[serde(bound = "")]
+struct Log<I: Iterator<Item = Value>> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<I>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase", bound = "")]
+struct Run<I: Iterator<Item = Value>> {
+    tool: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    invocations: Value,
+    results: Streamed<I>,
 }
 
 fn level(severity: Severity) -> &'static str {
