@@ -330,12 +330,35 @@ pub fn top_level_ancestor(node: Node) -> Node {
 }
 
 /// The smallest node of `root`'s tree that spans `start..end`: [`Node::descendant_for_byte_range`]
-/// on the root, but starting at the indexed top-level statement that holds the range.
-#[allow(clippy::disallowed_methods)] // from the statement: the fast path itself
+/// on the root, but while the tree is indexed starting at the deepest node of the finger that
+/// holds the range (else the top-level statement that does), and leaving the finger at the node
+/// found: the analysis looks up the words it searches for in document order, and a walk from
+/// the root per word cost the depth of the nesting each (quadratic in a deeply nested file).
+#[allow(clippy::disallowed_methods)] // from the finger: the fast path itself
 pub fn descendant_for_byte_range(root: Node, start: usize, end: usize) -> Option<Node> {
-    with_index(root, |index| statement_in(index, start, end))
-        .unwrap_or(root)
-        .descendant_for_byte_range(start, end)
+    let from = with_index(root, |index| {
+        let finger = index.finger.borrow();
+        let holding = finger.partition_point(|link| unambiguously_holds(link, start, end));
+        match holding.checked_sub(1) {
+            // SAFETY: a node of the indexed tree, which `root` borrows.
+            Some(deepest) => Some(unsafe { Node::from_raw(finger[deepest].node) }),
+            None => statement_in(index, start, end),
+        }
+    });
+    let found = from.unwrap_or(root).descendant_for_byte_range(start, end)?;
+    if from.is_some() {
+        path_to(found);
+    }
+    Some(found)
+}
+
+/// Whether the descent from the root to the smallest node spanning `start..end` surely passes
+/// through the node of `link`: it spans the range, and an empty range is not on its edge
+/// (where a neighbour may take it). Siblings do not overlap, so no earlier sibling can span a
+/// range inside this one.
+fn unambiguously_holds(link: &PathLink, start: usize, end: usize) -> bool {
+    let inside = link.start <= start && end <= link.end;
+    inside && (start < end || (link.start < start && end < link.end))
 }
 
 /// The child of the root that holds the bytes `start..end`, when the answer is unambiguous.
@@ -407,6 +430,14 @@ mod tests {
                     .checked_sub(2)
                     .map_or(node.id(), |i| expected[i]);
                 assert_eq!(top_level_ancestor(node).id(), below_root);
+                // Lookups by range, from wherever the finger was left, equal the root's.
+                let (start, end) = (node.start_byte(), node.end_byte());
+                for (start, end) in [(start, end), (start, start), (end, end)] {
+                    let root = tree.root_node();
+                    let expected = root.descendant_for_byte_range(start, end).map(|n| n.id());
+                    let actual = descendant_for_byte_range(root, start, end).map(|n| n.id());
+                    assert_eq!(actual, expected, "{start}..{end}");
+                }
             }
         }
     }
