@@ -918,6 +918,42 @@ async fn diagnostics_logs_and_responses_interleave_as_whole_messages() {
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
 }
 
+/// A burst of keystrokes sent back to back, whose analyses newer changes supersede and skip:
+/// every change is applied, in order, and the newest version's diagnostics come last. (How many
+/// analyses are skipped is timing; the scale bench's typing row measures the latency.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_changes_ends_with_the_newest_versions_diagnostics() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/typing.ts";
+    // Long enough that each analysis outlasts the sending of the next change.
+    let text = dense_file::dense_typescript(600);
+    client.open(uri, &text).await;
+    let count = client.diagnostics(uri, 1).await.len();
+    const EDITS: i64 = 30;
+    let start = json!({ "line": 0, "character": 0 });
+    for version in 2..2 + EDITS {
+        let typed = json!([{ "range": { "start": start, "end": start }, "text": " " }]);
+        client.change(uri, version, typed).await;
+    }
+    let mut versions = Vec::new();
+    while versions.last() != Some(&(1 + EDITS)) {
+        let message = tokio::time::timeout(WAIT, client.read())
+            .await
+            .expect("timed out")
+            .expect("server closed the stream");
+        if message["method"] == "textDocument/publishDiagnostics" {
+            versions.push(message["params"]["version"].as_i64().unwrap());
+            let diagnostics = message["params"]["diagnostics"].as_array().unwrap();
+            assert_eq!(diagnostics.len(), count);
+        }
+    }
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    assert!(
+        versions.len() < EDITS as usize,
+        "every change analysed: {versions:?}"
+    );
+}
+
 // ----- workspace rules -----
 
 const US_CLIENT: &str = "import { TrackClient } from \"customerio-node\";\n\

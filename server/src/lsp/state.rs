@@ -341,6 +341,22 @@ impl State {
         }
     }
 
+    /// The open document at `uri`, analysed up to its newest edit first when a change's
+    /// analysis was skipped (superseded by a newer one whose analysis has not run yet), so that
+    /// hover, code actions and pulled diagnostics never answer from findings of an older text.
+    pub fn analysed_document(
+        &self,
+        uri: &Uri,
+    ) -> Option<dashmap::mapref::one::Ref<'_, Uri, Document>> {
+        let needs_analysis = self.documents.get(uri)?.has_unanalysed_edits();
+        if needs_analysis {
+            if let Some(mut doc) = self.documents.get_mut(uri) {
+                self.analyse(&mut doc, false);
+            }
+        }
+        self.documents.get(uri)
+    }
+
     pub fn version_is(&self, uri: &Uri, version: i32) -> bool {
         self.documents
             .get(uri)

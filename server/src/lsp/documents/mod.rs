@@ -126,6 +126,12 @@ impl Document {
         &self.index
     }
 
+    /// Whether edits were applied since the last analysis (its findings then describe an
+    /// older text): the analysis of a superseded change is skipped.
+    pub fn has_unanalysed_edits(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
     /// Local and workspace findings of the current text, sorted, with suppression comments
     /// applied (as `check` does).
     pub fn findings(&self) -> Vec<Finding> {

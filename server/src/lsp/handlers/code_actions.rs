@@ -17,7 +17,7 @@ pub const FIX_ALL_KIND: CodeActionKind = CodeActionKind::new("source.fixAll.cio-
 
 pub fn code_action(state: &State, params: CodeActionParams) -> Option<CodeActionResponse> {
     let uri = params.text_document.uri;
-    let doc = state.documents.get(&uri)?;
+    let doc = state.analysed_document(&uri)?;
     let encoding = state.encoding();
     let actions = guarded("computing code actions", || {
         code_actions(

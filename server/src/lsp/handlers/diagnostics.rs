@@ -61,7 +61,7 @@ pub async fn relint_all(backend: &Backend) {
 /// `textDocument/diagnostic`: a document's diagnostics, or the configuration file's.
 pub fn pull(state: &State, params: DocumentDiagnosticParams) -> DocumentDiagnosticReportResult {
     let uri = &params.text_document.uri;
-    let items = match state.documents.get(uri) {
+    let items = match state.analysed_document(uri) {
         Some(doc) => state.diagnostics(&doc),
         None if state.is_config_file(&convert::path_of(uri)) => state
             .configs

@@ -13,7 +13,7 @@ use crate::lsp::state::{guarded, State};
 
 pub fn hover(state: &State, params: HoverParams) -> Option<Hover> {
     let at = params.text_document_position_params;
-    let doc = state.documents.get(&at.text_document.uri)?;
+    let doc = state.analysed_document(&at.text_document.uri)?;
     let encoding = state.encoding();
     let hover = guarded("hovering", || {
         let snapshot = Snapshot {

@@ -1,8 +1,10 @@
 //! Text document synchronisation: `textDocument/didOpen`, `didChange`, `didSave` and
 //! `didClose`, for source files and for the workspace's configuration file.
 //!
-//! `didChange` applies its changes and analyses before its first `.await`: the order in which
-//! the client sent them is the order in which they are applied.
+//! `didChange` applies its changes before its first `.await`: the order in which the client
+//! sent them is the order in which they are applied. It analyses after yielding once, and only
+//! when no newer change of the document has arrived meanwhile (a burst of keystrokes is
+//! analysed once, at its newest version).
 
 use std::sync::atomic::Ordering;
 
@@ -90,12 +92,36 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
     };
     let version = params.text_document.version;
     let repairs = doc.apply_changes(version, &changes, encoding);
-    let diagnostics = backend.state.analyse(&mut doc, false);
     drop(doc);
     for repair in repairs {
         backend.log(MessageType::WARNING, repair).await;
     }
-    publish(backend, uri, version, diagnostics).await;
+    // Coalescing: the changes already received run first (each applies its edit and yields
+    // here too); only the handler of the newest version analyses, once, every edit since the
+    // last analysis. Analysing each keystroke of a quick burst in turn made the final version's
+    // diagnostics wait for all the stale analyses before it.
+    tokio::task::yield_now().await;
+    if let Some(diagnostics) = analyse_if_newest(backend, &uri, version) {
+        publish(backend, uri, version, diagnostics).await;
+    }
+}
+
+/// Analyses the document at `uri` when `version` is still its newest; `None` when a newer
+/// change superseded it (that change's handler analyses) or the document was closed.
+fn analyse_if_newest(
+    backend: &Backend,
+    uri: &tower_lsp_server::ls_types::Uri,
+    version: i32,
+) -> Option<Vec<std::sync::Arc<serde_json::value::RawValue>>> {
+    let mut doc = backend.state.documents.get_mut(uri)?;
+    if doc.version != version {
+        tracing::debug!(
+            "analysis of {} v{version} skipped: superseded",
+            uri.as_str()
+        );
+        return None;
+    }
+    Some(backend.state.analyse(&mut doc, false))
 }
 
 pub async fn did_save(backend: &Backend, params: DidSaveTextDocumentParams) {
