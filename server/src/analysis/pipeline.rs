@@ -4,6 +4,7 @@
 //! indexed, the workspace rules' findings merged in. Suppressions are scanned here and
 //! applied by the caller once the workspace findings are in (`suppress::apply`).
 
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -295,10 +296,23 @@ pub fn workspace_findings(
 /// Merges a file's own findings with its workspace findings: a workspace finding with the same
 /// rule and range replaces the local one (it carries related locations), the rest are added.
 pub fn merge_workspace_findings(local: &mut Vec<Finding>, workspace: Vec<Finding>) {
-    for finding in workspace {
-        local.retain(|f| !(f.rule == finding.rule && f.range == finding.range));
-        local.push(finding);
-    }
+    // One pass over the local findings (a pass per workspace finding was quadratic). Of
+    // workspace findings with the same rule and range, the last one stands.
+    let mut replaced: HashMap<String, HashSet<Range<usize>>> = HashMap::new();
+    let mut kept: Vec<Finding> = workspace
+        .into_iter()
+        .rev()
+        .filter(|f| {
+            let ranges = replaced.entry(f.rule.clone()).or_default();
+            ranges.insert(f.range.clone())
+        })
+        .collect();
+    kept.reverse();
+    local.retain(|f| {
+        let ranges = replaced.get(f.rule.as_str());
+        !ranges.is_some_and(|ranges| ranges.contains(&f.range))
+    });
+    local.extend(kept);
     sort_findings(local);
 }
 
