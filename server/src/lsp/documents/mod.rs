@@ -141,6 +141,21 @@ impl Document {
         all
     }
 
+    /// The findings of [`Document::findings`] whose range holds `offset`, without copying the
+    /// others when no comment suppresses anything (a hover in a long file copied them all).
+    pub fn findings_at(&self, offset: usize) -> Vec<Finding> {
+        let holds = |f: &&Finding| f.range.start <= offset && offset <= f.range.end;
+        if !self.suppressions.directives.is_empty() {
+            return self.findings().iter().filter(holds).cloned().collect();
+        }
+        // A workspace finding replaces the local one of the same rule and range, which holds
+        // `offset` exactly when it does: merging the few here is merging all, here.
+        let mut here: Vec<Finding> = self.local.iter().filter(holds).cloned().collect();
+        let workspace = self.workspace.iter().filter(holds).cloned().collect();
+        analysis::merge_workspace_findings(&mut here, workspace);
+        here
+    }
+
     /// [`Document::findings`], borrowed when there is nothing to merge in or suppress (the
     /// usual case): the local findings are kept sorted, and copying all ~900 findings of a
     /// long file, fixes included, on every keystroke cost as much as serialising them.

@@ -32,11 +32,8 @@ pub fn hover(state: &State, params: HoverParams) -> Option<Hover> {
 /// Hover text: the narrowest finding under the cursor with its rule's short docs, else a note
 /// on the Customer.io call under it.
 fn hover_at(state: &State, doc: &Document, snapshot: &Snapshot, offset: usize) -> Option<Hover> {
-    let findings = doc.findings();
-    let flagged = findings
-        .iter()
-        .filter(|f| f.range.start <= offset && offset <= f.range.end)
-        .min_by_key(|f| f.range.len());
+    let findings = doc.findings_at(offset);
+    let flagged = findings.iter().min_by_key(|f| f.range.len());
     let settings = state.settings_for(&doc.path);
     if let Some(finding) = flagged {
         let docs = analysis::rule_docs(&finding.rule, &settings.user_rules)
