@@ -236,9 +236,10 @@ pub fn parent(node: Node) -> Option<Node> {
     }
 }
 
-/// The link of `node` on the finger, which is moved to end at `node`; `None` when the tree is
-/// not indexed or the way down is ambiguous (a zero-width node on a statement's edge), which
-/// sends the caller down the ordinary path from the root.
+/// The link of `node` on the finger, which is moved to pass through `node` (kept below it when
+/// it already did); `None` when the tree is not indexed or the way down is ambiguous (a
+/// zero-width node on a statement's edge), which sends the caller down the ordinary path from
+/// the root.
 fn path_to(node: Node) -> Option<Rc<PathLink>> {
     let (start, end) = (node.start_byte(), node.end_byte());
     with_index(node, |index| {
@@ -251,8 +252,9 @@ fn path_to(node: Node) -> Option<Rc<PathLink>> {
             .take_while(|link| (link.start, link.end) == (start, end))
             .position(|link| link.node.id as usize == node.id());
         if let Some(offset) = on_finger {
-            finger.truncate(holding + offset + 1);
-            return finger.last().cloned();
+            // Left as it is: the nodes below it are where the next questions usually are (a
+            // rule asks about a call, then about its function, then about the next call).
+            return Some(finger[holding + offset].clone());
         }
         finger.truncate(holding);
         let mut current = match finger.last() {
