@@ -61,16 +61,48 @@ fn check_hand_made(ctx: &mut RuleContext, hmac: Node) {
     if let Some(key) = arguments.get(1) {
         report_literal_secret(ctx, *key);
     }
-    let (chain_end, updates) = hmac_chain(hmac, ctx.source);
-    for data in updates {
-        report_reserialised_body(ctx, data);
-    }
-    let digest = syntax::called_method(chain_end, ctx.source) == Some("digest");
-    if digest {
-        for comparison in comparisons_of(chain_end, ctx.source) {
-            report_comparison(ctx, comparison);
+    let mut chains = vec![hmac_chain(hmac, ctx.source)];
+    // `const hmac = createHmac(…); hmac.update(…); hmac.digest()`: each use of the object
+    // continues the chain.
+    let (first_end, _) = &chains[0];
+    if syntax::called_method(*first_end, ctx.source) != Some("digest") {
+        if let Some(name) = declared_name(*first_end) {
+            let uses = reads_in_scope(name, ctx.source);
+            chains.extend(uses.into_iter().map(|read| hmac_chain(read, ctx.source)));
         }
     }
+    let mut signed = Vec::new();
+    let mut comparisons = Vec::new();
+    for (chain_end, updates) in chains {
+        signed.extend(updates);
+        if syntax::called_method(chain_end, ctx.source) == Some("digest") {
+            comparisons.extend(comparisons_of(chain_end, ctx.source));
+        }
+    }
+    // A digest that is never compared signs a request (a test's fake webhook, a client of
+    // the endpoint): its body is whatever it sends, re-serialised or not.
+    if !comparisons.is_empty() || compares_in_constant_time(hmac, ctx.source) {
+        for data in signed {
+            report_reserialised_body(ctx, data);
+        }
+    }
+    for comparison in comparisons {
+        report_comparison(ctx, comparison);
+    }
+}
+
+/// Whether the function of `node` calls `timingSafeEqual`: it verifies a signature.
+fn compares_in_constant_time(node: Node, source: &str) -> bool {
+    let scope = syntax::enclosing_function(node).unwrap_or_else(|| syntax::tree_root(node));
+    text(scope, source).contains("timingSafeEqual")
+}
+
+/// The name `value` initialises (`const name = value`), if any.
+fn declared_name(value: Node) -> Option<Node> {
+    value_parent(value)
+        .filter(|p| p.kind_name() == "variable_declarator")
+        .and_then(|declarator| declarator.field("name"))
+        .filter(|name| name.kind_name() == "identifier")
 }
 
 /// The outermost call of the method chain that starts at `hmac` (`.update(…)…digest(…)`), and
@@ -99,17 +131,10 @@ fn hmac_chain<'t>(hmac: Node<'t>, source: &str) -> (Node<'t>, Vec<Node<'t>>) {
 /// The `===`-style comparisons the digest `value` takes part in: directly, or through the
 /// `const` it initialises, read in the same function.
 fn comparisons_of<'t>(value: Node<'t>, source: &str) -> Vec<Node<'t>> {
-    let parent = value_parent(value);
-    if let Some(comparison) = parent.filter(|p| is_early_exit_comparison(*p, source)) {
+    if let Some(comparison) = value_parent(value).filter(|p| is_early_exit_comparison(*p, source)) {
         return vec![comparison];
     }
-    let Some(declarator) = parent.filter(|p| p.kind_name() == "variable_declarator") else {
-        return Vec::new();
-    };
-    let Some(name) = declarator
-        .field("name")
-        .filter(|n| n.kind_name() == "identifier")
-    else {
+    let Some(name) = declared_name(value) else {
         return Vec::new();
     };
     reads_in_scope(name, source)
