@@ -34,3 +34,9 @@
 ((new_expression
    arguments: (arguments . (_) @app_key_use)) @client
  (#cio-new? @client "app"))
+
+; A direct HTTP request to the Track API with an `Authorization` header: the check reports a
+; Bearer token (the App API's scheme; the Track API takes Basic auth with the Site ID and the
+; Track API key).
+((call_expression) @request
+ (#cio-routed? @request "authorization"))

@@ -12,3 +12,9 @@
 ; which cost more than matching only the objects the check picks (docs/performance.md).
 ((call_expression) @call
  (#cio-call? @call))
+
+; A direct HTTP request to the Track API (`fetch`/`axios`/`got`/`ky` to
+; `https://track.customer.io/api/v1/customers/{id}`): its JSON body holds the attributes or the
+; event, which the check reads the same way (`CioCall` of the request).
+((call_expression) @call
+ (#cio-routed? @call "timestamps"))

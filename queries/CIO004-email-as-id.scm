@@ -51,3 +51,8 @@
  (#any-of? @method "identify" "track")
  (#not-match? @payload "(@|[Ee]mail|EMAIL)")
  (#cio-call? @call))
+
+; A direct HTTP request to the Track API: the person id is the id segment of the URL
+; (`…/customers/${encodeURIComponent(email)}`), read by the call model.
+((call_expression) @call
+ (#cio-routed? @call "person-id"))

@@ -59,3 +59,8 @@
  (#any-of? @_method "batch" "entity")
  (#match? @operations "(\\$\\{|\\+)")
  (#cio-call? @call "track" "pipelines"))
+
+; A direct HTTP request to the Track API (`POST …/customers/{id}/events`): the event name is the
+; `name` of its JSON body, read by the call model.
+((call_expression) @call
+ (#cio-routed? @call "event-name"))

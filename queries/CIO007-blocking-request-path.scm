@@ -36,3 +36,9 @@
   (call_expression
     function: (identifier) @helper)
   (#cio-helper? @helper)) @await
+
+; `await fetch("https://track.customer.io/api/v1/…", …)`: a direct HTTP request to the Track
+; API waits just the same.
+(await_expression
+  (call_expression) @call
+  (#cio-routed? @call "track-request")) @await

@@ -49,3 +49,8 @@
    arguments: (arguments . (_) @operations)) @call
  (#any-of? @_method "batch" "entity")
  (#cio-call? @call "track" "pipelines"))
+
+; A direct HTTP request to the Track API (`POST …/customers/{id}/events`): the event name is the
+; `name` of its JSON body, read by the call model.
+((call_expression) @call
+ (#cio-routed? @call "event-name"))

@@ -12,7 +12,8 @@
     function: (member_expression)) @call
   (#cio-call? @call "node"))
 
-; `users.map((u) => cio.identify(...))`, `users.forEach(async (u) => { await cio.track(...) })`
+; `users.map((u) => cio.identify(...))`, `users.forEach(async (u) => { await cio.track(...) })`,
+; and `for (...) { cio.track(...) }` not awaited: every iteration fires at once
 ((call_expression
    function: (member_expression)) @call
  (#cio-call? @call "node"))

@@ -43,3 +43,8 @@
    arguments: (arguments . (_) @write_key)) @load
  (#eq? @_load "load")
  (#cio-call? @load "cdp-browser"))
+
+; A direct HTTP request to the Track API: a literal `Authorization` header, or literal axios
+; `auth: { username, password }` (the Site ID and the Track API key), read by the check.
+((call_expression) @request
+ (#cio-routed? @request))

@@ -37,3 +37,20 @@
 (return_statement
   (call_expression) @call
   (#cio-call? @call "node"))
+
+; A call of a wrapper that returns (or, `async`, awaits outside a `try`) a customerio-node
+; promise: the rejection reaches the call site, which throws the promise away just the same.
+(expression_statement
+  (call_expression) @call
+  (#cio-routed? @call "rejects"))
+
+(unary_expression
+  operator: "void"
+  argument: (call_expression) @call
+  (#cio-routed? @call "rejects"))
+
+(member_expression
+  object: (call_expression) @call
+  property: (property_identifier) @_chain
+  (#any-of? @_chain "then" "catch" "finally")
+  (#cio-routed? @call "rejects"))

@@ -530,6 +530,27 @@ async fn hover_shows_rule_docs_and_call_notes() {
     assert!(elsewhere.is_null());
 }
 
+/// Hover on a request written by hand to the Track API says what it is and which SDK call
+/// does the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_on_a_direct_track_request_names_the_sdk_call() {
+    let mut client = start_plain().await;
+    let uri = "file:///ws/direct.ts";
+    let text = "export async function save(id: string) {\n  await fetch(`https://track.customer.io/api/v1/customers/${id}/events`, {\n    method: \"POST\",\n    body: JSON.stringify({ name: \"saved\" }),\n  });\n}\n";
+    client.open(uri, text).await;
+    client.diagnostics(uri, 1).await;
+    let hover = json!({ "textDocument": { "uri": uri },
+                        "position": { "line": 1, "character": 9 } });
+    let on_call = client.request("textDocument/hover", hover).await;
+    let note = on_call["contents"]["value"].as_str().unwrap();
+    assert!(
+        note.contains("direct request to the Track API")
+            && note.contains("`cio.track(id, { name, data, timestamp })`")
+            && note.contains("Records an event"),
+        "{note}"
+    );
+}
+
 /// CIO019 and the 5.x call surface in the editor: a webhook handler's signature mistakes are
 /// published and explained on hover; a timestamp inside a `batch` operation is CIO002, and the
 /// hover on `entity` says what the call expects (the SDK call table's summary).
@@ -1124,6 +1145,57 @@ async fn an_edit_of_a_config_module_updates_its_importers_credential_finding() {
         )
         .await;
     client.diagnostics_until(&app, |d| d.is_empty()).await;
+}
+
+const FACTORY_MODULE: &str = "import { TrackClient } from \"customerio-node\";\n\
+    const cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!);\n\
+    export const getClient = () => new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!);\n\
+    export const identifyPerson = (personId: string) => cio.identify(personId, {});\n";
+const FACTORY_USER: &str = "import { getClient, identifyPerson } from \"lib/customerio\";\n\
+    export async function signup(user: { id: string; email: string }) {\n\
+    \x20 await getClient().identify(user.email, {});\n\
+    \x20 await identifyPerson(user.email);\n\
+    }\n";
+
+/// A factory and a wrapper of an unopened module, imported by a bare path that the
+/// tsconfig's `baseUrl` resolves: the open importer's findings depend on them, and editing the
+/// module updates them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_of_a_factory_module_updates_the_findings_of_its_importer() {
+    let (_dir, root) = workspace(&[
+        (
+            "tsconfig.json",
+            "{ \"compilerOptions\": { \"baseUrl\": \"src\" } }",
+        ),
+        ("src/lib/customerio.ts", FACTORY_MODULE),
+        ("src/routes/signup.ts", FACTORY_USER),
+    ]);
+    let mut client = start_in(&root, Value::Null).await;
+    let user = file_uri(&root.join("src/routes/signup.ts"));
+    client.open(&user, FACTORY_USER).await;
+    let diagnostics = client.diagnostics(&user, 1).await;
+    assert_eq!(codes(&diagnostics), ["CIO004", "CIO004"]);
+    let module = file_uri(&root.join("src/lib/customerio.ts"));
+    // The wrapper's finding points at its Customer.io call.
+    assert!(diagnostics
+        .iter()
+        .any(|d| related_uris(d).contains(&module)));
+
+    // The module stops handing out clients and passing its parameter on: the findings go.
+    client.open(&module, FACTORY_MODULE).await;
+    let changed = FACTORY_MODULE
+        .replace("=> new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!)", "=> undefined")
+        .replace("cio.identify(personId, {})", "cio.identify(\"fixed\", {})");
+    client
+        .change(&module, 2, json!([{ "text": changed }]))
+        .await;
+    client
+        .notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": module } }),
+        )
+        .await;
+    client.diagnostics_until(&user, |d| d.is_empty()).await;
 }
 
 // ----- configuration, suppressions, user rules -----
@@ -1856,6 +1928,16 @@ fn cio007_ranges(doc: &Document) -> Vec<String> {
 /// that the incremental path (not a whole-file fallback, which is not under test) gave the
 /// findings of a fresh analysis.
 fn edit_incrementally(doc: &mut Document, version: i32, at: LineCol, removed: u32, new_text: &str) {
+    edit_and_compare(doc, version, at, removed, new_text);
+    assert!(matches!(
+        doc.last_scope,
+        cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
+    ));
+}
+
+/// Like [`edit_incrementally`], whichever path the re-analysis takes: an edit that changes
+/// what a function does with Customer.io (its summary) re-analyses the whole file.
+fn edit_and_compare(doc: &mut Document, version: i32, at: LineCol, removed: u32, new_text: &str) {
     let end = LineCol {
         line: at.line,
         col: at.col + removed,
@@ -1866,10 +1948,6 @@ fn edit_incrementally(doc: &mut Document, version: i32, at: LineCol, removed: u3
     };
     doc.apply_changes(version, &[change], Encoding::Utf16);
     doc.reanalyze(&Settings::default(), &NoWorkspaceView);
-    assert!(matches!(
-        doc.last_scope,
-        cio_lsp::lsp::documents::AnalysisScope::Ranges(_)
-    ));
     assert_eq!(doc.findings(), fresh_findings(doc.text()).1);
 }
 
@@ -1886,10 +1964,10 @@ fn an_edit_in_a_helper_updates_its_callers_cio007_finding() {
     assert_eq!(cio007_ranges(&doc), ["await recordSignup"]);
     let helper_await = LineCol { line: 3, col: 2 };
     // The helper stops waiting for Customer.io: the handler no longer waits either.
-    edit_incrementally(&mut doc, 1, helper_await, 5, "void");
+    edit_and_compare(&mut doc, 1, helper_await, 5, "void");
     assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
     // And waits again.
-    edit_incrementally(&mut doc, 2, helper_await, 4, "await");
+    edit_and_compare(&mut doc, 2, helper_await, 4, "await");
     assert_eq!(cio007_ranges(&doc), ["await recordSignup"]);
 }
 
@@ -1903,7 +1981,7 @@ fn a_renamed_helper_stays_linked_to_its_callers_on_later_keystrokes() {
     doc.analyze_whole(&settings, &NoWorkspaceView);
     assert_eq!(cio007_ranges(&doc), Vec::<String>::new());
     // `async function recordSignup` → `recordSignUp`: the handler's call now names it.
-    edit_incrementally(&mut doc, 1, LineCol { line: 2, col: 25 }, 1, "U");
+    edit_and_compare(&mut doc, 1, LineCol { line: 2, col: 25 }, 1, "U");
     assert_eq!(cio007_ranges(&doc), ["await recordSignUp"]);
     // A keystroke in the handler keeps the finding that the helper's analysis reports there.
     edit_incrementally(&mut doc, 2, LineCol { line: 7, col: 2 }, 0, " ");

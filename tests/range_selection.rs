@@ -9,6 +9,7 @@ mod corpus;
 use std::path::{Path, PathBuf};
 
 use cio_lsp::analysis::project::{analyze_sources, unparsed_file_facts, LoadedSource};
+use cio_lsp::analysis::resolve::summaries::MAX_DEPTH;
 use cio_lsp::analysis::resolve::values::{exported_functions, exported_values};
 use cio_lsp::analysis::{
     analyze, analyze_whole_tree, mentions_customerio, merge_workspace_findings, parse, suppress,
@@ -91,7 +92,7 @@ fn the_corpus_is_deterministic_and_dense_means_every_file() {
 }
 
 /// The plain pipeline, without the fast paths of `analyze_sources`: parse every file, index
-/// exports and re-exports, analyse every file the prefilter lets through over its whole tree
+/// exports, re-exports and function summaries to a fixed point, analyse every file the prefilter lets through over its whole tree
 /// against the complete index, analyse them again once the awaiting helpers (CIO007 across
 /// files) are known, record the unparsed files' facts (CIO008), then the workspace rules and
 /// the suppression comments.
@@ -105,26 +106,37 @@ fn reference_pipeline(
     index.set_complete(true);
     index.set_package_json(&root.join("package.json"), package_json);
     let trees: Vec<_> = files.iter().map(|f| parse(f.lang, &f.text, None)).collect();
-    for (file, tree) in files.iter().zip(&trees) {
-        let bindings = Bindings::collect(tree, &file.text, &NoWorkspaceView, &Default::default());
-        // Every module's exported values and normalisers, as if every file were parsed (the
-        // project pipeline parses a module that names no Customer.io package when an analysis
-        // asks about its values).
-        let facts = FileFacts {
-            exports: bindings.exports.clone(),
-            reexports: bindings.reexports.clone(),
-            exported_values: exported_values(
-                tree,
-                &file.path,
-                &file.text,
-                &bindings,
-                &NoWorkspaceView,
-            ),
-            exported_functions: exported_functions(tree, &file.text, &bindings, &NoWorkspaceView),
-            ..Default::default()
-        };
-        if facts != FileFacts::default() {
-            index.set_file(&file.path, facts);
+    // Exports, re-exports, exported values and normalisers, and function summaries, collected
+    // against the index so far until nothing changes (a wrapper of an imported wrapper needs the
+    // index of the round before). Every module's values count, as if every file were parsed
+    // (the project pipeline parses a module that names no Customer.io package when an analysis
+    // asks about its values).
+    for _round in 0..=MAX_DEPTH + 1 {
+        for (file, tree) in files.iter().zip(&trees) {
+            let view = index.view(&file.path);
+            let bindings = Bindings::collect(tree, &file.text, &view, &Default::default());
+            let facts = FileFacts {
+                exports: bindings.exports.clone(),
+                reexports: bindings.reexports.clone(),
+                functions: bindings.exported_summaries(&file.path, &file.text),
+                exported_values: exported_values(
+                    tree,
+                    &file.path,
+                    &file.text,
+                    &bindings,
+                    &NoWorkspaceView,
+                ),
+                exported_functions: exported_functions(
+                    tree,
+                    &file.text,
+                    &bindings,
+                    &NoWorkspaceView,
+                ),
+                ..Default::default()
+            };
+            if facts != FileFacts::default() {
+                index.set_file(&file.path, facts);
+            }
         }
     }
     let mut analyses = Vec::new();

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use tree_sitter::Tree;
 
+use crate::analysis::resolve::sdk_calls::SdkCall;
 use crate::analysis::resolve::{Bindings, CioCall};
 use crate::analysis::rules::{self, docs};
 use crate::analysis::syntax;
@@ -79,17 +80,31 @@ impl CallNote<'_> {
         } else {
             ""
         };
+        let what = match call.http() {
+            // A request written by hand: what it is, and the SDK call that would do the same.
+            Some(request) => {
+                let sdk = request
+                    .sdk_equivalent()
+                    .map(|sdk| format!(" · the SDK call: `{sdk}`"))
+                    .unwrap_or_default();
+                format!(
+                    "a direct request to the Track API, `{}`{sdk}",
+                    call.method_name
+                )
+            }
+            None => format!("`{}` on a {}", call.method_name, call.sdk.describe()),
+        };
         format!(
-            "**Customer.io** · `{}` on a {}\n\n{}{promise}",
-            call.method_name,
-            call.sdk.describe(),
+            "**Customer.io** · {what}\n\n{}{promise}",
             expectations(call)
         )
     }
 }
 
-/// What `call` does and expects: its row of the SDK call table.
+/// What `call` does and expects: its row of the SDK call table (for a request written by hand
+/// or a wrapper, the row of the SDK method that does the same).
 fn expectations(call: &CioCall) -> &'static str {
     call.row()
+        .or_else(|| SdkCall::find(call.sdk, &call.method_name))
         .map_or("A Customer.io API call.", |row| row.summary)
 }

@@ -34,8 +34,8 @@ pub use pipeline::{
     workspace_findings, FileAnalysis,
 };
 pub use resolve::{
-    declared_functions, declared_outside, linked_by_name, AwaitingHelper, Bindings,
-    DeclaredFunction, FileFacts, NoWorkspaceView, Prefilter, Sdk, WorkspaceIndex, WorkspaceView,
+    declared_functions, declared_outside, linked_by_name, Bindings, DeclaredFunction, FileFacts,
+    NoWorkspaceView, Prefilter, Sdk, WorkspaceIndex, WorkspaceView,
 };
 pub use rules::finding::{sort_findings, Applicability, Finding, Fix, Related, Severity, TextEdit};
 pub use rules::options::{EventNameStyle, RuleLevel, RuleOptions};

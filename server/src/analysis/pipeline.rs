@@ -11,16 +11,19 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
+use crate::analysis::resolve::summaries::CallSite;
 use crate::analysis::resolve::values::{exported_functions, exported_values};
 use crate::analysis::resolve::webhooks;
 use crate::analysis::resolve::{
     Bindings, FileFacts, NoWorkspaceView, Prefilter, Version, WorkspaceIndex, WorkspaceView,
 };
 use crate::analysis::rules::engine::{Hit, QueryRanges};
-use crate::analysis::rules::finding::{sort_findings, Finding};
+use crate::analysis::rules::finding::{sort_findings, Finding, Related};
 use crate::analysis::rules::{self, RuleContext, WorkspaceContext, RULES};
 use crate::analysis::settings::Settings;
-use crate::analysis::syntax::{self, merge_ranges, Lang, SourceFile};
+use crate::analysis::syntax::{
+    self, merge_ranges, FieldExt, KindExt, Lang, LineIndex, Location, SourceFile,
+};
 use crate::analysis::{suppress, user_rules};
 
 /// The result of analysing one file on its own (workspace rules come after, from the index).
@@ -166,6 +169,7 @@ fn analyze_rule_ranges(
         facts: FileFacts {
             exports: bindings.exports.clone(),
             reexports: bindings.reexports.clone(),
+            functions: bindings.exported_summaries(file.path, file.text),
             // A text search, not a query: a bounce webhook handler need not name a client.
             handles_bounce: whole_file_facts && rules::cio008::mentions_bounce_handling(file.text),
             verifies_metric_webhooks: whole_file_facts
@@ -210,6 +214,7 @@ fn analyze_rule_ranges(
         }
         // A disabled rule still records facts (event names, regions) for the workspace.
         let severity = settings.severity_of(rule).unwrap_or(rule.severity);
+        let reported_before = findings.len();
         let mut ctx = RuleContext {
             path: file.path,
             lang: file.lang,
@@ -226,6 +231,13 @@ fn analyze_rule_ranges(
         let outcome = catch_unwind(AssertUnwindSafe(|| (rule.check)(&mut ctx, &hit)));
         if outcome.is_err() {
             panicked.push(rule.id);
+        }
+        if findings.len() > reported_before {
+            if let Some(related) = wrapped_call_of(&hit, file, bindings, &line_index) {
+                for finding in &mut findings[reported_before..] {
+                    finding.related.push(related.clone());
+                }
+            }
         }
     });
     for id in panicked {
@@ -252,6 +264,33 @@ fn analyze_rule_ranges(
     sort_findings(&mut findings);
     analysis.findings = findings;
     analysis
+}
+
+/// For a match at a call of a wrapper (a workspace function that passes its arguments on to a
+/// Customer.io call): the wrapped call, as related information of the findings reported there.
+fn wrapped_call_of(
+    hit: &Hit,
+    file: &SourceFile,
+    bindings: &Bindings,
+    line_index: &std::cell::OnceCell<LineIndex>,
+) -> Option<Related> {
+    let callee = hit.get("call")?.field("function")?;
+    if callee.kind_name() != "identifier" {
+        return None;
+    }
+    let name = syntax::text(callee, file.text);
+    let wrapped = &bindings.function_summary(name)?.wraps.as_ref()?.call;
+    let location = match &wrapped.site {
+        CallSite::Here(range) => {
+            let index = line_index.get_or_init(|| LineIndex::new(file.text));
+            Location::new(file.path.to_path_buf(), file.text, index, range.clone())
+        }
+        CallSite::There(location) => location.clone(),
+    };
+    Some(Related {
+        location,
+        message: format!("`{name}` passes it on to {} here", wrapped.described),
+    })
 }
 
 /// Whether a match lies inside one of `ranges` (by its first capture: every capture of a match
@@ -346,6 +385,8 @@ struct ClientRanges {
     statements: Vec<Range<usize>>,
     /// Each mention (client, constructor, global or helper name), merged.
     mentions: Vec<Range<usize>>,
+    /// Each mention of what may route a call to Customer.io another way (an HTTP client).
+    routed_mentions: Vec<Range<usize>>,
 }
 
 impl ClientRanges {
@@ -353,6 +394,7 @@ impl ClientRanges {
         QueryRanges {
             statements: &self.statements,
             mentions: &self.mentions,
+            routed_mentions: &self.routed_mentions,
         }
     }
 }
@@ -370,8 +412,7 @@ fn client_ranges_in(
     // Searching only `within` keeps a keystroke's cost independent of the file's length.
     let searched = within.unwrap_or(std::slice::from_ref(&whole));
     let root = tree.root_node();
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    let mut mentions: Vec<Range<usize>> = Vec::new();
+    let mut statements: Vec<Range<usize>> = Vec::new();
     // Imported helpers that await a Customer.io call: CIO007 reports a handler's await of one.
     let mut tokens: Vec<&str> = bindings
         .client_names()
@@ -383,24 +424,45 @@ fn client_ranges_in(
     if webhooks::handles_signed_webhooks(source) {
         tokens.extend(webhooks::SIGNATURE_FUNCTIONS);
     }
+    let mentions = mentions_of(tokens, root, source, searched, &mut statements);
+    let routed_tokens: Vec<&str> = bindings
+        .http_client_names()
+        .iter()
+        .copied()
+        .chain(bindings.wrapper_names())
+        .collect();
+    let routed_mentions = mentions_of(routed_tokens, root, source, searched, &mut statements);
+    ClientRanges {
+        statements: merge_ranges(statements),
+        mentions,
+        routed_mentions,
+    }
+}
+
+/// The whole-word occurrences of `tokens` in the `searched` ranges of the text, merged; the
+/// statements that hold them are added to `statements`.
+fn mentions_of(
+    mut tokens: Vec<&str>,
+    root: tree_sitter::Node,
+    source: &str,
+    searched: &[Range<usize>],
+    statements: &mut Vec<Range<usize>>,
+) -> Vec<Range<usize>> {
     tokens.sort_unstable();
     tokens.dedup();
-    for token in tokens {
-        for range in searched {
-            let Some(text) = source.get(range.clone()) else {
-                continue;
-            };
-            for offset in syntax::word_occurrences(text, token).map(|o| range.start + o) {
-                let end = offset + token.len();
-                if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
-                    ranges.push(syntax::enclosing_statement(node).byte_range());
-                    mentions.push(offset..end);
-                }
+    let mut mentions: Vec<Range<usize>> = Vec::new();
+    for range in searched {
+        let Some(text) = source.get(range.clone()) else {
+            continue;
+        };
+        for (offset, token) in syntax::words_occurrences(text, &tokens) {
+            let offset = range.start + offset;
+            let end = offset + tokens[token].len();
+            if let Some(node) = syntax::descendant_for_byte_range(root, offset, end) {
+                statements.push(syntax::enclosing_statement(node).byte_range());
+                mentions.push(offset..end);
             }
         }
     }
-    ClientRanges {
-        statements: merge_ranges(ranges),
-        mentions: merge_ranges(mentions),
-    }
+    merge_ranges(mentions)
 }

@@ -8,8 +8,8 @@ use std::sync::{Arc, RwLock};
 
 use crate::analysis::config::{self, Config, ConfigOverrides};
 use crate::analysis::project::{
-    analyze_project_with_index, discover_configured, is_lockfile, read_source, repository_above,
-    unparsed_file_facts, ConfigLookup,
+    analyze_project_with_index, discover_configured, is_lockfile, is_tsconfig, read_source,
+    repository_above, unparsed_file_facts, ConfigLookup,
 };
 use crate::analysis::resolve::packages::LOCKFILE_NAMES;
 use crate::analysis::{
@@ -103,6 +103,13 @@ pub fn refresh_file(index: &mut WorkspaceIndex, path: &Path, settings: &Settings
             if dir == index.root() {
                 break;
             }
+        }
+        return;
+    }
+    if is_tsconfig(path) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => index.set_tsconfig(path, &text),
+            Err(_) => index.remove_tsconfig(path),
         }
         return;
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use super::discover::{is_lockfile, Skipped};
+use super::discover::{is_lockfile, is_tsconfig, Skipped};
 use crate::analysis::pipeline::{
     analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
     FileAnalysis,
@@ -113,6 +113,8 @@ pub fn analyze_sources_covering(
     for (path, text) in package_jsons {
         if is_lockfile(path) {
             index.set_lockfile(path, text);
+        } else if is_tsconfig(path) {
+            index.set_tsconfig(path, text);
         } else {
             index.set_package_json(path, text);
         }
@@ -240,8 +242,9 @@ fn first_pass(
                 tree: &tree,
             };
             let settings = settings.of(&file.path);
-            // The index knows no file yet, only the package.json files: imports of workspace
-            // modules are answered as by no workspace, the packages' versions are known.
+            // The index knows no file yet, only the package.json and tsconfig files: it answers
+            // which imports name workspace modules (tsconfig paths, monorepo members) and the
+            // packages' versions; what those modules export comes later.
             let bindings = file_bindings(&source, settings, &view_of(&file.path));
             let exports = export_facts(&source, &bindings, &NoWorkspaceView);
             if !bindings.module_imports.is_empty() {
@@ -295,12 +298,13 @@ fn parsed_count(stages: &[Stage]) -> usize {
         .count()
 }
 
-/// What a file exports (clients, re-exports, string values), as facts for the index before
-/// it is analysed.
+/// What a file exports (clients, re-exports, string values, function summaries), as facts
+/// for the index before it is analysed.
 fn export_facts(file: &SourceFile, bindings: &Bindings, workspace: &dyn ExportLookup) -> FileFacts {
     FileFacts {
         exports: bindings.exports.clone(),
         reexports: bindings.reexports.clone(),
+        functions: bindings.exported_summaries(file.path, file.text),
         exported_values: exported_values(file.tree, file.path, file.text, bindings, workspace),
         exported_functions: exported_functions(file.tree, file.text, bindings, workspace),
         ..FileFacts::default()

@@ -12,6 +12,8 @@ use crate::analysis::config::IgnoreGlobs;
 use crate::analysis::resolve::packages::is_lockfile_name;
 use crate::analysis::syntax::Lang;
 
+pub use crate::analysis::resolve::workspace::tsconfig::is_config_file as is_tsconfig;
+
 /// Files larger than this are skipped with a note (generated bundles, fixtures).
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
@@ -62,6 +64,8 @@ pub struct Discovered {
     /// Lockfiles (`package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`): read only when a
     /// `package.json` leaves a Customer.io package's version open.
     pub lockfiles: Vec<PathBuf>,
+    /// `tsconfig*.json` and `jsconfig*.json`: how bare imports resolve (`baseUrl`, `paths`).
+    pub tsconfigs: Vec<PathBuf>,
     pub skipped: Vec<Skipped>,
     /// Paths that do not exist or cannot be walked (usage errors).
     pub errors: Vec<String>,
@@ -130,6 +134,8 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered 
     found.package_jsons.dedup();
     found.lockfiles.sort();
     found.lockfiles.dedup();
+    found.tsconfigs.sort();
+    found.tsconfigs.dedup();
     found.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     found.skipped.dedup_by(|a, b| a.path == b.path);
     if let Some(configs) = options.configs {
@@ -172,6 +178,9 @@ fn add_given_file(path: &Path, options: DiscoverOptions, found: &mut Discovered)
         return;
     } else if is_lockfile(path) {
         found.lockfiles.push(path.to_path_buf());
+        return;
+    } else if is_tsconfig(path) {
+        found.tsconfigs.push(path.to_path_buf());
         return;
     } else if Lang::from_path(path).is_none() {
         Some(NOT_A_SOURCE)
@@ -263,6 +272,8 @@ fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
             found.package_jsons.push(file);
         } else if is_lockfile(&file) {
             found.lockfiles.push(file);
+        } else if is_tsconfig(&file) {
+            found.tsconfigs.push(file);
         } else if Lang::from_path(&file).is_some() {
             if is_minified_name(&file) {
                 found.skipped.push(Skipped::ignored(file, MINIFIED_NAME));

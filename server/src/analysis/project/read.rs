@@ -75,7 +75,13 @@ fn analyze_discovered(
     settings: &dyn SettingsOf,
     on_progress: &(dyn Fn() + Sync),
 ) -> (ProjectReport, WorkspaceIndex) {
-    let package_files = read_package_files(&discovered.package_jsons, &discovered.lockfiles);
+    let mut package_files = read_package_files(&discovered.package_jsons, &discovered.lockfiles);
+    package_files.extend(
+        discovered
+            .tsconfigs
+            .iter()
+            .filter_map(|path| Some((path.clone(), std::fs::read_to_string(path).ok()?))),
+    );
 
     // Read everything, in parallel; small chunks keep both cores busy when large files cluster.
     let loaded: Vec<Result<LoadedSource, Skipped>> = discovered

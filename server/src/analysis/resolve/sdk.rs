@@ -113,9 +113,9 @@ impl Sdk {
     }
 }
 
-/// Text whose presence makes a file worth parsing: package names and globals. A file without
-/// any of these (nor an import of a workspace module that exports a client) cannot hold a
-/// Customer.io call.
+/// Text whose presence makes a file worth parsing: package names and globals, and the hosts'
+/// domain (a direct HTTP request to `track.customer.io`). A file without any of these (nor an
+/// import of a workspace module that exports a client) cannot hold a Customer.io call.
 /// Customer.io's webhook signature headers count too: a hand-made signature check need not
 /// name any package (CIO019).
 pub const PREFILTER_TOKENS: &[&str] = &[
@@ -123,6 +123,7 @@ pub const PREFILTER_TOKENS: &[&str] = &[
     "_cio",
     "cioanalytics",
     "CustomerIO",
+    "customer.io",
     "x-cio-signature",
     "X-CIO-Signature",
     "X-Cio-Signature",

@@ -10,7 +10,7 @@
 use super::sdk::Sdk;
 
 /// What a call does, independent of the SDK's spelling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Method {
     Identify,
     Track,

@@ -14,7 +14,9 @@ use crate::analysis::resolve::workspace::KeyApi;
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, TextEdit};
-use crate::analysis::syntax::{self, text, unwrap_expression, word_occurrences, FieldExt, Lang};
+use crate::analysis::syntax::{
+    self, text, unwrap_expression, word_occurrences, FieldExt, KindExt, Lang,
+};
 
 /// The two kinds of key a reference can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,10 @@ fn named_kind(reference: &str) -> Option<KeyKind> {
 }
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    if let Some(request) = hit.get("request") {
+        bearer_to_track(ctx, request);
+        return;
+    }
     // Every key, for "one key for both APIs"; only names that say neither kind
     // (`CUSTOMERIO_API_KEY`, `apiKey`) take part: the others are reported below.
     let key_use = [
@@ -100,6 +106,29 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if let Some(fix) = rename_fix(ctx.source, key, wrong, expected) {
         finding = finding.with_fix(fix);
     }
+    ctx.report(finding);
+}
+
+/// A direct request to the Track API authorised with a Bearer token: the App API's scheme, and
+/// so an App API key; the Track API takes Basic auth with the Site ID and the Track API key.
+fn bearer_to_track(ctx: &mut RuleContext, request: Node) {
+    let Some(call) = ctx.call(request) else {
+        return;
+    };
+    let Some(authorization) = call.http().and_then(|r| r.authorization(ctx.source)) else {
+        return;
+    };
+    let value = unwrap_expression(authorization);
+    let starts_bearer = matches!(value.kind_name(), "string" | "template_string")
+        && ctx.text(value)[1..].trim_start().starts_with("Bearer");
+    if !starts_bearer {
+        return;
+    }
+    let message = format!(
+        "{} is authorised with a Bearer token, the App API's scheme; the Track API takes Basic auth with the Site ID and a Track API key, and answers 401",
+        call.describe(ctx.source)
+    );
+    let finding = ctx.finding(value, message);
     ctx.report(finding);
 }
 

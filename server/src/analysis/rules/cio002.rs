@@ -3,7 +3,7 @@
 use tree_sitter::Node;
 
 use super::shared::timestamps::{
-    as_time_key_member, classify, time_key_members, TimeKeyMember, TimeValue,
+    as_time_key_member, classify, is_time_key, time_key_members, TimeKeyMember, TimeValue,
 };
 use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
@@ -19,7 +19,18 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
         return;
     };
     for member in timestamp_members(&call, ctx.source, ctx.lang) {
-        check_member(ctx, &call, member);
+        let key = text(member.key, ctx.source).trim_matches(['"', '\'']);
+        // `{ placedAt }` is its own key and value; `{ placed_at: x }` is a `pair` node.
+        let shorthand = member.member == member.key;
+        check_value(ctx, &call, key, member.value, shorthand);
+    }
+    // A wrapper's call site: the arguments it passes on as time keys of the call.
+    if call.wrapped().is_some() {
+        for (key, value) in call.properties(ctx.source) {
+            if is_time_key(&key) {
+                check_value(ctx, &call, &key, value, false);
+            }
+        }
     }
 }
 
@@ -53,10 +64,8 @@ fn timestamp_members<'t>(call: &CioCall<'t>, source: &str, lang: Lang) -> Vec<Ti
     members
 }
 
-fn check_member(ctx: &mut RuleContext, call: &CioCall, member: TimeKeyMember) {
-    let TimeKeyMember { member, key, value } = member;
-    // `{ placedAt }` is its own key and value; `{ placed_at: x }` is a `pair` node.
-    let shorthand = member == key;
+/// Reports `value`, the value of time key `key`, when it is not in Unix seconds.
+fn check_value(ctx: &mut RuleContext, call: &CioCall, key: &str, value: Node, shorthand: bool) {
     let lang = ctx.lang;
     let shape_node = const_initializer(value, ctx.source).unwrap_or(value);
     let Some(kind) = classify(shape_node, ctx.source, lang) else {
@@ -65,7 +74,6 @@ fn check_member(ctx: &mut RuleContext, call: &CioCall, member: TimeKeyMember) {
     if call.sdk.is_cdp() && kind != TimeValue::Millis {
         return; // Segment-compatible SDKs take Date objects and ISO strings.
     }
-    let key = text(key, ctx.source).trim_matches(['"', '\'']);
     let value_text = text(value, ctx.source);
     let (message, replacement) = match kind {
         TimeValue::Millis => (

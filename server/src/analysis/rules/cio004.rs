@@ -2,6 +2,7 @@
 
 use tree_sitter::Node;
 
+use crate::analysis::resolve::summaries::Role;
 use crate::analysis::resolve::values::{self, Part};
 use crate::analysis::resolve::CioCall;
 use crate::analysis::rules::context::RuleContext;
@@ -24,12 +25,27 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(id) = call.person_id(ctx.source).map(unwrap_expression) else {
         return;
     };
+    if email_named_inside_wrapper(&call) {
+        return;
+    }
     // A positional capture must be the SDK's person id, not the event name of
     // `_cio.track("…")`; in a payload object the check reads the id itself.
     if hit.get("id").is_some_and(|captured| captured != id) {
         return;
     }
     check_id(ctx, &call, id);
+}
+
+/// Whether `call` is a call of a wrapper whose own Customer.io call already reads the person id
+/// by an email name (`identify(email)`, `identify(user.email)`): that call is reported, and the
+/// fix belongs there, not at each of the wrapper's call sites.
+fn email_named_inside_wrapper(call: &CioCall) -> bool {
+    call.wrapped().is_some_and(|wrapped| {
+        wrapped
+            .roles
+            .iter()
+            .any(|r| r.role == Role::PersonId && is_email_name(&r.read_as))
+    })
 }
 
 /// Reports `id`, the person id of `call` (or of one of its operations), when it is an email

@@ -2,26 +2,20 @@
 //!
 //! The query finds awaited Customer.io calls and `.then(...)` chains on them; this check knows
 //! what a request handler looks like, whether the response already went out before the call,
-//! and follows one level of helpers (`await trackSignup(user)` in a handler, where `trackSignup`
-//! awaits `cio.track`): same-file ones by name, imported ones through the workspace facts that
-//! their file records (`FileFacts::awaiting_helpers`).
-
-use std::cell::RefCell;
-use std::ops::Range;
-
-use rustc_hash::FxHashMap;
+//! and follows helpers (`await trackSignup(user)` in a handler, where `trackSignup` awaits
+//! `cio.track`) through their function summaries (`resolve::summaries`): same-file ones by
+//! name, imported ones through the summaries their file records in the workspace index.
 
 use tree_sitter::Node;
 
 use super::shared::fixes::CATCH_HANDLER;
 use super::shared::handlers::{chain_root, is_request_handler};
-use crate::analysis::resolve::{AwaitingHelper, CioCall, ExportName, Sdk};
+use crate::analysis::resolve::summaries::CallSite;
+use crate::analysis::resolve::{CioCall, Sdk};
 use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Finding, Fix, Related, TextEdit};
-use crate::analysis::syntax::{
-    self, function_name, mentions, text, word_occurrences, FieldExt, KindExt, Location,
-};
+use crate::analysis::syntax::{self, mentions, text, FieldExt, KindExt, Location};
 
 /// Response methods that send the response (Express `res`, Fastify `reply`).
 const SEND_METHODS: &[&str] = &[
@@ -38,7 +32,7 @@ const SEND_METHODS: &[&str] = &[
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if let (Some(helper), Some(wait)) = (hit.get("helper"), hit.get("await")) {
-        check_imported_helper(ctx, helper, wait);
+        check_helper(ctx, helper, wait);
         return;
     }
     let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
@@ -88,9 +82,9 @@ fn check_await(ctx: &mut RuleContext, call: &CioCall, wait: Node, handled: bool)
         let head = syntax::head_from(wait, call.call);
         let finding = with_fix(ctx.finding_at(head, message), wait, handled, &described);
         ctx.report(finding);
-        return;
     }
-    report_awaiting_handlers(ctx, call, function, &described);
+    // Outside a handler, the function's summary says that it waits on the call: handlers
+    // that await it are reported at their own await (`check_helper`).
 }
 
 /// Whether waiting for `call` delays the response for nothing: Track API requests always,
@@ -111,125 +105,7 @@ fn outcome_reported(wait: Node, handler: Node) -> bool {
     if !value_unused(wait) {
         return true;
     }
-    let mut child = wait;
-    for ancestor in syntax::ancestors(wait) {
-        if ancestor == handler {
-            break;
-        }
-        if ancestor.kind_name() == "try_statement"
-            && ancestor.field("body") == Some(child)
-            && ancestor.field("handler").is_some()
-        {
-            return true;
-        }
-        child = ancestor;
-    }
-    false
-}
-
-/// The "going further" case: `function` is not a handler but awaits the call; every handler of
-/// this file that awaits `function` by name is reported at its own await, with the helper's
-/// call as related information. An exported helper is also recorded for the files importing it.
-fn report_awaiting_handlers(ctx: &mut RuleContext, call: &CioCall, helper: Node, described: &str) {
-    let Some(name) = function_name(helper, ctx.source) else {
-        return;
-    };
-    let root = syntax::tree_root(helper);
-    let awaits = handler_awaits_of(ctx, root, name);
-    if awaits.is_empty() && ctx.bindings.exports_of(name).next().is_none() {
-        // Nothing to report or record: spare the location (a line index of the whole file).
-        return;
-    }
-    let call_location = ctx.location(call.call.byte_range());
-    let track_api = call.is_track_api_request();
-    record_exported_helper(ctx, root, name, &call_location, described, track_api);
-    let findings: Vec<Finding> = awaits
-        .into_iter()
-        .filter(|wait| track_api || !reported_by_handler(*wait))
-        .map(|wait| helper_await_finding(ctx, wait, name, described, call_location.clone()))
-        .collect();
-    for finding in findings {
-        ctx.report(finding);
-    }
-}
-
-thread_local! {
-    /// [`handler_awaits_of`]'s answers for the tree being analysed (by its indexing, see
-    /// [`syntax::indexed_generation`]): a helper that awaits several Customer.io calls asks
-    /// once, not once per call (each answer is a search of the whole text).
-    static HANDLER_AWAITS: RefCell<(u64, AwaitsByHelper)> = RefCell::default();
-}
-
-/// Helper name → the ranges of the handler awaits of it.
-type AwaitsByHelper = FxHashMap<String, Vec<Range<usize>>>;
-
-/// The awaits of `name(…)` in request handlers of `root`'s file, before their response.
-fn handler_awaits_of<'t>(ctx: &RuleContext, root: Node<'t>, name: &str) -> Vec<Node<'t>> {
-    let Some(generation) = syntax::indexed_generation(root) else {
-        return find_handler_awaits(ctx, root, name);
-    };
-    let known = HANDLER_AWAITS.with(|memo| {
-        let mut memo = memo.borrow_mut();
-        if memo.0 != generation {
-            *memo = (generation, AwaitsByHelper::default());
-        }
-        memo.1.get(name).cloned()
-    });
-    if let Some(ranges) = known {
-        // An await is the only node spanning its range exactly (its children are smaller).
-        return ranges
-            .into_iter()
-            .filter_map(|r| syntax::descendant_for_byte_range(root, r.start, r.end))
-            .collect();
-    }
-    let found = find_handler_awaits(ctx, root, name);
-    let ranges = found.iter().map(|wait| wait.byte_range()).collect();
-    HANDLER_AWAITS.with(|memo| memo.borrow_mut().1.insert(name.to_string(), ranges));
-    found
-}
-
-fn find_handler_awaits<'t>(ctx: &RuleContext, root: Node<'t>, name: &str) -> Vec<Node<'t>> {
-    word_occurrences(ctx.source, name)
-        .filter_map(|offset| {
-            let callee = syntax::descendant_for_byte_range(root, offset, offset + name.len())?;
-            let helper_call = syntax::parent(callee)
-                .filter(|p| p.kind_name() == "call_expression")
-                .filter(|p| p.field("function") == Some(callee))?;
-            syntax::value_parent(helper_call).filter(|p| p.kind_name() == "await_expression")
-        })
-        .filter(|wait| handler_waits_at(ctx, *wait))
-        .collect()
-}
-
-/// Records `name`, when this file exports it, as a helper that awaits a Customer.io call: once
-/// per name and file, at its first awaited call. (Recorded per call and per same-named
-/// declaration, 2,000 `export async function notify` of one file made 4 million facts.)
-fn record_exported_helper(
-    ctx: &mut RuleContext,
-    root: Node,
-    name: &str,
-    call: &Location,
-    described: &str,
-    track_api: bool,
-) {
-    let recorded = syntax::memoized(root, || RecordedHelpers(RefCell::default()));
-    if !recorded.0.borrow_mut().insert(name.to_string()) {
-        return;
-    }
-    let mut exports: Vec<ExportName> = Vec::new();
-    for export in ctx.bindings.exports_of(name) {
-        if !exports.contains(export) {
-            exports.push(export.clone());
-        }
-    }
-    for export in exports {
-        ctx.facts.awaiting_helpers.push(AwaitingHelper {
-            export,
-            call: call.clone(),
-            described: described.to_string(),
-            track_api,
-        });
-    }
+    syntax::inside_try_with_catch(wait, handler)
 }
 
 /// Whether the handler around `wait` (an await of a helper that makes an App API request)
@@ -238,20 +114,27 @@ fn reported_by_handler(wait: Node) -> bool {
     syntax::enclosing_function(wait).is_some_and(|handler| outcome_reported(wait, handler))
 }
 
-/// The helper names of the file being analysed that [`record_exported_helper`] has recorded.
-struct RecordedHelpers(RefCell<std::collections::HashSet<String>>);
-
-/// `await recordSignup(…)` where `recordSignup` is imported from a workspace module whose
-/// export awaits a Customer.io call: "going further" across files.
-fn check_imported_helper(ctx: &mut RuleContext, helper: Node, wait: Node) {
+/// `await recordSignup(…)` where `recordSignup`, a function of this file or of another
+/// workspace file, waits on a Customer.io call (its summary says so): "going further".
+fn check_helper(ctx: &mut RuleContext, helper: Node, wait: Node) {
     let name = ctx.text(helper);
     let Some(awaited) = ctx.bindings.awaiting_helper(name).cloned() else {
         return;
     };
+    // Only a helper that makes the call itself: one that reaches it through further functions
+    // does more than talk to Customer.io, and dropping the handler's `await` of it would change
+    // what the handler does.
+    if awaited.depth > 1 {
+        return;
+    }
     if !handler_waits_at(ctx, wait) || !awaited.track_api && reported_by_handler(wait) {
         return;
     }
-    let finding = helper_await_finding(ctx, wait, name, &awaited.described, awaited.call);
+    let call = match awaited.site {
+        CallSite::Here(range) => ctx.location(range),
+        CallSite::There(location) => location,
+    };
+    let finding = helper_await_finding(ctx, wait, name, &awaited.described, call);
     ctx.report(finding);
 }
 
@@ -348,7 +231,7 @@ fn value_unused(expression: Node) -> bool {
 }
 
 fn describe(call: &CioCall, source: &str) -> String {
-    format!("`{}.{}()`", text(call.receiver, source), call.method_name)
+    call.describe(source)
 }
 
 /// The name of the handler's response parameter, if it has one.

@@ -20,14 +20,17 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     if !call.sdk.is_customerio_node() {
         return;
     }
-    let described = format!("`{}.{}()`", ctx.text(call.receiver), call.method_name);
+    let described = call.describe(ctx.source);
     let mut batch_fix = None;
     let message = match hit.pattern {
         0 if call.is_track_api_request() => {
             let Some(looped) = enclosing_loop(call.call) else {
                 return;
             };
-            if is_limited(call.call, looped, ctx.source) || waits_between(looped, ctx.source) {
+            if is_limited(call.call, looped, ctx.source)
+                || waits_between(looped, ctx.source)
+                || over_a_few_literals(looped)
+            {
                 return;
             }
             batch_fix = batch::rewrite_loop(&call, looped, ctx.source);
@@ -36,15 +39,31 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
             )
         }
         1 => {
-            let Some(callback) = per_element_callback(call.call, ctx.source) else {
-                return;
-            };
-            if is_limited(call.call, callback, ctx.source) {
-                return;
+            if let Some(callback) = per_element_callback(call.call, ctx.source) {
+                if is_limited(call.call, callback, ctx.source) {
+                    return;
+                }
+                format!(
+                    "{described} runs once per element, all at once, with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
+                )
+            } else {
+                // Not awaited in a loop (the awaited ones are the first pattern's): every
+                // iteration fires a request at once.
+                let Some(looped) = enclosing_loop(call.call) else {
+                    return;
+                };
+                if !call.is_track_api_request()
+                    || is_awaited(call.call)
+                    || is_limited(call.call, looped, ctx.source)
+                    || waits_between(looped, ctx.source)
+                    || over_a_few_literals(looped)
+                {
+                    return;
+                }
+                format!(
+                    "{described} is started once per loop iteration without waiting, a burst with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
+                )
             }
-            format!(
-                "{described} runs once per element, all at once, with no rate limiter; the Track API allows about 100 requests/second and answers bursts with 429"
-            )
         }
         _ => return,
     };
@@ -79,6 +98,41 @@ fn enclosing_loop(node: Node) -> Option<Node> {
         child = ancestor;
     }
     None
+}
+
+/// Whether `call`'s promise is awaited (through a `.then`/`.catch` chain or parentheses).
+fn is_awaited(call: Node) -> bool {
+    let mut value = call;
+    while let Some(parent) = syntax::value_parent(value) {
+        match parent.kind_name() {
+            "await_expression" => return true,
+            "member_expression" => {
+                let Some(link) =
+                    syntax::parent(parent).filter(|p| p.kind_name() == "call_expression")
+                else {
+                    return false;
+                };
+                value = link;
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Most items a loop over a literal list may have to run its calls as they are (three
+/// welcome events in a row are no burst).
+const FEW_ITEMS: usize = 5;
+
+/// `for (const name of ["a", "b", "c"])`: a loop over a fixed literal list of a few items.
+fn over_a_few_literals(looped: Node) -> bool {
+    looped.kind_name() == "for_in_statement"
+        && looped
+            .field("right")
+            .map(syntax::unwrap_expression)
+            .is_some_and(|list| {
+                list.kind_name() == "array" && list.named_child_count() <= FEW_ITEMS
+            })
 }
 
 /// The `.map`/`.forEach` callback that `node` runs in (its nearest function).

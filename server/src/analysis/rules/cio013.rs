@@ -11,19 +11,75 @@ use crate::analysis::rules::context::RuleContext;
 use crate::analysis::rules::engine::Hit;
 use crate::analysis::rules::finding::{Applicability, Fix, Related, TextEdit};
 use crate::analysis::rules::shared::credentials::{
-    self, holds_a_secret, looks_like_placeholder, CredentialLiteral, LiteralAt,
+    self, holds_a_secret, looks_like_placeholder, Credential, CredentialLiteral, LiteralAt,
 };
-use crate::analysis::syntax::{self, FieldExt, KindExt, Lang};
+use crate::analysis::syntax::{
+    self, object_property, string_literal_value, unwrap_expression, FieldExt, KindExt, Lang,
+};
 
 pub fn check(ctx: &mut RuleContext, hit: &Hit) {
+    if let Some(request) = hit.get("request") {
+        return request_credentials(ctx, request);
+    }
     for (position, credential, in_options) in credentials::captured(hit) {
-        for literal in credentials::literals_reaching(ctx, position, credential, in_options) {
-            let placeholder_fallback =
-                literal.fallback.is_some() && looks_like_placeholder(&literal.text);
-            if placeholder_fallback || !holds_a_secret(&literal.text) {
-                continue;
+        report_literals_reaching(ctx, position, credential, in_options);
+    }
+}
+
+/// Reports each real-looking literal that reaches a credential position.
+fn report_literals_reaching(
+    ctx: &mut RuleContext,
+    position: Node,
+    credential: Credential,
+    in_options: bool,
+) {
+    for literal in credentials::literals_reaching(ctx, position, credential, in_options) {
+        let placeholder_fallback =
+            literal.fallback.is_some() && looks_like_placeholder(&literal.text);
+        if placeholder_fallback || !holds_a_secret(&literal.text) {
+            continue;
+        }
+        report(ctx, &literal, syntax::tree_root(position));
+    }
+}
+
+/// The literal credentials of a direct request to the Track API: an `Authorization` header
+/// written out, and axios `auth: { username, password }` (the Site ID and the Track API key).
+fn request_credentials(ctx: &mut RuleContext, request: Node) {
+    let Some(call) = ctx.call(request) else {
+        return;
+    };
+    let Some(http) = call.http() else {
+        return;
+    };
+    if let Some(header) = http.authorization(ctx.source).map(unwrap_expression) {
+        if string_literal_value(header, ctx.source).is_some_and(|v| !v.trim().is_empty()) {
+            let message = "The Customer.io `Authorization` header is written in the source; anyone who can read the code can use its credentials. Build it from the environment";
+            let basic = "\"Basic \" + btoa(`${process.env.CUSTOMERIO_SITE_ID}:${process.env.CUSTOMERIO_TRACK_API_KEY}`)".to_string();
+            let finding = ctx.finding(header, message).with_fix(Fix {
+                title:
+                    "Build the header from `process.env.CUSTOMERIO_SITE_ID` and `…_TRACK_API_KEY`"
+                        .into(),
+                applicability: Applicability::QuickFix,
+                edits: vec![TextEdit::replace(header.byte_range(), basic)],
+            });
+            ctx.report(finding);
+        }
+    }
+    let auth = http
+        .options
+        .and_then(|options| object_property(options, "auth", ctx.source))
+        .map(unwrap_expression)
+        .filter(|auth| auth.kind_name() == "object");
+    if let Some(auth) = auth {
+        let parts = [
+            ("username", Credential::SiteId),
+            ("password", Credential::TrackKey),
+        ];
+        for (key, credential) in parts {
+            if let Some(value) = object_property(auth, key, ctx.source) {
+                report_literals_reaching(ctx, unwrap_expression(value), credential, false);
             }
-            report(ctx, &literal, syntax::tree_root(position));
         }
     }
 }

@@ -12,7 +12,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(call) = hit.get("call").and_then(|node| ctx.call(node)) else {
         return;
     };
-    if !call.sdk.returns_promise() {
+    if !call.may_reject() {
         return;
     }
     let Some((chain_end, handled)) = promise_chain(call.call, ctx.source) else {
@@ -24,7 +24,7 @@ pub fn check(ctx: &mut RuleContext, hit: &Hit) {
     let Some(fate) = discarded(chain_end, ctx.source) else {
         return;
     };
-    let described = format!("`{}.{}()`", ctx.text(call.receiver), call.method_name);
+    let described = call.describe(ctx.source);
     let message = format!(
         "The promise of {described} is {fate}; a rejection (network error, 4xx/5xx) is unhandled and crashes Node.js"
     );

@@ -364,6 +364,8 @@ mod tests {
             let all = query.selection(ALL_PATTERNS);
             assert_eq!(all.pattern_owner.len(), query.anchored.len(), "{lang:?}");
             let mut selected = query.selection(NO_METHOD).pattern_owner.clone();
+            // The routed patterns (`#cio-routed?`) are a query of their own.
+            selected.extend(query.routed_selection().pattern_owner.iter().copied());
             for (index, _) in query.method_names.iter().enumerate() {
                 let selection = query.selection(1 << index);
                 assert!(selection.query.pattern_count() > 0);

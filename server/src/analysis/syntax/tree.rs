@@ -136,6 +136,25 @@ pub fn is_statement(node: Node) -> bool {
         || matches!(kind, "public_field_definition" | "field_definition")
 }
 
+/// Whether `node` sits in the body of a `try` that has a `catch`, below `within` (a function
+/// around it): the catch sees what an await there throws.
+pub fn inside_try_with_catch(node: Node, within: Node) -> bool {
+    let mut child = node;
+    for ancestor in ancestors(node) {
+        if ancestor == within {
+            return false;
+        }
+        if ancestor.kind_name() == "try_statement"
+            && ancestor.field("body") == Some(child)
+            && ancestor.field("handler").is_some()
+        {
+            return true;
+        }
+        child = ancestor;
+    }
+    false
+}
+
 /// Loop statements (`for`, `for…of`, `for…in`, `while`, `do`).
 pub fn is_loop(node: Node) -> bool {
     matches!(

@@ -186,14 +186,15 @@ fn capabilities(encoding: Encoding, support: ClientSupport) -> ServerCapabilitie
     }
 }
 
-/// Asks the client to tell the server about source, `package.json`, lockfile, configuration
-/// and user rule files (`NAME.scm` and its `NAME.toml`) changed outside the editor, in every
-/// folder at any depth.
+/// Asks the client to tell the server about source, `package.json`, lockfile, tsconfig,
+/// configuration and user rule files (`NAME.scm` and its `NAME.toml`) changed outside the
+/// editor, in every folder at any depth.
 async fn register_file_watchers(backend: &Backend) {
     let watchers = [
         "**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}",
         "**/package.json",
         "**/{package-lock.json,npm-shrinkwrap.json,yarn.lock,pnpm-lock.yaml}",
+        "**/{tsconfig,jsconfig}*.json",
         "**/cio-lsp.toml",
         "**/*.scm",
         "**/*.toml",

@@ -13,7 +13,7 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use super::diagnostics::relint_all;
-use crate::analysis::project::is_lockfile;
+use crate::analysis::project::{is_lockfile, is_tsconfig};
 use crate::analysis::WorkspaceIndex;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{guarded, ConfigReport};
@@ -70,6 +70,9 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
                 }
                 if is_lockfile(&path) {
                     index.remove_lockfile(&path);
+                }
+                if is_tsconfig(&path) {
+                    index.remove_tsconfig(&path);
                 }
             } else {
                 let settings = state.settings_for(&path);

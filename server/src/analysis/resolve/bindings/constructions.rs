@@ -10,6 +10,7 @@ use super::{Bindings, Constructs};
 use crate::analysis::resolve::modules::ExportName;
 use crate::analysis::resolve::scopes;
 use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::summaries::ReturnedClient;
 use crate::analysis::syntax::{self, function_name, text, word_occurrences, FieldExt, KindExt};
 
 impl Bindings {
@@ -84,6 +85,8 @@ impl Bindings {
     fn bind_construction(&mut self, construction: Node, sdk: Sdk, source: &str) {
         let range = Some(construction.byte_range());
         let mut value = construction;
+        // Whether the value may be a client made earlier (`client ?? new TrackClient()`).
+        let mut kept = false;
         while let Some(parent) = syntax::parent(value) {
             match parent.kind_name() {
                 "await_expression"
@@ -93,7 +96,10 @@ impl Bindings {
                 | "non_null_expression" => value = parent,
                 // `client ?? new TrackClient()` / `client || new …` inside a lazy getter, and
                 // `key ? new TrackClient(…) : null`.
-                "binary_expression" | "ternary_expression" => value = parent,
+                "binary_expression" | "ternary_expression" => {
+                    kept |= parent.kind_name() == "binary_expression";
+                    value = parent;
+                }
                 _ => break,
             }
         }
@@ -150,6 +156,8 @@ impl Bindings {
                     self.constructors
                         .entry(factory.to_string())
                         .or_insert(Constructs::Factory(sdk));
+                    self.returned
+                        .push((factory.to_string(), ReturnedClient { sdk, fresh: !kept }));
                 }
             }
             _ => {}

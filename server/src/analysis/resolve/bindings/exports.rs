@@ -4,7 +4,7 @@
 use tree_sitter::Node;
 
 use super::Bindings;
-use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName, ReExport};
+use crate::analysis::resolve::modules::{ExportName, ReExport};
 use crate::analysis::resolve::workspace::view::ExportLookup;
 use crate::analysis::syntax::{
     self, named_child_of_kind, text, unwrap_expression, FieldExt, KindExt,
@@ -66,10 +66,11 @@ impl Bindings {
         }
     }
 
-    /// `export { cio } from "./client"`, `export * from "./client"` (workspace modules only:
-    /// a re-export of a Customer.io package's constructor makes no client).
+    /// `export { cio } from "./client"`, `export * from "./client"`, also from a bare path
+    /// that the index may resolve (`lib/cio` under a `baseUrl`, a monorepo member); not from
+    /// a Customer.io package (a re-export of its constructor makes no client).
     fn reexport_statement(&mut self, statement: Node, specifier: &str, source: &str) {
-        if !is_workspace_specifier(specifier) {
+        if self.package_of(specifier).is_some() {
             return;
         }
         let specifier = specifier.to_string();

@@ -2,11 +2,13 @@
 //! `import x = require(…)`), `require` in declarations, from Customer.io packages (constructors,
 //! factories) or from workspace modules (clients and awaiting helpers the workspace exports).
 
+use std::sync::Arc;
+
 use tree_sitter::Node;
 
 use super::exports::export_name;
 use super::{named_export, Bindings, Constructs};
-use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName, ModuleImport};
+use crate::analysis::resolve::modules::{ExportName, ModuleImport};
 use crate::analysis::resolve::sdk::{customerio_package, Sdk};
 use crate::analysis::resolve::workspace::view::ExportLookup;
 use crate::analysis::syntax::{
@@ -40,7 +42,7 @@ impl Bindings {
     }
 
     /// The Customer.io package `specifier` names, directly or through a configured wrapper.
-    fn package_of(&self, specifier: &str) -> Option<&'static str> {
+    pub(super) fn package_of(&self, specifier: &str) -> Option<&'static str> {
         customerio_package(specifier).or_else(|| self.extra_packages.get(specifier).copied())
     }
 
@@ -148,14 +150,18 @@ impl Bindings {
                     self.constructors.insert(local.to_string(), constructs);
                 }
             }
-            (None, _) if is_workspace_specifier(specifier) => {
+            (None, _) if workspace.names_workspace_module(specifier) => {
                 let answer = workspace.imported_export(specifier, &imported);
                 if let Some(sdk) = answer.client {
                     self.bind(local, sdk, None);
                 }
-                if let Some(helper) = &answer.awaiting_helper {
-                    self.awaiting_helpers
-                        .insert(local.to_string(), helper.clone());
+                if let Some(summary) = &answer.function {
+                    if let Some(returned) = summary.returns {
+                        self.constructors
+                            .insert(local.to_string(), Constructs::Factory(returned.sdk));
+                    }
+                    self.functions
+                        .insert(local.to_string(), Arc::new(summary.clone()));
                 }
                 self.import_answers.push(answer);
                 self.module_imports.push(ModuleImport {

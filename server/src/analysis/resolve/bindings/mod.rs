@@ -13,17 +13,20 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
+use crate::analysis::resolve::http;
 use crate::analysis::resolve::modules::{ExportName, ModuleImport, ReExport};
 use crate::analysis::resolve::sdk::{ClientConfig, Sdk};
-use crate::analysis::resolve::workspace::facts::AwaitingHelper;
+use crate::analysis::resolve::summaries::{FunctionSummary, ReturnedClient};
 use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport};
 use crate::analysis::syntax;
 
 mod constructions;
 mod exports;
+mod functions;
 mod imports;
 mod resolution;
 
@@ -88,8 +91,11 @@ pub struct Bindings {
     pub reexports: Vec<ReExport>,
     /// Every name this file exports, with the local name it exports (clients or not).
     exported_locals: Vec<(ExportName, String)>,
-    /// Imported functions that await a Customer.io call, by local name.
-    awaiting_helpers: HashMap<String, AwaitingHelper>,
+    /// What the functions this file declares or imports do with Customer.io, by local name
+    /// (see [`crate::analysis::resolve::summaries`]).
+    functions: HashMap<String, Arc<FunctionSummary>>,
+    /// Functions found to return a client, before they are summarised.
+    returned: Vec<(String, ReturnedClient)>,
     /// Names declared in this file that shadow a browser global (`const _cio = …`).
     shadowed_globals: Vec<String>,
     /// Whether the file imports or requires `customerio-node` in the v1–v2 default-export way.
@@ -98,6 +104,9 @@ pub struct Bindings {
     extra_clients: HashMap<String, Sdk>,
     /// Wrapper packages the configuration declares as re-exporting a Customer.io package.
     extra_packages: HashMap<String, &'static str>,
+    /// Whether the file names a Customer.io host, so that it may make direct HTTP requests to
+    /// the Track API.
+    direct_requests: bool,
     /// `customerio-reactnative`'s `CustomerIO` is the < 4 client (see [`ClientConfig`]).
     react_native_positional: bool,
 }
@@ -148,6 +157,7 @@ impl Bindings {
             id: IDS.fetch_add(1, Ordering::Relaxed),
             extra_clients: clients.extra_clients.clone(),
             extra_packages: clients.extra_packages.clone(),
+            direct_requests: syntax::mentions(source, http::HOST_TOKEN),
             react_native_positional: clients.react_native_positional,
             ..Bindings::default()
         };
@@ -162,6 +172,7 @@ impl Bindings {
         }
         bindings.nested_module_loads(root, source, workspace);
         bindings.find_constructions(root, source);
+        bindings.summarise_functions(root, source);
         for (export, local) in &pending_exports {
             if let Some(binding) = bindings.clients.get(local) {
                 bindings.exports.push((export.clone(), binding.sdk));
@@ -208,6 +219,8 @@ impl Bindings {
             && self.shadowed_globals == other.shadowed_globals
             && self.legacy_import.is_some() == other.legacy_import.is_some()
             && self.extra_clients == other.extra_clients
+            && self.direct_requests == other.direct_requests
+            && self.same_functions(other)
     }
 
     /// Names bound to clients, for text search by the rules' range selection.
@@ -225,14 +238,20 @@ impl Bindings {
         self.constructors.keys().map(String::as_str)
     }
 
-    /// Imported functions that await a Customer.io call, for the rules' range selection.
-    pub fn awaiting_helper_names(&self) -> impl Iterator<Item = &str> {
-        self.awaiting_helpers.keys().map(String::as_str)
+    /// Whether calls of HTTP clients in this file may be requests to the Track API (the file
+    /// names a Customer.io host).
+    pub fn makes_direct_requests(&self) -> bool {
+        self.direct_requests
     }
 
-    /// The imported function `name`, when it awaits a Customer.io call.
-    pub fn awaiting_helper(&self, name: &str) -> Option<&AwaitingHelper> {
-        self.awaiting_helpers.get(name)
+    /// The names of the HTTP clients whose calls may be requests to the Track API, for the
+    /// rules' range selection.
+    pub fn http_client_names(&self) -> &'static [&'static str] {
+        if self.direct_requests {
+            http::CLIENT_NAMES
+        } else {
+            &[]
+        }
     }
 
     /// The names under which this file exports its local `name`.

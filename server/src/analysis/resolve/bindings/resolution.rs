@@ -93,6 +93,8 @@ impl Bindings {
             }
             "new_expression" => self.constructed_sdk(receiver, source),
             "call_expression" => self.factory_sdk(receiver, source),
+            // `(await makeClient()).track(…)`
+            "await_expression" => self.resolve(receiver.named_child(0)?, source),
             _ => None,
         }
     }
@@ -199,6 +201,11 @@ impl Bindings {
                 "ternary_expression" => {
                     pending.extend(node.field("alternative"));
                     pending.extend(node.field("consequence"));
+                }
+                // `client ??= new TrackClient(…)`: the value is the client either side names.
+                "assignment_expression" | "augmented_assignment_expression" => {
+                    pending.extend(node.field("right"));
+                    pending.extend(node.field("left"));
                 }
                 _ => {
                     if let Some(sdk) = self.resolve(node, source) {

@@ -1,6 +1,7 @@
 //! What the analysis reads from a `package.json`: the Customer.io packages it depends on, with
-//! the requirement written for each (through `npm:` aliases), and whether it is the root of a
-//! workspace (monorepo).
+//! the requirement written for each (through `npm:` aliases), whether it is the root of a
+//! workspace (monorepo), and the package's name and entry points (a monorepo member's code
+//! imports another member by its name).
 
 use serde_json::Value;
 
@@ -20,7 +21,15 @@ pub struct Manifest {
     pub dependencies: Vec<Dependency>,
     /// A `workspaces` field: the root of a monorepo, where the search for a dependency stops.
     pub is_workspace_root: bool,
+    /// The package's `name`.
+    pub name: Option<String>,
+    /// Its entry points, as written (`source`, `module`, `main`, `types`), most likely to be a
+    /// source file first.
+    pub entries: Vec<String>,
 }
+
+/// The fields that name a package's entry point, a source file's first.
+const ENTRY_FIELDS: &[&str] = &["source", "module", "main", "types", "typings"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
@@ -67,9 +76,12 @@ impl Manifest {
                 }
             }
         }
+        let field = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_string);
         Manifest {
             dependencies,
             is_workspace_root: value.get("workspaces").is_some(),
+            name: field("name"),
+            entries: ENTRY_FIELDS.iter().filter_map(|f| field(f)).collect(),
         }
     }
 
@@ -120,6 +132,7 @@ mod tests {
             }"#,
         );
         assert!(manifest.is_workspace_root);
+        assert_eq!(manifest.name, None);
         assert_eq!(manifest.requirement("customerio-node"), Some("^5.2.0"));
         assert_eq!(
             manifest.requirement("@customerio/cdp-analytics-node"),
@@ -153,5 +166,14 @@ mod tests {
         assert!(!local.needs_lockfile());
         let latest = Manifest::parse(r#"{"dependencies":{"customerio-node":"latest"}}"#);
         assert!(latest.needs_lockfile());
+    }
+
+    #[test]
+    fn a_members_name_and_entry_points_are_read() {
+        let manifest = Manifest::parse(
+            r#"{ "name": "@acme/lib", "main": "dist/index.js", "types": "src/index.ts" }"#,
+        );
+        assert_eq!(manifest.name.as_deref(), Some("@acme/lib"));
+        assert_eq!(manifest.entries, ["dist/index.js", "src/index.ts"]);
     }
 }

@@ -1,11 +1,12 @@
-//! What one file contributes to cross-file analysis ([`FileFacts`]): the clients and helpers
-//! it exports, its re-exports, and the facts behind the workspace rules (constructions, event
+//! What one file contributes to cross-file analysis ([`FileFacts`]): the clients and the
+//! function summaries it exports, its re-exports, and the facts behind the workspace rules (constructions, event
 //! names, bounce handling). An unopened file costs its facts, never a tree.
 
 use serde::Serialize;
 
 use crate::analysis::resolve::modules::{ExportName, ReExport};
 use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::summaries::FunctionSummary;
 use crate::analysis::resolve::values::value::{ExportedFunction, ExportedValue};
 use crate::analysis::syntax::Location;
 
@@ -27,20 +28,6 @@ pub struct EventNameUse {
     pub location: Location,
     /// The SDK of the call, which decides the styles accepted for the name.
     pub sdk: Sdk,
-}
-
-/// An exported function that awaits a Customer.io call (CIO007 "going further" across files):
-/// a request handler that awaits it waits for the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AwaitingHelper {
-    pub export: ExportName,
-    /// The awaited Customer.io call inside the helper.
-    pub call: Location,
-    /// The call as messages show it (`` `cio.track()` ``).
-    pub described: String,
-    /// Whether the call is a Track API request; otherwise an App API request, which a handler
-    /// may await when it reports the outcome.
-    pub track_api: bool,
 }
 
 /// Which API a key is given to (CIO001: one key for both APIs).
@@ -81,7 +68,9 @@ pub struct FileFacts {
     pub exports: Vec<(ExportName, Sdk)>,
     /// `export { cio } from "./client"`, `export * from "./client"`.
     pub reexports: Vec<ReExport>,
-    pub awaiting_helpers: Vec<AwaitingHelper>,
+    /// What the functions it exports do with Customer.io: factories, functions whose
+    /// promise waits on a Customer.io call, wrappers.
+    pub functions: Vec<(ExportName, FunctionSummary)>,
     pub constructions: Vec<Construction>,
     /// The file calls `suppress(` on a customerio-node client.
     pub calls_suppress: bool,

@@ -7,9 +7,10 @@ pub mod facts;
 pub mod index;
 pub mod module_resolution;
 pub mod packages;
+pub mod tsconfig;
 pub mod view;
 
-pub use facts::{AwaitingHelper, Construction, EventNameUse, FileFacts, KeyApi, KeySource, KeyUse};
+pub use facts::{Construction, EventNameUse, FileFacts, KeyApi, KeySource, KeyUse};
 pub use index::{Coverage, FileView, WorkspaceIndex};
 pub use module_resolution::normalize;
 pub use view::{ExportLookup, ImportedExport, NoWorkspace, NoWorkspaceView, WorkspaceView};

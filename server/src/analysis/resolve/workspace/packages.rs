@@ -70,12 +70,60 @@ impl Packages {
         PackageVersion::NotDeclared
     }
 
+    /// The base paths that `specifier` names when it imports a member of the workspace by its
+    /// package name (`@acme/lib`, `@acme/lib/cio`): a sub-path in the member's folder (or its
+    /// `src/`), else the member's entry points, its `index` file and `src/index`.
+    pub fn member_bases(&self, specifier: &str) -> Vec<PathBuf> {
+        let Some((name, sub_path)) = split_package_specifier(specifier) else {
+            return Vec::new();
+        };
+        let mut bases = Vec::new();
+        for (dir, manifest) in &self.manifests {
+            if manifest.name.as_deref() != Some(name) {
+                continue;
+            }
+            if let Some(sub_path) = sub_path {
+                bases.extend([dir.join(sub_path), dir.join("src").join(sub_path)]);
+                continue;
+            }
+            bases.extend(manifest.entries.iter().map(|entry| dir.join(entry)));
+            bases.extend([dir.clone(), dir.join("src")]);
+        }
+        bases
+    }
+
+    /// Whether `specifier` imports a member of the workspace by its package name.
+    pub fn names_member(&self, specifier: &str) -> bool {
+        let Some((name, _)) = split_package_specifier(specifier) else {
+            return false;
+        };
+        self.manifests
+            .values()
+            .any(|manifest| manifest.name.as_deref() == Some(name))
+    }
+
     /// The versions of `package` in the nearest lockfile at or above `dir` that has it.
     fn locked(&self, dir: &Path, root: &Path, package: &str) -> Option<VersionRange> {
         ancestors_within(dir, root)
             .filter_map(|current| self.lockfiles.get(current))
             .find_map(|lockfile| lockfile.range(package))
     }
+}
+
+/// A bare specifier's package name and the path after it: `@acme/lib/cio` → (`@acme/lib`,
+/// `cio`), `lodash` → (`lodash`, none).
+fn split_package_specifier(specifier: &str) -> Option<(&str, Option<&str>)> {
+    let name_end = if specifier.starts_with('@') {
+        let scope_end = specifier.find('/')?;
+        specifier[scope_end + 1..]
+            .find('/')
+            .map_or(specifier.len(), |at| scope_end + 1 + at)
+    } else {
+        specifier.find('/').unwrap_or(specifier.len())
+    };
+    let (name, rest) = specifier.split_at(name_end);
+    let sub_path = rest.strip_prefix('/').filter(|rest| !rest.is_empty());
+    Some((name, sub_path))
 }
 
 /// `dir` and its ancestors, up to and including `root` (or the last one when `dir` is not
@@ -169,6 +217,41 @@ mod tests {
         assert_eq!(
             version(&packages, "/w/other", "customerio-node"),
             "NotDeclared"
+        );
+    }
+
+    #[test]
+    fn a_member_is_imported_by_its_package_name() {
+        let mut packages = Packages::default();
+        packages.set_manifest("/w".into(), r#"{"workspaces":["packages/*"]}"#);
+        packages.set_manifest(
+            "/w/packages/lib".into(),
+            r#"{"name":"@acme/lib","main":"dist/index.js"}"#,
+        );
+        assert!(packages.names_member("@acme/lib/customerio"));
+        assert!(!packages.names_member("@acme/other"));
+        assert!(!packages.names_member("react"));
+        let bases = |specifier| -> Vec<String> {
+            packages
+                .member_bases(specifier)
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            bases("@acme/lib"),
+            [
+                "/w/packages/lib/dist/index.js",
+                "/w/packages/lib",
+                "/w/packages/lib/src"
+            ]
+        );
+        assert_eq!(
+            bases("@acme/lib/customerio"),
+            [
+                "/w/packages/lib/customerio",
+                "/w/packages/lib/src/customerio"
+            ]
         );
     }
 }

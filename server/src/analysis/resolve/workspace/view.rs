@@ -2,19 +2,26 @@
 //! [`ExportLookup`] (what an imported name is) and [`WorkspaceView`] (also which version of
 //! a Customer.io package the file runs against), with the single-file answers.
 
-use crate::analysis::resolve::modules::ExportName;
+use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
 use crate::analysis::resolve::packages::PackageVersion;
 use crate::analysis::resolve::sdk::Sdk;
-use crate::analysis::resolve::workspace::facts::AwaitingHelper;
+use crate::analysis::resolve::summaries::FunctionSummary;
 
 /// Answers questions about other files of the workspace.
 pub trait ExportLookup {
+    /// Whether `specifier` may name a module of the workspace rather than an installed
+    /// package: relative paths and the `@/`, `~/` conventions anywhere; bare paths that the
+    /// workspace's tsconfig/jsconfig or its monorepo members resolve, when there is one.
+    fn names_workspace_module(&self, specifier: &str) -> bool {
+        is_workspace_specifier(specifier)
+    }
+
     /// The SDK of the client that module `specifier`, imported from this file, exports as `name`.
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk>;
 
-    /// The function that module `specifier` exports as `name`, when it awaits a Customer.io
-    /// call (CIO007 across files).
-    fn awaiting_helper(&self, _specifier: &str, _name: &ExportName) -> Option<AwaitingHelper> {
+    /// The summary of the function that module `specifier` exports as `name`, when it does
+    /// something with Customer.io (a factory, a helper that waits on a call, a wrapper).
+    fn exported_summary(&self, _specifier: &str, _name: &ExportName) -> Option<FunctionSummary> {
         None
     }
 
@@ -46,7 +53,7 @@ pub trait ExportLookup {
     fn imported_export(&self, specifier: &str, name: &ExportName) -> ImportedExport {
         ImportedExport {
             client: self.exported_client(specifier, name),
-            awaiting_helper: self.awaiting_helper(specifier, name),
+            function: self.exported_summary(specifier, name),
         }
     }
 }
@@ -55,7 +62,7 @@ pub trait ExportLookup {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportedExport {
     pub client: Option<Sdk>,
-    pub awaiting_helper: Option<AwaitingHelper>,
+    pub function: Option<FunctionSummary>,
 }
 
 /// No workspace: single-file analysis.

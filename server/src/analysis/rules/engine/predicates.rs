@@ -1,10 +1,10 @@
 //! Our predicates (`#cio-client?`, `#cio-new?`, `#cio-call?`, `#cio-helper?`,
-//! `#cio-webhook?`): read from a compiled query, and checked against client resolution (or the
-//! file's webhook handling) after tree-sitter's own.
+//! `#cio-routed?`, `#cio-webhook?`): read from a compiled query, and checked against client
+//! resolution (or the file's webhook handling) after tree-sitter's own.
 
 use tree_sitter::{Node, Query, QueryPredicateArg};
 
-use crate::analysis::resolve::{webhooks, Bindings, Sdk};
+use crate::analysis::resolve::{webhooks, Bindings, CallRole, CioCall, Sdk};
 use crate::analysis::syntax::{unwrap_expression, FieldExt};
 
 /// A predicate of ours, attached to one pattern.
@@ -24,6 +24,12 @@ pub(super) enum CioPredicate {
     },
     Helper {
         capture: u32,
+    },
+    /// A call that reaches Customer.io another way than a client's method, carrying one of
+    /// `roles` (any role when empty).
+    Routed {
+        capture: u32,
+        roles: Vec<CallRole>,
     },
     /// The file handles Customer.io's signed webhooks (`resolve::webhooks`): the patterns of
     /// signature checks, which involve no client.
@@ -53,6 +59,13 @@ pub(super) fn cio_predicates(query: &Query, pattern: usize) -> Vec<CioPredicate>
                 "cio-new?" => Some(CioPredicate::New { capture, families }),
                 "cio-call?" => Some(CioPredicate::Call { capture, families }),
                 "cio-helper?" => Some(CioPredicate::Helper { capture }),
+                "cio-routed?" => Some(CioPredicate::Routed {
+                    capture,
+                    roles: families
+                        .iter()
+                        .filter_map(|r| CallRole::from_name(r))
+                        .collect(),
+                }),
                 "cio-webhook?" => Some(CioPredicate::Webhook { capture }),
                 _ => None,
             }
@@ -98,14 +111,18 @@ pub(super) fn predicate_holds(
         CioPredicate::Client { capture, families }
         | CioPredicate::New { capture, families }
         | CioPredicate::Call { capture, families } => (*capture, families.as_slice()),
-        CioPredicate::Helper { capture } | CioPredicate::Webhook { capture } => {
-            (*capture, [].as_slice())
-        }
+        CioPredicate::Helper { capture }
+        | CioPredicate::Routed { capture, .. }
+        | CioPredicate::Webhook { capture } => (*capture, [].as_slice()),
     };
     let Some(node) = captures.iter().find(|c| c.index == capture).map(|c| c.node) else {
         return false;
     };
     match predicate {
+        CioPredicate::Routed { roles, .. } => {
+            return CioCall::from_call(unwrap_expression(node), bindings, source)
+                .is_some_and(|call| call.is_routed() && call.has_any_role(roles, source));
+        }
         CioPredicate::Helper { .. } => {
             let name = source.get(node.byte_range()).unwrap_or("");
             return bindings.awaiting_helper(name).is_some();
@@ -124,7 +141,9 @@ pub(super) fn predicate_holds(
             .field("function")
             .and_then(|f| unwrap_expression(f).field("object"))
             .and_then(|receiver| bindings.resolve(receiver, source)),
-        CioPredicate::Helper { .. } | CioPredicate::Webhook { .. } => None,
+        CioPredicate::Helper { .. }
+        | CioPredicate::Routed { .. }
+        | CioPredicate::Webhook { .. } => None,
     });
     sdk.is_some_and(|sdk| in_families(sdk, families))
 }

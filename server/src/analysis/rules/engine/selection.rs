@@ -14,11 +14,14 @@ use crate::analysis::resolve::Bindings;
 use crate::analysis::syntax::{self, KindExt, Lang};
 
 /// Where the built-in query runs: the statements that mention a client, and the mentions
-/// themselves (client, constructor and helper names), each sorted and non-overlapping.
+/// themselves (client, constructor and helper names), each sorted and non-overlapping; and the
+/// mentions of what may route a call to Customer.io another way (an HTTP client's name),
+/// around which only the routed patterns run.
 #[derive(Debug, Clone, Copy)]
 pub struct QueryRanges<'r> {
     pub statements: &'r [Range<usize>],
     pub mentions: &'r [Range<usize>],
+    pub routed_mentions: &'r [Range<usize>],
 }
 
 /// The built-in rules' patterns, compiled by selection.
@@ -42,6 +45,11 @@ pub struct QueryRanges<'r> {
 /// every mention: in selections they were compiled again for each set of methods met, most of
 /// the compile time of a `check` run (docs/performance.md).
 ///
+/// Patterns whose predicate is `#cio-routed?` (a call that reaches Customer.io through an HTTP
+/// request rather than a client's method) are a query of their own, run only around the names
+/// of what routes such calls (`fetch`, `axios`): client mentions never need them, and they
+/// never need the client patterns.
+///
 /// The other patterns (none today; a test keeps it so) run over the statements.
 pub struct BuiltinQuery {
     lang: Lang,
@@ -52,6 +60,8 @@ pub struct BuiltinQuery {
     /// all of them).
     pub(in crate::analysis::rules) method_names: Vec<String>,
     selections: RwLock<HashMap<u64, Arc<OnceLock<CombinedQuery>>>>,
+    /// The routed patterns, compiled on first use.
+    routed: Arc<OnceLock<CombinedQuery>>,
     /// Patterns without a `#cio-…?` predicate.
     pub contextual: CombinedQuery,
 }
@@ -77,6 +87,8 @@ pub(in crate::analysis::rules) struct AnchoredPattern {
     /// The bits (in [`BuiltinQuery::method_names`]) of the method names the pattern's root
     /// call must have, if it requires one.
     methods: Option<u64>,
+    /// Whether the pattern's predicate is `#cio-routed?` (see [`BuiltinQuery`]).
+    routed: bool,
 }
 
 /// The selection key of every anchored pattern (whole-tree runs). Any other key selects the
@@ -132,6 +144,7 @@ impl BuiltinQuery {
                 |((rule_index, pattern_index, text), methods)| AnchoredPattern {
                     rule_index,
                     pattern_index,
+                    routed: text.contains("(#cio-routed?"),
                     text: text.to_string(),
                     methods: methods.as_ref().and_then(bits),
                 },
@@ -143,6 +156,7 @@ impl BuiltinQuery {
             anchored,
             method_names,
             selections: RwLock::new(HashMap::new()),
+            routed: Arc::default(),
             contextual,
         };
         (query, errors)
@@ -160,7 +174,14 @@ impl BuiltinQuery {
     ) {
         match ranges {
             Some(ranges) => {
-                self.match_mentions(tree, source, bindings, ranges.mentions, &mut on_match)
+                self.match_mentions(tree, source, bindings, ranges.mentions, &mut on_match);
+                self.match_routed(
+                    tree,
+                    source,
+                    bindings,
+                    ranges.routed_mentions,
+                    &mut on_match,
+                );
             }
             None => self.selection(ALL_PATTERNS).for_each_match(
                 tree,
@@ -189,33 +210,39 @@ impl BuiltinQuery {
         mentions: &[Range<usize>],
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
-        let root = tree.root_node();
-        let mut runner = Runner::new(source, bindings, mentions.len() > 1);
-        for range in mentions {
-            let Some(target) = syntax::descendant_for_byte_range(root, range.start, range.end)
-            else {
-                continue;
-            };
-            // The mention and its ancestors up to its statement (or the root).
-            let mut path: Vec<Node> = std::iter::once(target)
-                .chain(syntax::ancestors(target))
-                .collect();
-            if let Some(statement) = path.iter().position(|n| syntax::is_statement(*n)) {
-                path.truncate(statement + 1);
-            }
-            let methods = self.methods_on(&path, source);
-            let keys = if methods == NO_METHOD {
-                &[NO_METHOD][..]
+        let selections = |path: &[Node]| {
+            let methods = self.methods_on(path, source);
+            if methods == NO_METHOD {
+                vec![self.selection(NO_METHOD)]
             } else {
-                &[NO_METHOD, methods][..]
-            };
-            for &key in keys {
-                let query = self.selection(key);
-                if let Some(start) = query.start_on_path(&path) {
-                    query.run(&mut runner, start, range, on_match);
-                }
+                vec![self.selection(NO_METHOD), self.selection(methods)]
             }
+        };
+        run_over_mentions(tree, source, bindings, mentions, selections, on_match);
+    }
+
+    /// The routed patterns over each routed mention, from the highest node of its statement
+    /// that can root one of them.
+    fn match_routed<'t>(
+        &self,
+        tree: &'t Tree,
+        source: &str,
+        bindings: &Bindings,
+        mentions: &[Range<usize>],
+        on_match: &mut impl FnMut(usize, Hit<'t, '_>),
+    ) {
+        if mentions.is_empty() {
+            return;
         }
+        let selections = |_: &[Node]| vec![self.routed_selection()];
+        run_over_mentions(tree, source, bindings, mentions, selections, on_match);
+    }
+
+    /// The routed patterns (see [`BuiltinQuery`]), compiled on first use.
+    pub(in crate::analysis::rules) fn routed_selection(&self) -> Selection {
+        self.routed
+            .get_or_init(|| self.compile(|pattern| pattern.routed));
+        Selection(self.routed.clone())
     }
 
     /// The selection key for a mention: the required method names called on its `path`.
@@ -250,15 +277,19 @@ impl BuiltinQuery {
     }
 
     fn compile_selection(&self, key: u64) -> CombinedQuery {
+        self.compile(|pattern| match (key, pattern.routed, pattern.methods) {
+            (ALL_PATTERNS, _, _) => true,
+            (_, true, _) => false,
+            (_, false, None) => key == NO_METHOD,
+            (_, false, Some(methods)) => methods & key != 0,
+        })
+    }
+
+    /// The anchored patterns that `selected` accepts, compiled as one query.
+    fn compile(&self, selected: impl Fn(&AnchoredPattern) -> bool) -> CombinedQuery {
         let mut part = Part::default();
-        for pattern in &self.anchored {
-            let selected = match pattern.methods {
-                None => key == NO_METHOD || key == ALL_PATTERNS,
-                Some(methods) => methods & key != 0,
-            };
-            if selected {
-                part.push(pattern.rule_index, pattern.pattern_index, &pattern.text);
-            }
+        for pattern in self.anchored.iter().filter(|p| selected(p)) {
+            part.push(pattern.rule_index, pattern.pattern_index, &pattern.text);
         }
         let (query, errors) = part.compile(self.lang);
         // Every built-in pattern compiles (tests), and so does any subset of them; a broken
@@ -272,6 +303,42 @@ impl BuiltinQuery {
         }
         query
     }
+}
+
+/// Runs, over each mention, the selections that `selections_for` picks for its statement path,
+/// each from the highest node of the path that can root one of its patterns.
+fn run_over_mentions<'t>(
+    tree: &'t Tree,
+    source: &str,
+    bindings: &Bindings,
+    mentions: &[Range<usize>],
+    selections_for: impl Fn(&[Node]) -> Vec<Selection>,
+    on_match: &mut impl FnMut(usize, Hit<'t, '_>),
+) {
+    let root = tree.root_node();
+    let mut runner = Runner::new(source, bindings, mentions.len() > 1);
+    for range in mentions {
+        let Some(path) = statement_path(root, range) else {
+            continue;
+        };
+        for query in selections_for(&path) {
+            if let Some(start) = query.start_on_path(&path) {
+                query.run(&mut runner, start, range, on_match);
+            }
+        }
+    }
+}
+
+/// A mention's node and its ancestors up to its statement (or the root).
+fn statement_path<'t>(root: Node<'t>, range: &Range<usize>) -> Option<Vec<Node<'t>>> {
+    let target = syntax::descendant_for_byte_range(root, range.start, range.end)?;
+    let mut path: Vec<Node> = std::iter::once(target)
+        .chain(syntax::ancestors(target))
+        .collect();
+    if let Some(statement) = path.iter().position(|n| syntax::is_statement(*n)) {
+        path.truncate(statement + 1);
+    }
+    Some(path)
 }
 
 /// The patterns of one of [`BuiltinQuery`]'s queries, with where each came from.

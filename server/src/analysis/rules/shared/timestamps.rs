@@ -44,6 +44,19 @@ fn time_keys_query(lang: Lang) -> &'static Query {
     compiled(&QUERIES, lang, TIME_KEYS)
 }
 
+/// The time keys' pattern, as `queries/shared/time-keys.scm` writes it for a shorthand
+/// property (a test keeps the two the same).
+const TIME_KEY_PATTERN: &str = "^([A-Za-z0-9_$]*(_at|At|_date|Date|_time)|timestamp)$";
+
+/// Whether a property name is a time key (`created_at`, `signedUpAt`, `timestamp`): for keys
+/// known by name only, such as those a wrapper passes its arguments on as.
+pub fn is_time_key(name: &str) -> bool {
+    static PATTERN: OnceLock<regex::Regex> = OnceLock::new();
+    PATTERN
+        .get_or_init(|| regex::Regex::new(TIME_KEY_PATTERN).expect("a valid pattern"))
+        .is_match(name)
+}
+
 /// A member of an object literal whose key is a time key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeKeyMember<'t> {
@@ -148,6 +161,25 @@ mod tests {
                 .map(|m| &source[m.key.byte_range()])
                 .collect();
             assert_eq!(keys, ["created_at", "\"paid_at\"", "updatedAt"], "{lang:?}");
+        }
+    }
+
+    #[test]
+    fn time_keys_by_name_follow_the_shared_query() {
+        let shorthand = format!("(#match? @key \"{TIME_KEY_PATTERN}\")");
+        assert!(TIME_KEYS.contains(&shorthand), "{shorthand}");
+        for key in [
+            "created_at",
+            "signedUpAt",
+            "birth_date",
+            "startDate",
+            "open_time",
+            "timestamp",
+        ] {
+            assert!(is_time_key(key), "{key}");
+        }
+        for key in ["created", "name", "at", "timestamps", "date_of_birth"] {
+            assert!(!is_time_key(key), "{key}");
         }
     }
 }

@@ -150,6 +150,8 @@ pub fn move_values_to_data(
             };
             edits.push(TextEdit::replace(expression.byte_range(), replacement));
         }
+        // A wrapper that takes no data: there is nowhere to move the values.
+        None if call.wrapped().is_some() => return None,
         None => {
             let object = format!("{{ {} }}", entries.join(", "));
             if let Some(operation) = &operation {

@@ -37,9 +37,13 @@ pub fn event_name_hits<'t>(ctx: &RuleContext, hit: &Hit<'t, '_>) -> Vec<(CioCall
 
 /// The Customer.io call and event name of a match of the event-name patterns (`@call`,
 /// `@name`), when the call model agrees that `@name` is the call's event name: the queries find
-/// the SDK's name position, the call model has the last word on it.
+/// the SDK's name position, the call model has the last word on it. A routed call (a direct
+/// HTTP request) has no `@name`: the call model finds it.
 pub fn event_name_hit<'t>(ctx: &RuleContext, hit: &Hit<'t, '_>) -> Option<(CioCall<'t>, Node<'t>)> {
     let call = ctx.call(hit.get("call")?)?;
-    let name = hit.get("name")?;
+    let Some(name) = hit.get("name") else {
+        let name = call.event_name(ctx.source).filter(|_| call.is_routed())?;
+        return Some((call, name));
+    };
     (call.event_name(ctx.source) == Some(name)).then_some((call, name))
 }

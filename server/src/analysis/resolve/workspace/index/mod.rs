@@ -6,14 +6,18 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+mod resolution;
+
 use super::cache::Cache;
-use super::module_resolution::{module_candidates, normalize, ResolveMemo};
+use super::module_resolution::{normalize, ResolveMemo};
 use super::packages::Packages;
-use crate::analysis::resolve::modules::{is_workspace_specifier, ExportName};
+use super::tsconfig::TsConfigs;
+use crate::analysis::resolve::modules::ExportName;
 use crate::analysis::resolve::packages::PackageVersion;
 use crate::analysis::resolve::sdk::Sdk;
+use crate::analysis::resolve::summaries::FunctionSummary;
 use crate::analysis::resolve::values::value::{ExportedFunction, Values};
-use crate::analysis::resolve::workspace::facts::{AwaitingHelper, FileFacts};
+use crate::analysis::resolve::workspace::facts::FileFacts;
 use crate::analysis::resolve::workspace::view::{ExportLookup, ImportedExport, WorkspaceView};
 
 /// The facts of every file of a workspace.
@@ -23,6 +27,8 @@ pub struct WorkspaceIndex {
     files: BTreeMap<PathBuf, FileFacts>,
     /// The `package.json` files and lockfiles, by folder.
     packages: Packages,
+    /// The `tsconfig.json`/`jsconfig.json` files, by path: how bare imports resolve.
+    tsconfigs: TsConfigs,
     /// Which projects the index holds every source file of, so that "no file does X" is a
     /// fact rather than a gap in what was scanned (CIO008). Set by whoever builds the index.
     complete: Coverage,
@@ -217,6 +223,18 @@ impl WorkspaceIndex {
         self.packages.remove_manifest(&parent_dir(path));
     }
 
+    /// Records a `tsconfig.json`/`jsconfig.json` (or a config they extend): its `baseUrl` and
+    /// `paths`.
+    pub fn set_tsconfig(&mut self, path: &Path, text: &str) {
+        self.derived = Derived::default();
+        self.tsconfigs.set(normalize(path), text);
+    }
+
+    pub fn remove_tsconfig(&mut self, path: &Path) {
+        self.derived = Derived::default();
+        self.tsconfigs.remove(&normalize(path));
+    }
+
     /// Records a lockfile (`package-lock.json`, `yarn.lock`, `pnpm-lock.yaml`): the versions
     /// it installed of the Customer.io packages.
     pub fn set_lockfile(&mut self, path: &Path, text: &str) {
@@ -250,7 +268,7 @@ impl WorkspaceIndex {
         }
     }
 
-    /// Files that export a client or an awaiting helper, directly or through re-exports, for
+    /// Files that export a client or a summarised function, directly or through re-exports, for
     /// the text prefilter: a file that names one of their stems may import one and must be
     /// parsed.
     pub fn exporting_stems(&self) -> Vec<String> {
@@ -279,7 +297,7 @@ impl WorkspaceIndex {
             return false;
         };
         !facts.exports.is_empty()
-            || !facts.awaiting_helpers.is_empty()
+            || !facts.functions.is_empty()
             || hops_left > 0
                 && facts.reexports.iter().any(|reexport| {
                     self.resolve_module(module, reexport.specifier())
@@ -309,52 +327,6 @@ impl WorkspaceIndex {
             self.find_export(&target, &imported, pick, hops_left - 1)
         })
     }
-
-    fn resolve_module(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
-        self.bases(from, specifier).into_iter().find_map(|base| {
-            self.resolved
-                .get_or_insert_with(&base, || self.existing_module(&base))
-        })
-    }
-
-    /// Where `specifier`, imported from `from`, may point before extensions and `index`
-    /// files are tried (normalised); none for a package.
-    fn bases(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
-        if !is_workspace_specifier(specifier) {
-            return Vec::new();
-        }
-        let bases: Vec<PathBuf> = if let Some(rest) = specifier
-            .strip_prefix("@/")
-            .or_else(|| specifier.strip_prefix("~/"))
-        {
-            vec![self.root.join(rest), self.root.join("src").join(rest)]
-        } else {
-            vec![from.parent().unwrap_or(Path::new("")).join(specifier)]
-        };
-        bases.iter().map(|base| normalize(base)).collect()
-    }
-
-    /// The file on disk that `specifier`, imported by `from`, names, tried as an import of an
-    /// indexed file is: for reading what a file imports before the index holds it.
-    pub fn module_on_disk(&self, from: &Path, specifier: &str) -> Option<PathBuf> {
-        self.module_paths(from, specifier)
-            .into_iter()
-            .find(|candidate| candidate.is_file())
-    }
-
-    /// Every file `specifier`, imported from `from`, may name, whether the index holds it or
-    /// not: what to parse when an import's module is needed but was not indexed.
-    pub fn module_paths(&self, from: &Path, specifier: &str) -> Vec<PathBuf> {
-        self.bases(&normalize(from), specifier)
-            .iter()
-            .flat_map(|base| module_candidates(base).collect::<Vec<_>>())
-            .collect()
-    }
-
-    /// The first of `base`'s [`module_candidates`] that the index holds.
-    fn existing_module(&self, base: &Path) -> Option<PathBuf> {
-        module_candidates(base).find(|candidate| self.files.contains_key(candidate))
-    }
 }
 
 /// [`WorkspaceView`] for one file of a [`WorkspaceIndex`].
@@ -376,7 +348,7 @@ impl FileView<'_> {
     /// The module of `specifier` for a value question, remembering a miss.
     fn value_module(&self, specifier: &str) -> Option<PathBuf> {
         let module = self.index.resolve_module(&self.path, specifier);
-        if module.is_none() && is_workspace_specifier(specifier) {
+        if module.is_none() && self.index.names_workspace_module(&self.path, specifier) {
             let mut unresolved = self.unresolved.borrow_mut();
             if !unresolved.iter().any(|s| s == specifier) {
                 unresolved.push(specifier.to_string());
@@ -387,16 +359,20 @@ impl FileView<'_> {
 }
 
 impl ExportLookup for FileView<'_> {
+    fn names_workspace_module(&self, specifier: &str) -> bool {
+        self.index.names_workspace_module(&self.path, specifier)
+    }
+
     fn exported_client(&self, specifier: &str, name: &ExportName) -> Option<Sdk> {
         let module = self.index.resolve_module(&self.path, specifier)?;
         self.index
             .find_export(&module, name, &exported_client, MAX_REEXPORT_HOPS)
     }
 
-    fn awaiting_helper(&self, specifier: &str, name: &ExportName) -> Option<AwaitingHelper> {
+    fn exported_summary(&self, specifier: &str, name: &ExportName) -> Option<FunctionSummary> {
         let module = self.index.resolve_module(&self.path, specifier)?;
         self.index
-            .find_export(&module, name, &awaiting_helper, MAX_REEXPORT_HOPS)
+            .find_export(&module, name, &exported_summary, MAX_REEXPORT_HOPS)
     }
 
     fn exported_values(&self, specifier: &str, name: &ExportName, path: &[&str]) -> Option<Values> {
@@ -436,12 +412,9 @@ impl ExportLookup for FileView<'_> {
             client: self
                 .index
                 .find_export(&module, name, &exported_client, MAX_REEXPORT_HOPS),
-            awaiting_helper: self.index.find_export(
-                &module,
-                name,
-                &awaiting_helper,
-                MAX_REEXPORT_HOPS,
-            ),
+            function: self
+                .index
+                .find_export(&module, name, &exported_summary, MAX_REEXPORT_HOPS),
         }
     }
 }
@@ -452,13 +425,13 @@ fn exported_client(facts: &FileFacts, name: &ExportName) -> Option<Sdk> {
     Some(*sdk)
 }
 
-/// The awaiting helper a file's facts say it exports as `name`.
-fn awaiting_helper(facts: &FileFacts, name: &ExportName) -> Option<AwaitingHelper> {
+/// The function summary a file's facts say it exports as `name`.
+fn exported_summary(facts: &FileFacts, name: &ExportName) -> Option<FunctionSummary> {
     facts
-        .awaiting_helpers
+        .functions
         .iter()
-        .find(|helper| helper.export == *name)
-        .cloned()
+        .find(|(export, _)| export == name)
+        .map(|(_, summary)| summary.clone())
 }
 
 impl WorkspaceView for FileView<'_> {
@@ -481,5 +454,4 @@ fn parent_dir(path: &Path) -> PathBuf {
 }
 
 #[cfg(test)]
-#[path = "index_tests.rs"]
 mod tests;
