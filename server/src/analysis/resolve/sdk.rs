@@ -27,7 +27,8 @@ pub enum Sdk {
     /// `customerio-reactnative` ≥ 4 `CustomerIO` (object form: `identify({ userId, traits })`).
     ReactNative,
     /// `customerio-reactnative` < 4 `CustomerIO` (positional: `identify(id, attributes)`),
-    /// chosen when the nearest package.json allows only versions below 4.
+    /// chosen when the nearest package.json allows only versions below 4. It sends to the
+    /// Track API, not through CDP: Unix seconds, the classic event name style.
     ReactNativeLegacy,
 }
 
@@ -49,11 +50,7 @@ impl Sdk {
     pub fn is_cdp(self) -> bool {
         matches!(
             self,
-            Sdk::NodePipelines
-                | Sdk::CdpNode
-                | Sdk::CdpBrowser
-                | Sdk::ReactNative
-                | Sdk::ReactNativeLegacy
+            Sdk::NodePipelines | Sdk::CdpNode | Sdk::CdpBrowser | Sdk::ReactNative
         )
     }
 
