@@ -25,13 +25,14 @@ pub mod rules;
 pub mod settings;
 pub mod suppress;
 pub mod syntax;
+pub mod user_rule_limits;
 pub mod user_rules;
 
 pub use explain::{call_at, rule_docs, CallNote, RuleDocs};
 pub use pipeline::{
     analyze, analyze_in_ranges, analyze_whole_tree, analyze_with_bindings, client_ranges,
     file_bindings, mentions_customerio, merge_workspace_findings, standalone_bindings,
-    workspace_findings, FileAnalysis,
+    workspace_findings, FileAnalysis, Notice,
 };
 pub use resolve::{
     declared_functions, declared_outside, linked_by_name, Bindings, DeclaredFunction, FileFacts,

@@ -7,7 +7,8 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use tree_sitter::Tree;
 
@@ -17,7 +18,7 @@ use crate::analysis::resolve::webhooks;
 use crate::analysis::resolve::{
     Bindings, FileFacts, NoWorkspaceView, Prefilter, Version, WorkspaceIndex, WorkspaceView,
 };
-use crate::analysis::rules::engine::{Hit, QueryRanges};
+use crate::analysis::rules::engine::{Hit, QueryBudget, QueryRanges};
 use crate::analysis::rules::finding::{sort_findings, Finding, Related};
 use crate::analysis::rules::{self, RuleContext, WorkspaceContext, RULES};
 use crate::analysis::settings::Settings;
@@ -37,6 +38,42 @@ pub struct FileAnalysis {
     /// [`suppress::apply`] once the workspace findings are merged in, so that unused
     /// suppressions can be told apart.
     pub suppressions: suppress::Suppressions,
+    /// What the user should know about this analysis that is not a finding (a rule whose
+    /// query ran out of time on the file).
+    pub notices: Vec<Notice>,
+}
+
+/// Something about an analysis that is not a finding: the adapters show it (a line on the
+/// CLI's standard error and a tool notification in JSON and SARIF; a message and a log line
+/// in the editor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub path: PathBuf,
+    /// Where in the file, when it concerns one place.
+    pub at: Option<Location>,
+    /// The rule it concerns, if one.
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+impl Notice {
+    /// The queries of `rule` (`None`: the built-in rules) stopped on `path` after `budget`.
+    fn out_of_time(path: &Path, rule: Option<String>, budget: Duration) -> Notice {
+        let whose = match &rule {
+            Some(id) => format!("rule {id}"),
+            None => "the built-in rules".to_string(),
+        };
+        Notice {
+            path: path.to_path_buf(),
+            at: None,
+            rule,
+            message: format!(
+                "{whose} ran out of time on this file ({} ms, `query_budget_ms`) and {} no findings here",
+                budget.as_millis(),
+                if whose.starts_with("rule") { "reports" } else { "report" }
+            ),
+        }
+    }
 }
 
 /// Whether `text` can hold a Customer.io call at all: it names a package or global, a
@@ -202,44 +239,52 @@ fn analyze_rule_ranges(
     let mut findings = Vec::new();
     let mut panicked: Vec<&'static str> = Vec::new();
     let line_index = std::cell::OnceCell::new();
-    query.for_each_match(file.tree, file.text, bindings, ranges, |rule_index, hit| {
-        let rule = &RULES[rule_index];
-        if panicked.contains(&rule.id) {
-            return;
-        }
-        if rule.scope == rules::Scope::Function
-            && function_scoped.is_some_and(|ranges| !hit_within(&hit, ranges))
-        {
-            return;
-        }
-        // A disabled rule still records facts (event names, regions) for the workspace.
-        let severity = settings.severity_of(rule).unwrap_or(rule.severity);
-        let reported_before = findings.len();
-        let mut ctx = RuleContext {
-            path: file.path,
-            lang: file.lang,
-            source: file.text,
-            bindings,
-            options: settings.rule_options(),
-            workspace,
-            facts: &mut analysis.facts,
-            rule,
-            severity,
-            findings: &mut findings,
-            line_index: &line_index,
-        };
-        let outcome = catch_unwind(AssertUnwindSafe(|| (rule.check)(&mut ctx, &hit)));
-        if outcome.is_err() {
-            panicked.push(rule.id);
-        }
-        if findings.len() > reported_before {
-            if let Some(related) = wrapped_call_of(&hit, file, bindings, &line_index) {
-                for finding in &mut findings[reported_before..] {
-                    finding.related.push(related.clone());
+    let mut budget = QueryBudget::new(settings.query_budget());
+    query.for_each_match(
+        file.tree,
+        file.text,
+        bindings,
+        ranges,
+        &mut budget,
+        |rule_index, hit| {
+            let rule = &RULES[rule_index];
+            if panicked.contains(&rule.id) {
+                return;
+            }
+            if rule.scope == rules::Scope::Function
+                && function_scoped.is_some_and(|ranges| !hit_within(&hit, ranges))
+            {
+                return;
+            }
+            // A disabled rule still records facts (event names, regions) for the workspace.
+            let severity = settings.severity_of(rule).unwrap_or(rule.severity);
+            let reported_before = findings.len();
+            let mut ctx = RuleContext {
+                path: file.path,
+                lang: file.lang,
+                source: file.text,
+                bindings,
+                options: settings.rule_options(),
+                workspace,
+                facts: &mut analysis.facts,
+                rule,
+                severity,
+                findings: &mut findings,
+                line_index: &line_index,
+            };
+            let outcome = catch_unwind(AssertUnwindSafe(|| (rule.check)(&mut ctx, &hit)));
+            if outcome.is_err() {
+                panicked.push(rule.id);
+            }
+            if findings.len() > reported_before {
+                if let Some(related) = wrapped_call_of(&hit, file, bindings, &line_index) {
+                    for finding in &mut findings[reported_before..] {
+                        finding.related.push(related.clone());
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     for id in panicked {
         findings.retain(|f| f.rule != id);
         let message = format!(
@@ -249,15 +294,29 @@ fn analyze_rule_ranges(
         tracing::error!("{message}");
         analysis.internal_errors.push(message);
     }
+    if budget.exhausted() {
+        // The matches found before the time ran out may be half of a rule's evidence (CIO003
+        // sees a track before the identify that follows it): none of them are reported.
+        findings.clear();
+        let notice = Notice::out_of_time(file.path, None, settings.query_budget());
+        tracing::warn!("{}: {}", file.path.display(), notice.message);
+        analysis.notices.push(notice);
+    }
     // User rules (config `rule_dirs`) see the same statements as the built-in ones.
-    user_rules::run(
+    let out_of_time = user_rules::run(
         file,
         &settings.user_rules,
         &settings.rule_levels,
         bindings,
         function_scoped,
+        settings.query_budget(),
         &mut findings,
     );
+    for id in out_of_time {
+        let notice = Notice::out_of_time(file.path, Some(id), settings.query_budget());
+        tracing::warn!("{}: {}", file.path.display(), notice.message);
+        analysis.notices.push(notice);
+    }
     findings
         .retain(|f| rules::find(&f.rule).is_none_or(|rule| settings.severity_of(rule).is_some()));
     apply_supersedes(&mut findings);

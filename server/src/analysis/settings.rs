@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::analysis::resolve::{ClientConfig, Sdk};
+use crate::analysis::rules::engine::DEFAULT_QUERY_BUDGET;
 use crate::analysis::rules::finding::Severity;
 use crate::analysis::rules::options::{
     configured_severity, EventNameStyle, RuleLevel, RuleOptions,
@@ -26,6 +28,9 @@ pub struct Settings {
     pub extra_packages: HashMap<String, &'static str>,
     /// User rules from the configuration's `rule_dirs` (empty by default).
     pub user_rules: Arc<UserRules>,
+    /// The time the rules' queries may take per file (`query_budget_ms`); `None`:
+    /// [`DEFAULT_QUERY_BUDGET`].
+    pub query_budget: Option<Duration>,
 }
 
 impl Settings {
@@ -47,6 +52,11 @@ impl Settings {
     /// rules that are not built-in (user rules, `unused-suppression`).
     pub fn severity_of_id(&self, id: &str, default: Severity) -> Option<Severity> {
         configured_severity(&self.rule_levels, id, default)
+    }
+
+    /// The time the built-in rules' queries may take on one file, and the user rules' too.
+    pub fn query_budget(&self) -> Duration {
+        self.query_budget.unwrap_or(DEFAULT_QUERY_BUDGET)
     }
 
     /// What the rules' checks read of the settings.

@@ -17,16 +17,19 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
 
 use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::analysis::resolve::Bindings;
-use crate::analysis::rules::engine::{CombinedQuery, Hit, QueryError};
+use crate::analysis::rules::engine::{CombinedQuery, Hit, QueryBudget, QueryError};
 use crate::analysis::rules::finding::{Applicability, Finding, Fix, Severity, TextEdit};
 use crate::analysis::rules::options::{configured_severity, RuleLevel};
 use crate::analysis::rules::registry::{self, UNUSED_SUPPRESSION};
 use crate::analysis::syntax::{text, Lang, SourceFile};
+use crate::analysis::user_rule_limits::{self as limits, LimitError};
 
 /// `NAME.toml`, as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -139,20 +142,59 @@ pub struct UserRule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleLoadError {
     pub path: PathBuf,
+    /// 1-based line and column in `path` when the error has a place (0 otherwise).
+    pub line: usize,
+    pub column: usize,
     pub message: String,
+}
+
+impl RuleLoadError {
+    fn new(path: &Path, message: String) -> RuleLoadError {
+        RuleLoadError {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message,
+        }
+    }
+
+    fn over_limit(path: &Path, error: LimitError) -> RuleLoadError {
+        RuleLoadError {
+            path: path.to_path_buf(),
+            line: error.line,
+            column: error.column,
+            message: error.message,
+        }
+    }
 }
 
 impl fmt::Display for RuleLoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ":{}:{}", self.line, self.column)?;
+        }
+        write!(f, ": {}", self.message)
     }
 }
 
 /// One language's compiled user rules.
 struct LangQuery {
+    lang: Lang,
     query: CombinedQuery,
     /// For each source given to [`CombinedQuery::build`]: its index in `UserRules::rules`.
     rule_of_source: Vec<usize>,
+    /// For each source: its text, and its query compiled alone, on the first file where the
+    /// rules together ran out of time (to tell which rule did).
+    sources: Vec<String>,
+    alone: Vec<OnceLock<CombinedQuery>>,
+}
+
+impl LangQuery {
+    fn alone(&self, source: usize) -> &CombinedQuery {
+        self.alone[source]
+            .get_or_init(|| CombinedQuery::build(self.lang, &[&self.sources[source]]).0)
+    }
 }
 
 /// The user rules of the configured directories, compiled per language.
@@ -184,10 +226,7 @@ impl UserRules {
                         loaded.rules.push(rule);
                         sources.push(source);
                     }
-                    Err(message) => loaded.errors.push(RuleLoadError {
-                        path: meta_path.clone(),
-                        message,
-                    }),
+                    Err(error) => loaded.errors.push(error),
                 }
             }
         }
@@ -210,18 +249,22 @@ impl UserRules {
             })
             .collect();
         for (lang, rule_of_source, query, errors) in compiled {
+            let texts: Vec<String> = rule_of_source.iter().map(|&i| sources[i].clone()).collect();
             for error in errors {
                 let rule = &loaded.rules[rule_of_source[error.rule_index]];
-                loaded.errors.push(RuleLoadError {
-                    path: rule.query_path.clone(),
-                    message: format!(
+                loaded.errors.push(RuleLoadError::new(
+                    &rule.query_path,
+                    format!(
                         "the query does not compile for {lang:?}, so rule {} is skipped there: {}",
                         rule.id, error.message
                     ),
-                });
+                ));
             }
             loaded.queries[lang as usize] = Some(LangQuery {
+                lang,
                 query,
+                alone: texts.iter().map(|_| OnceLock::new()).collect(),
+                sources: texts,
                 rule_of_source,
             });
         }
@@ -245,10 +288,10 @@ fn rule_files(dir: &Path, errors: &mut Vec<RuleLoadError>) -> Vec<(PathBuf, Path
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
-            errors.push(RuleLoadError {
-                path: dir.to_path_buf(),
-                message: format!("cannot read the rule directory: {error}"),
-            });
+            errors.push(RuleLoadError::new(
+                dir,
+                format!("cannot read the rule directory: {error}"),
+            ));
             return Vec::new();
         }
     };
@@ -267,19 +310,19 @@ fn rule_files(dir: &Path, errors: &mut Vec<RuleLoadError>) -> Vec<(PathBuf, Path
                 if has(&query) {
                     pairs.push((file.clone(), query));
                 } else {
-                    errors.push(RuleLoadError {
-                        path: file.clone(),
-                        message: format!("no query file {} beside it", file_name(&query)),
-                    });
+                    errors.push(RuleLoadError::new(
+                        file,
+                        format!("no query file {} beside it", file_name(&query)),
+                    ));
                 }
             }
-            Some("scm") if !has(&file.with_extension("toml")) => errors.push(RuleLoadError {
-                path: file.clone(),
-                message: format!(
+            Some("scm") if !has(&file.with_extension("toml")) => errors.push(RuleLoadError::new(
+                file,
+                format!(
                     "no metadata file {} beside it",
                     file_name(&file.with_extension("toml"))
                 ),
-            }),
+            )),
             _ => {}
         }
     }
@@ -291,24 +334,41 @@ fn file_name(path: &Path) -> String {
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
 }
 
-/// Reads and checks one rule; returns it with its query text.
+/// Reads and checks one rule; returns it with its query text. Both files are held to the
+/// bounds of [`limits`] before they are parsed.
 fn load_rule(
     meta_path: &Path,
     query_path: &Path,
     earlier: &[UserRule],
-) -> Result<(UserRule, String), String> {
-    let meta_text = std::fs::read_to_string(meta_path).map_err(|e| e.to_string())?;
-    let source = std::fs::read_to_string(query_path)
-        .map_err(|e| format!("cannot read {}: {e}", query_path.display()))?;
+) -> Result<(UserRule, String), RuleLoadError> {
+    let meta_text = limits::read_bounded(meta_path, limits::MAX_META_BYTES)
+        .and_then(|text| limits::check_meta(&text).map(|()| text))
+        .map_err(|error| RuleLoadError::over_limit(meta_path, error))?;
+    let source = limits::read_bounded(query_path, limits::MAX_QUERY_BYTES)
+        .and_then(|text| limits::check_query(&text).map(|()| text))
+        .map_err(|error| RuleLoadError::over_limit(query_path, error))?;
     let meta: RuleMeta = toml::from_str(&meta_text).map_err(|error| {
         let line = error
             .span()
             .map(|span| meta_text[..span.start].matches('\n').count() + 1);
-        match line {
+        let message = match line {
             Some(line) => format!("line {line}: {}", error.message()),
             None => error.message().to_string(),
-        }
+        };
+        RuleLoadError::new(meta_path, message)
     })?;
+    let paths = (meta_path, query_path);
+    check_metadata(meta, source, paths, earlier)
+        .map_err(|message| RuleLoadError::new(meta_path, message))
+}
+
+/// The rule `meta` describes, once its id, languages and captures are checked.
+fn check_metadata(
+    meta: RuleMeta,
+    source: String,
+    (meta_path, query_path): (&Path, &Path),
+    earlier: &[UserRule],
+) -> Result<(UserRule, String), String> {
     check_id(&meta.id, earlier)?;
     let languages: Vec<Lang> = match &meta.languages {
         Some(list) if list.is_empty() => return Err("`languages` is empty".into()),
@@ -427,29 +487,56 @@ fn capture_names(source: &str) -> BTreeSet<&str> {
 }
 
 /// Runs `user_rules` over `ranges` of `file` (the whole tree when `None`), at the levels
-/// `rule_levels` configure, adding their findings.
+/// `rule_levels` configure, adding their findings. The rules together may take `budget`; when
+/// they run out of it, each runs alone with the same budget, so that the findings of those
+/// that finish stand. Returns the ids of the rules that ran out of time on this file.
 pub fn run(
     file: &SourceFile,
     user_rules: &UserRules,
     rule_levels: &HashMap<String, RuleLevel>,
     bindings: &Bindings,
     ranges: Option<&[Range<usize>]>,
+    budget: Duration,
     findings: &mut Vec<Finding>,
-) {
+) -> Vec<String> {
     let Some(compiled) = &user_rules.queries[file.lang as usize] else {
-        return;
+        return Vec::new();
     };
-    compiled
-        .query
-        .for_each_match(file.tree, file.text, bindings, ranges, |source, hit| {
-            let rule = &user_rules.rules[compiled.rule_of_source[source]];
-            let Some(severity) = configured_severity(rule_levels, &rule.id, rule.severity) else {
-                return;
-            };
-            if let Some(finding) = finding_for(rule, severity, &hit, file.text) {
-                findings.push(finding);
-            }
-        });
+    let rule_of = |source: usize| &user_rules.rules[compiled.rule_of_source[source]];
+    let run_query = |query: &CombinedQuery, source_of: &dyn Fn(usize) -> usize| {
+        let mut found = Vec::new();
+        let mut clock = QueryBudget::new(budget);
+        query.for_each_match(
+            file.tree,
+            file.text,
+            bindings,
+            ranges,
+            &mut clock,
+            |i, hit| {
+                let rule = rule_of(source_of(i));
+                let severity = configured_severity(rule_levels, &rule.id, rule.severity);
+                found.extend(severity.and_then(|s| finding_for(rule, s, &hit, file.text)));
+            },
+        );
+        (!clock.exhausted()).then_some(found)
+    };
+    if let Some(found) = run_query(&compiled.query, &|source| source) {
+        findings.extend(found);
+        return Vec::new();
+    }
+    let mut out_of_time = Vec::new();
+    for source in 0..compiled.rule_of_source.len() {
+        let alone = if compiled.rule_of_source.len() == 1 {
+            None
+        } else {
+            run_query(compiled.alone(source), &|_| source)
+        };
+        match alone {
+            Some(found) => findings.extend(found),
+            None => out_of_time.push(rule_of(source).id.clone()),
+        }
+    }
+    out_of_time
 }
 
 fn finding_for(rule: &UserRule, severity: Severity, hit: &Hit, source: &str) -> Option<Finding> {

@@ -12,7 +12,7 @@ use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::output::{self, DisplayBase, ReportContext};
-use crate::analysis::config::{Config, ConfigError};
+use crate::analysis::config::{Config, ConfigError, UserRulePolicy};
 use crate::analysis::project::{
     absolute, analyze_project, discover_configured, discover_in_context, fix_project,
     needs_project, read_source, ConfigLookup, DiscoverOptions, Discovered, FixSummary,
@@ -81,6 +81,11 @@ pub struct CheckArgs {
     /// Configuration file (default: the nearest cio-lsp.toml above the checked paths).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Load no user rules (the configuration's rule_dirs): for CI jobs on pull requests from
+    /// forks, whose rule files nobody has reviewed. The built-in rules and the rest of the
+    /// configuration still apply.
+    #[arg(long)]
+    pub no_user_rules: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,8 +116,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 fn check(args: &CheckArgs) -> Result<u8, String> {
     // The configurations (exit 2 on an invalid one): `--config`'s for every path, else each
     // file's nearest `cio-lsp.toml`.
-    let configs =
-        Arc::new(super::configure::lookup(args.config.as_deref()).map_err(|_| String::new())?);
+    let policy = if args.no_user_rules {
+        UserRulePolicy::Skip
+    } else {
+        UserRulePolicy::Load
+    };
+    let configs = Arc::new(
+        super::configure::lookup(args.config.as_deref(), policy).map_err(|_| String::new())?,
+    );
     let (mut report, fixed, base) = match &args.stdin_filename {
         Some(name) if args.stdin => {
             let config = configs.for_file(name).map_err(invalid_configuration)?;
@@ -138,6 +149,9 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     let mut trouble = false;
     for error in &report.internal_errors {
         eprintln!("cio-lsp: internal error: {error}");
+    }
+    for notice in &report.notices {
+        eprintln!("cio-lsp: warning: {}", output::notice_line(&base, notice));
     }
     for error in fixed.iter().flat_map(|summary| &summary.errors) {
         eprintln!("cio-lsp: {error}");

@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use tower_lsp_server::ls_types::MessageType;
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{filter_fn, LevelFilter};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::layer::SubscriberExt;
@@ -63,7 +63,9 @@ pub fn init() {
     }
 }
 
-/// The stderr log's lines.
+/// The stderr log's lines: never tower-lsp-server's trace of each message, whose bodies hold
+/// the documents' text (and whatever credentials are written in it) at every keystroke. An
+/// editor's own trace (VS Code's `cioLsp.trace.server`) shows the messages to whoever asks.
 fn lines<S>(started: Instant) -> impl Layer<S>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
@@ -72,6 +74,12 @@ where
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .event_format(OneLine { started })
+        .with_filter(filter_fn(|event| !holds_message_bodies(event.target())))
+}
+
+/// Whether a tracing target logs whole JSON-RPC messages.
+fn holds_message_bodies(target: &str) -> bool {
+    target.starts_with("tower_lsp_server::codec")
 }
 
 /// A `logLevel` setting's value.

@@ -41,6 +41,20 @@ impl Backend {
         }
     }
 
+    /// What the analyses queued for the client (`State::take_notices`): a rule out of time is
+    /// shown once (`window/showMessage`) and logged once per file.
+    pub(super) async fn tell_notices(&self) {
+        for (kind, message) in self.state.take_notices() {
+            if kind == MessageType::LOG {
+                self.log(MessageType::WARNING, message).await;
+            } else {
+                self.client
+                    .show_message(kind, format!("cio-lsp: {message}"))
+                    .await;
+            }
+        }
+    }
+
     /// An event of the session in the client's log (`window/logMessage`), on one line, when
     /// the `logLevel` setting lets it through. Only there: see `logging`.
     pub(super) async fn log(&self, kind: MessageType, message: String) {

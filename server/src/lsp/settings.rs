@@ -79,6 +79,22 @@ pub fn parse(value: &Value) -> (ClientSettings, Vec<String>) {
     )
 }
 
+/// `initializationOptions.workspaceTrusted` (default true): whether the editor trusts the
+/// workspace, so that its user rules may run. Read at `initialize` only.
+pub fn workspace_trusted(options: &Value, warnings: &mut Vec<String>) -> bool {
+    let options = options.get("cioLsp").unwrap_or(options);
+    match options.get("workspaceTrusted") {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(trusted)) => *trusted,
+        Some(other) => {
+            warnings.push(format!(
+                "settings: `workspaceTrusted` must be true or false, not {other}; the workspace is treated as untrusted"
+            ));
+            false
+        }
+    }
+}
+
 /// Removes `rules` entries whose level is not one of `off|info|warning|error`, with a warning
 /// each, so that one typo does not discard every setting.
 fn drop_invalid_levels(value: &mut Value, warnings: &mut Vec<String>) {

@@ -6,8 +6,8 @@
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use dashmap::DashMap;
 use serde_json::value::RawValue;
@@ -17,7 +17,7 @@ use super::convert::{self, DiagnosticsJson, Snapshot};
 use super::documents::{AnalysisScope, Document};
 use super::logging;
 use super::settings::{self, ClientSettings};
-use crate::analysis::config;
+use crate::analysis::config::{self, UserRulePolicy};
 use crate::analysis::position::Encoding;
 use crate::analysis::project::ConfigLookup;
 use crate::analysis::{self, Settings, WorkspaceIndex};
@@ -72,6 +72,22 @@ pub struct State {
     /// ahead what its own findings depend on.
     pub indexed: AtomicBool,
     pub shutdown: Arc<AtomicBool>,
+    /// `initializationOptions.workspaceTrusted`: when false, the workspace's user rules are
+    /// not loaded.
+    pub workspace_trusted: AtomicBool,
+    /// Whether the client was told that the untrusted workspace's user rules are not loaded.
+    told_untrusted: AtomicBool,
+    /// Notices of analyses not yet told to the client, and the rules (`None`: the built-in
+    /// ones) and (rule, file) pairs already told: a message once per rule, a log line once
+    /// per rule and file.
+    notices: Mutex<Notices>,
+}
+
+#[derive(Default)]
+struct Notices {
+    pending: Vec<(MessageType, String)>,
+    shown: HashSet<Option<String>>,
+    logged: HashSet<(Option<String>, PathBuf)>,
 }
 
 /// Runs `work`, turning a panic into a logged error: one bad request must not take the server
@@ -105,6 +121,9 @@ impl State {
             support: RwLock::new(ClientSupport::default()),
             indexed: AtomicBool::new(false),
             shutdown,
+            workspace_trusted: AtomicBool::new(true),
+            told_untrusted: AtomicBool::new(false),
+            notices: Mutex::default(),
         }
     }
 
@@ -160,7 +179,12 @@ impl State {
     /// diagnostic on the file.
     pub fn reload_config(&self) -> ConfigReport {
         let open = self.configs.read().unwrap().open.clone();
-        let lookup = Arc::new(ConfigLookup::with_texts(open.clone()));
+        let policy = if self.workspace_trusted.load(Ordering::SeqCst) {
+            UserRulePolicy::Load
+        } else {
+            UserRulePolicy::Skip
+        };
+        let lookup = Arc::new(ConfigLookup::with_texts(open.clone()).with_policy(policy));
         let roots = self.roots.read().unwrap().clone();
         let documents: Vec<PathBuf> = self.documents.iter().map(|d| d.path.clone()).collect();
         guarded("loading the configuration", || {
@@ -212,6 +236,12 @@ impl State {
                 report
                     .messages
                     .push((MessageType::WARNING, format!("user rule skipped: {error}")));
+            }
+            if config.user_rules_skipped && !self.told_untrusted.swap(true, Ordering::SeqCst) {
+                report.messages.push((
+                    MessageType::WARNING,
+                    "the workspace is not trusted: its user rules (rule_dirs) are not loaded; built-in rules and the rest of cio-lsp.toml apply".to_string(),
+                ));
             }
             report.messages.push((
                 MessageType::INFO,
@@ -296,7 +326,40 @@ impl State {
         for error in &doc.internal_errors {
             tracing::error!("{error}");
         }
+        self.queue_notices(&doc.notices);
         self.diagnostics_json(doc)
+    }
+
+    /// Queues what the client has not yet been told of `notices`: a message the first time a
+    /// rule runs out of time, a log line the first time it does on each file.
+    fn queue_notices(&self, notices: &[analysis::Notice]) {
+        if notices.is_empty() {
+            return;
+        }
+        let mut told = self.notices.lock().unwrap_or_else(|e| e.into_inner());
+        for notice in notices {
+            let text = format!("{}: {}", notice.path.display(), notice.message);
+            if told.shown.insert(notice.rule.clone()) {
+                told.pending.push((MessageType::WARNING, text.clone()));
+            }
+            if told
+                .logged
+                .insert((notice.rule.clone(), notice.path.clone()))
+            {
+                told.pending.push((MessageType::LOG, text));
+            }
+        }
+    }
+
+    /// The notices queued for the client: `WARNING` ones are shown, `LOG` ones logged.
+    pub fn take_notices(&self) -> Vec<(MessageType, String)> {
+        std::mem::take(
+            &mut self
+                .notices
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pending,
+        )
     }
 
     /// The snapshot to convert `doc`'s findings with, or `None` when they are not reported

@@ -54,6 +54,9 @@ pub struct ConfigFile {
     /// (a package that talks to another Customer.io workspace than the rest of the repository).
     #[serde(default)]
     pub root: bool,
+    /// `query_budget_ms = 500`: the time the rules' queries may take per file.
+    #[serde(default)]
+    pub query_budget_ms: Option<Spanned<u64>>,
 }
 
 /// `[clients]`.

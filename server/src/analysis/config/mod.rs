@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use toml::Spanned;
 
@@ -54,6 +55,10 @@ pub struct Config {
     /// The user rules of `rule_dirs`, compiled. Rules that failed to load are in its `errors`
     /// (not fatal: the other rules still run).
     pub user_rules: Arc<UserRules>,
+    /// Whether the file names `rule_dirs` that were not read ([`UserRulePolicy::Skip`]).
+    pub user_rules_skipped: bool,
+    /// `query_budget_ms`, when set.
+    pub query_budget: Option<Duration>,
 }
 
 impl Config {
@@ -65,28 +70,58 @@ impl Config {
 
 /// Reads and validates the configuration file at `path`.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+    load_with(path, UserRulePolicy::Load)
+}
+
+fn read_config(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|error| ConfigError {
         path: path.to_path_buf(),
         line: 0,
         column: 0,
         key: None,
         message: format!("cannot read the configuration file: {error}"),
         span: None,
-    })?;
-    parse(path, &text)
+    })
+}
+
+/// Whether a configuration may load the user rules of its `rule_dirs`: not in a workspace the
+/// editor does not trust, nor in a CI job that says `--no-user-rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UserRulePolicy {
+    #[default]
+    Load,
+    Skip,
 }
 
 /// Validates configuration `text` as if read from `path` (an editor buffer, a test).
 /// `rule_dirs` and `ignore` are resolved against `path`'s directory; rule directories must lie
 /// inside it. A file that `extends` another starts from that one's settings (read from disk).
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-    parse_extending(path, text, 0)
+    parse_with(path, text, UserRulePolicy::Load)
+}
+
+/// [`load`] with a [`UserRulePolicy`].
+pub fn load_with(path: &Path, policy: UserRulePolicy) -> Result<Config, ConfigError> {
+    let text = read_config(path)?;
+    parse_with(path, &text, policy)
+}
+
+/// [`parse`] with a [`UserRulePolicy`]. When user rules are skipped, no `rule_dirs` is read
+/// (nor any of the files it `extends`), and `[rules]` may name ids that are not built-in (they
+/// would be user rules).
+pub fn parse_with(path: &Path, text: &str, policy: UserRulePolicy) -> Result<Config, ConfigError> {
+    parse_extending(path, text, 0, policy)
 }
 
 /// How many files an `extends` chain may hold; the bound also ends cycles.
 const MAX_EXTENDS: usize = 8;
 
-fn parse_extending(path: &Path, text: &str, depth: usize) -> Result<Config, ConfigError> {
+fn parse_extending(
+    path: &Path,
+    text: &str,
+    depth: usize,
+    policy: UserRulePolicy,
+) -> Result<Config, ConfigError> {
     let file: ConfigFile = toml::from_str(text)
         .map_err(|error| ConfigError::at(path, text, error.span(), error.message().to_string()))?;
     let error_at =
@@ -96,16 +131,31 @@ fn parse_extending(path: &Path, text: &str, depth: usize) -> Result<Config, Conf
         _ => PathBuf::from("."),
     };
     let base = match &file.extends {
-        Some(extends) => Some(load_extended(&root, extends, depth, &error_at)?),
+        Some(extends) => Some(load_extended(&root, extends, depth, policy, &error_at)?),
         None => None,
     };
 
-    let user_rules = match (&file.rule_dirs, &base) {
-        (Some(dirs), _) => Arc::new(UserRules::load(
+    let user_rules = match (policy, &file.rule_dirs, &base) {
+        (UserRulePolicy::Skip, _, _) => Arc::new(UserRules::default()),
+        (UserRulePolicy::Load, Some(dirs), _) => Arc::new(UserRules::load(
             &resolve_rule_dirs(&root, dirs).map_err(|(span, message)| error_at(span, message))?,
         )),
-        (None, Some(base)) => Arc::clone(&base.user_rules),
-        (None, None) => Arc::new(UserRules::default()),
+        (UserRulePolicy::Load, None, Some(base)) => Arc::clone(&base.user_rules),
+        (UserRulePolicy::Load, None, None) => Arc::new(UserRules::default()),
+    };
+    let user_rules_skipped = policy == UserRulePolicy::Skip
+        && (file.rule_dirs.as_ref().is_some_and(|dirs| !dirs.is_empty())
+            || base.as_ref().is_some_and(|base| base.user_rules_skipped));
+
+    let query_budget = match &file.query_budget_ms {
+        Some(ms) if *ms.get_ref() == 0 => {
+            return Err(error_at(
+                ms.span(),
+                "`query_budget_ms` must be at least 1 (a millisecond)".to_string(),
+            ))
+        }
+        Some(ms) => Some(Duration::from_millis(*ms.get_ref())),
+        None => base.as_ref().and_then(|base| base.query_budget),
     };
 
     let mut rule_levels = base
@@ -113,7 +163,8 @@ fn parse_extending(path: &Path, text: &str, depth: usize) -> Result<Config, Conf
         .map(|base| base.rule_levels.clone())
         .unwrap_or_default();
     for (id, level) in &file.rules {
-        if !is_known_rule(id.get_ref(), &user_rules) {
+        let may_be_skipped_user_rule = policy == UserRulePolicy::Skip;
+        if !may_be_skipped_user_rule && !is_known_rule(id.get_ref(), &user_rules) {
             return Err(error_at(id.span(), unknown_rule_message(id.get_ref())));
         }
         rule_levels.insert(id.get_ref().clone(), level.rule_level());
@@ -178,6 +229,8 @@ fn parse_extending(path: &Path, text: &str, depth: usize) -> Result<Config, Conf
         extra_packages,
         ignore,
         user_rules,
+        user_rules_skipped,
+        query_budget,
     })
 }
 
@@ -188,6 +241,7 @@ fn load_extended(
     root: &Path,
     extends: &Spanned<String>,
     depth: usize,
+    policy: UserRulePolicy,
     error_at: &dyn Fn(Range<usize>, String) -> ConfigError,
 ) -> Result<Config, ConfigError> {
     if depth + 1 >= MAX_EXTENDS {
@@ -203,7 +257,7 @@ fn load_extended(
             format!("cannot read `{}`: {error}", extends.get_ref()),
         )
     })?;
-    parse_extending(&target, &text, depth + 1)
+    parse_extending(&target, &text, depth + 1, policy)
 }
 
 /// `rule_dirs` as directories, refusing ones that do not exist or lie outside `root` (a
@@ -303,6 +357,7 @@ pub fn merge(config: Option<&Config>, overrides: &ConfigOverrides) -> (Settings,
         settings.extra_clients = config.extra_clients.clone();
         settings.extra_packages = config.extra_packages.clone();
         settings.user_rules = config.user_rules.clone();
+        settings.query_budget = config.query_budget;
     }
     for (id, level) in &overrides.rules {
         if is_known_rule(id, user_rules) {

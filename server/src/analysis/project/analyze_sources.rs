@@ -11,7 +11,7 @@ use tree_sitter::Tree;
 use super::discover::{is_lockfile, is_tsconfig, Skipped};
 use crate::analysis::pipeline::{
     analyze_with_bindings, file_bindings, merge_workspace_findings, workspace_findings,
-    FileAnalysis,
+    FileAnalysis, Notice,
 };
 use crate::analysis::resolve::values::{exported_functions, exported_values};
 use crate::analysis::resolve::workspace::normalize;
@@ -41,6 +41,8 @@ pub struct ProjectReport {
     pub files_checked: usize,
     pub files_parsed: usize,
     pub internal_errors: Vec<String>,
+    /// What the analyses had to say besides findings, sorted by path.
+    pub notices: Vec<Notice>,
 }
 
 /// A source file read into memory, ready for [`analyze_sources`].
@@ -201,6 +203,7 @@ pub fn analyze_sources_covering(
         // Suppression comments apply to local and workspace findings alike.
         suppress::apply(&file.text, &analysis.suppressions, &mut findings, settings);
         report.internal_errors.extend(analysis.internal_errors);
+        report.notices.extend(analysis.notices);
         if !findings.is_empty() {
             report.files.push(FileReport {
                 path: file.path.clone(),
@@ -210,6 +213,7 @@ pub fn analyze_sources_covering(
         }
     }
     report.files.sort_by(|a, b| a.path.cmp(&b.path));
+    report.notices.sort_by(|a, b| a.path.cmp(&b.path));
     (report, index)
 }
 

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::analysis::config::{load, parse, Config, ConfigError, FILE_NAME};
+use crate::analysis::config::{
+    load_with, parse_with, Config, ConfigError, UserRulePolicy, FILE_NAME,
+};
 use crate::analysis::settings::{Settings, SettingsByDir};
 
 /// The configurations of a tree, found on demand and kept.
@@ -20,6 +22,8 @@ pub struct ConfigLookup {
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Config>, ConfigError>>>,
     /// Configuration files (absolute) whose text is not the one on disk: an editor's buffers.
     texts: HashMap<PathBuf, String>,
+    /// Whether the configurations load their user rules (not in an untrusted workspace).
+    policy: UserRulePolicy,
 }
 
 impl ConfigLookup {
@@ -45,6 +49,11 @@ impl ConfigLookup {
         }
     }
 
+    /// The same lookup, loading user rules as `policy` says.
+    pub fn with_policy(self, policy: UserRulePolicy) -> Self {
+        ConfigLookup { policy, ..self }
+    }
+
     /// The configuration governing the files of directory `dir` (relative paths are taken
     /// from the current directory): the nearest `cio-lsp.toml` in it or above it.
     pub fn for_dir(&self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {
@@ -60,8 +69,8 @@ impl ConfigLookup {
         // Loaded without the lock (user rules compile queries); two threads may both load
         // one file, never block each other.
         let result = match self.texts.get(&file) {
-            Some(text) => parse(&file, text),
-            None => load(&file),
+            Some(text) => parse_with(&file, text, self.policy),
+            None => load_with(&file, self.policy),
         }
         .map(Arc::new);
         lock(&self.loaded).insert(file, result.clone());

@@ -20,6 +20,8 @@
 //!     }]
 //!   }],
 //!   "skipped": [{ "path": "…", "reason": "…" }],
+//!   "notices": [{ "path": "…", "range": Range | null, "rule": "ACME001" | null, "message": "…" }],
+//!                                          // parts of the analysis left undone, and why
 //!   "fixed": [{ "path": "…", "fixes": 2 }],  // files that --fix rewrote (empty without --fix)
 //!   "fixes_skipped": [{ "path": "…", "reason": "…" }],  // files whose fixes --fix refused
 //!   "summary": { "files_checked": 12, "files_parsed": 3, "errors": 1, "warnings": 0,
@@ -78,6 +80,19 @@ pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
             .iter()
             .map(|s| json!({ "path": ctx.base.display(&s.path), "reason": s.reason }))
             .collect(),
+        notices: ctx
+            .report
+            .notices
+            .iter()
+            .map(|notice| {
+                json!({
+                    "path": ctx.base.display(&notice.path),
+                    "range": notice.at.as_ref().map(|at| range_json(Span::of_location(at), &at.range)),
+                    "rule": notice.rule,
+                    "message": notice.message,
+                })
+            })
+            .collect(),
         fixed,
         fixes_skipped,
         summary: json!({
@@ -101,6 +116,7 @@ struct Document<I: Iterator<Item = Value>> {
     tool: Value,
     findings: Streamed<I>,
     skipped: Vec<Value>,
+    notices: Vec<Value>,
     fixed: Vec<Value>,
     fixes_skipped: Vec<Value>,
     summary: Value,

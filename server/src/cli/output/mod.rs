@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::analysis::position::{Encoding, LineCol, LineIndex};
 use crate::analysis::project::{FileReport, FixSummary, ProjectReport, Skipped};
-use crate::analysis::{Finding, Location, Severity};
+use crate::analysis::{Finding, Location, Notice, Severity};
 
 /// A JSON array serialised as its items are made, one at a time: a report's findings are
 /// written without first building the whole document (which took 2.7 times the memory of the
@@ -190,6 +190,21 @@ impl Span {
             end_column: end.col + 1,
         }
     }
+}
+
+/// A notice as one line: `src/a.ts:3:5: [CIO010] message` (the place and rule when it has them).
+pub fn notice_line(base: &DisplayBase, notice: &Notice) -> String {
+    let mut line = base.display(&notice.path);
+    if let Some(at) = &notice.at {
+        let span = Span::of_location(at);
+        line.push_str(&format!(":{}:{}", span.start_line, span.start_column));
+    }
+    line.push_str(": ");
+    if let Some(rule) = &notice.rule {
+        line.push_str(&format!("[{rule}] "));
+    }
+    line.push_str(&notice.message);
+    line
 }
 
 pub fn plural(n: usize, one: &str, many: &str) -> String {

@@ -32,7 +32,7 @@ pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
     let results = per_finding(ctx, |file, index, finding| {
         result(ctx.base, file, index, finding)
     });
-    let notifications: Vec<Value> = ctx
+    let skipped = ctx
         .report
         .skipped
         .iter()
@@ -45,8 +45,23 @@ pub fn print(out: &mut dyn Write, ctx: &ReportContext) -> io::Result<()> {
                     "artifactLocation": artifact_location(ctx.base, &skipped.path),
                 } }],
             })
-        })
-        .collect();
+        });
+    let notices = ctx.report.notices.iter().map(|notice| {
+        let mut location = json!({ "artifactLocation": artifact_location(ctx.base, &notice.path) });
+        if let Some(at) = &notice.at {
+            location["region"] = region(Span::of_location(at));
+        }
+        let mut notification = json!({
+            "level": "warning",
+            "message": { "text": notice.message },
+            "locations": [{ "physicalLocation": location }],
+        });
+        if let Some(rule) = &notice.rule {
+            notification["associatedRule"] = json!({ "id": rule });
+        }
+        notification
+    });
+    let notifications: Vec<Value> = skipped.chain(notices).collect();
     let driver = json!({
         "name": "cio-lsp",
         "version": env!("CARGO_PKG_VERSION"),

@@ -87,6 +87,8 @@ pub struct Document {
     settings: Settings,
     pub last_scope: AnalysisScope,
     pub internal_errors: Vec<String>,
+    /// What the last analysis had to say besides findings (a rule out of time).
+    pub notices: Vec<analysis::Notice>,
 }
 
 impl Document {
@@ -111,6 +113,7 @@ impl Document {
             settings: Settings::default(),
             last_scope: AnalysisScope::WholeFile,
             internal_errors: Vec::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -278,7 +281,9 @@ impl Document {
             facts,
             internal_errors,
             suppressions,
+            notices,
         } = analysis::analyze_with_bindings(&self.source(), settings, workspace, &bindings);
+        self.notices = notices;
         self.suppressions = suppressions;
         self.settings = settings.clone();
         self.bindings = Some(bindings);
@@ -380,6 +385,7 @@ impl Document {
         self.old_tree = None;
         self.analysed = Some((self.tree.clone(), self.text.clone()));
         self.internal_errors = fresh.internal_errors;
+        self.notices = fresh.notices;
         // A keystroke may add or remove a suppression comment anywhere: rescanning is a text
         // search, cheap next to the analysis.
         self.suppressions = suppress::scan(&self.text, &self.tree);

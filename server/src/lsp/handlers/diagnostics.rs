@@ -17,6 +17,7 @@ use crate::lsp::state::State;
 /// Pushes a document's diagnostics of `version`, unless the client pulls them or the document
 /// has moved on since they were computed.
 pub async fn publish(backend: &Backend, uri: Uri, version: i32, diagnostics: Vec<Arc<RawValue>>) {
+    backend.tell_notices().await;
     if backend.state.support().pull_diagnostics {
         return;
     }
@@ -47,6 +48,7 @@ pub async fn relint_all(backend: &Backend) {
         backend.state.record_facts(&doc);
         results.push((uri, doc.version, diagnostics));
     }
+    backend.tell_notices().await;
     if backend.state.support().pull_diagnostics {
         if backend.state.support().diagnostic_refresh {
             let _ = backend.client.workspace_diagnostic_refresh().await;

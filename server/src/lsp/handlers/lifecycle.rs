@@ -11,9 +11,9 @@ use super::code_actions::FIX_ALL_KIND;
 use super::workspace::{index_workspace, report_config};
 use crate::analysis::position::Encoding;
 use crate::analysis::WorkspaceIndex;
-use crate::lsp::convert;
 use crate::lsp::session::Backend;
 use crate::lsp::state::{ClientSupport, State};
+use crate::lsp::{convert, settings};
 
 pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResult {
     let encoding = convert::negotiate_encoding(&params);
@@ -28,6 +28,13 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
     let mut warnings = Vec::new();
     if let Some(options) = &params.initialization_options {
         warnings = backend.state.apply_client_settings(options);
+        // Only here, never from `workspace/didChangeConfiguration`: the workspace's own
+        // settings reach the server that way and must not be able to vouch for it.
+        let trusted = settings::workspace_trusted(options, &mut warnings);
+        backend
+            .state
+            .workspace_trusted
+            .store(trusted, Ordering::SeqCst);
     }
     let support = backend.state.support();
     // Loaded before any document is opened; its diagnostics and messages (after the client's

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Language, Node, Query, QueryCursor, Tree};
+use tree_sitter::{Language, Node, Query, QueryCursor, QueryCursorOptions, QueryCursorState, Tree};
 
+use super::budget::{limited_cursor, QueryBudget};
 use super::hit::Hit;
 use super::patterns::root_names;
 use super::predicates::{cio_predicates, predicate_holds, CioPredicate, Resolved};
@@ -112,18 +113,20 @@ impl CombinedQuery {
 
     /// Runs the query over `ranges` of `tree` (or the whole tree when `ranges` is `None`),
     /// keeping the matches whose `#cio-…?` predicates hold, and hands each to `on_match`
-    /// with its rule index and the pattern's index within the rule.
+    /// with its rule index and the pattern's index within the rule. Stops when `budget` is
+    /// spent (then [`QueryBudget::exhausted`] says so).
     pub fn for_each_match<'t>(
         &self,
         tree: &'t Tree,
         source: &str,
         bindings: &Bindings,
         ranges: Option<&[Range<usize>]>,
+        budget: &mut QueryBudget,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
         let whole = 0..source.len();
         let ranges = ranges.unwrap_or(std::slice::from_ref(&whole));
-        let mut runner = Runner::new(source, bindings, ranges.len() > 1);
+        let mut runner = Runner::new(source, bindings, ranges.len() > 1, budget);
         let root = tree.root_node();
         for range in ranges {
             if let Some(start) = self.start_node(root, range) {
@@ -132,7 +135,8 @@ impl CombinedQuery {
         }
     }
 
-    /// The matches of the query started at `start` that intersect `range`.
+    /// The matches of the query started at `start` that intersect `range`, while the
+    /// runner's budget lasts.
     pub(super) fn run<'t>(
         &self,
         runner: &mut Runner,
@@ -145,10 +149,17 @@ impl CombinedQuery {
             source,
             bindings,
             seen,
+            budget,
         } = runner;
+        if budget.exhausted() {
+            return;
+        }
         let names = self.query.capture_names();
         cursor.set_byte_range(range.clone());
-        let mut matches = cursor.matches(&self.query, start, source.as_bytes());
+        let mut out_of_time = |_: &QueryCursorState| budget.spent();
+        let options = QueryCursorOptions::new().progress_callback(&mut out_of_time);
+        let mut matches =
+            cursor.matches_with_options(&self.query, start, source.as_bytes(), options);
         let mut resolved = Resolved::default();
         while let Some(m) = matches.next() {
             let pattern = m.pattern_index;
@@ -184,6 +195,7 @@ pub(super) struct Runner<'a> {
     source: &'a str,
     bindings: &'a Bindings,
     seen: Seen,
+    budget: &'a mut QueryBudget,
 }
 
 impl<'a> Runner<'a> {
@@ -191,12 +203,14 @@ impl<'a> Runner<'a> {
         source: &'a str,
         bindings: &'a Bindings,
         ranges_may_overlap: bool,
+        budget: &'a mut QueryBudget,
     ) -> Runner<'a> {
         Runner {
-            cursor: QueryCursor::new(),
+            cursor: limited_cursor(),
             source,
             bindings,
             seen: Seen::new(ranges_may_overlap),
+            budget,
         }
     }
 }

@@ -20,12 +20,14 @@
 //! called there ([`BuiltinQuery`]); the others run over the whole statements that mention a
 //! client.
 
+pub mod budget;
 pub mod combined;
 pub mod hit;
 pub mod patterns;
 pub mod predicates;
 pub mod selection;
 
+pub use budget::{QueryBudget, DEFAULT_QUERY_BUDGET, MATCH_LIMIT};
 pub use combined::{CombinedQuery, QueryError};
 pub use hit::Hit;
 pub use selection::{BuiltinQuery, QueryRanges};

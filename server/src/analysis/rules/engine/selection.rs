@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use tree_sitter::{Node, Query, Tree};
 
+use super::budget::QueryBudget;
 use super::combined::{CombinedQuery, QueryError, Runner};
 use super::hit::Hit;
 use super::patterns::{required_methods, split_patterns};
@@ -170,16 +171,19 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         ranges: Option<QueryRanges>,
+        budget: &mut QueryBudget,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
         match ranges {
             Some(ranges) => {
-                self.match_mentions(tree, source, bindings, ranges.mentions, &mut on_match);
+                let mentions = ranges.mentions;
+                self.match_mentions(tree, source, bindings, mentions, budget, &mut on_match);
                 self.match_routed(
                     tree,
                     source,
                     bindings,
                     ranges.routed_mentions,
+                    budget,
                     &mut on_match,
                 );
             }
@@ -188,6 +192,7 @@ impl BuiltinQuery {
                 source,
                 bindings,
                 None,
+                budget,
                 &mut on_match,
             ),
         }
@@ -195,8 +200,14 @@ impl BuiltinQuery {
         // then no cursor need be started on any statement.
         if self.contextual.query.pattern_count() > 0 {
             let statements = ranges.map(|r| r.statements);
-            self.contextual
-                .for_each_match(tree, source, bindings, statements, &mut on_match);
+            self.contextual.for_each_match(
+                tree,
+                source,
+                bindings,
+                statements,
+                budget,
+                &mut on_match,
+            );
         }
     }
 
@@ -208,6 +219,7 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         mentions: &[Range<usize>],
+        budget: &mut QueryBudget,
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
         let selections = |path: &[Node]| {
@@ -218,7 +230,9 @@ impl BuiltinQuery {
                 vec![self.selection(NO_METHOD), self.selection(methods)]
             }
         };
-        run_over_mentions(tree, source, bindings, mentions, selections, on_match);
+        run_over_mentions(
+            tree, source, bindings, mentions, selections, budget, on_match,
+        );
     }
 
     /// The routed patterns over each routed mention, from the highest node of its statement
@@ -229,13 +243,16 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         mentions: &[Range<usize>],
+        budget: &mut QueryBudget,
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
         if mentions.is_empty() {
             return;
         }
         let selections = |_: &[Node]| vec![self.routed_selection()];
-        run_over_mentions(tree, source, bindings, mentions, selections, on_match);
+        run_over_mentions(
+            tree, source, bindings, mentions, selections, budget, on_match,
+        );
     }
 
     /// The routed patterns (see [`BuiltinQuery`]), compiled on first use.
@@ -313,10 +330,11 @@ fn run_over_mentions<'t>(
     bindings: &Bindings,
     mentions: &[Range<usize>],
     selections_for: impl Fn(&[Node]) -> Vec<Selection>,
+    budget: &mut QueryBudget,
     on_match: &mut impl FnMut(usize, Hit<'t, '_>),
 ) {
     let root = tree.root_node();
-    let mut runner = Runner::new(source, bindings, mentions.len() > 1);
+    let mut runner = Runner::new(source, bindings, mentions.len() > 1, budget);
     for range in mentions {
         let Some(path) = statement_path(root, range) else {
             continue;
