@@ -54,6 +54,13 @@ Each severity is one of \"off\", \"info\", \"warning\" or \"error\"."
   "Event naming convention enforced by rule CIO010."
   :type '(choice (const "snake_case") (const "Title Case") (const "camelCase")))
 
+(defcustom cio-lsp-workspace-trusted t
+  "Whether the server may load the project's user rules (`rule_dirs').
+Nil, or a function of the project root that returns nil, starts the
+server with `workspaceTrusted' false: built-in rules only.  Read when
+the server starts."
+  :type '(choice boolean function))
+
 (defcustom cio-lsp-trace "off"
   "Server log level: \"off\", \"messages\" or \"verbose\"."
   :type '(choice (const "off") (const "messages") (const "verbose")))
@@ -78,10 +85,22 @@ Each severity is one of \"off\", \"info\", \"warning\" or \"error\"."
         :eventNameStyle cio-lsp-event-name-style
         :trace cio-lsp-trace))
 
+(defun cio-lsp--trusted-p (server)
+  "Whether `cio-lsp-workspace-trusted' trusts the project of SERVER."
+  (if (functionp cio-lsp-workspace-trusted)
+      (funcall cio-lsp-workspace-trusted
+               (project-root (eglot--project server)))
+    cio-lsp-workspace-trusted))
+
 (defun cio-lsp--contact (&rest _)
-  "Eglot contact for cio-lsp, with the settings as initializationOptions."
+  "Eglot contact for cio-lsp, with the settings as initializationOptions.
+`workspaceTrusted' goes there only: the server reads it at start."
   (append cio-lsp-server-command
-          (list :initializationOptions (lambda (_server) (cio-lsp-settings)))))
+          (list :initializationOptions
+                (lambda (server)
+                  (append (cio-lsp-settings)
+                          (list :workspaceTrusted
+                                (if (cio-lsp--trusted-p server) t :json-false)))))))
 
 (defun cio-lsp--merge-configuration (server previous)
   "Add the `cioLsp' section to PREVIOUS, a workspace configuration for SERVER."

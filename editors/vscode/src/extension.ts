@@ -66,17 +66,22 @@ async function reportMissingServer(message: string): Promise<void> {
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
   const cfg = vscode.workspace.getConfiguration(SECTION);
+  const trusted = vscode.workspace.isTrusted;
   const found = locateServer({
     configuredPath: cfg.get<string>("server.path", ""),
     extensionPath: context.extensionPath,
     workspaceFolders: workspaceFolderPaths(),
     envPath: process.env.PATH,
+    trusted,
   });
   if (!found.ok) {
     void reportMissingServer(found.message);
     return;
   }
-  output.appendLine(`Starting ${found.command} serve (found via ${describeOrigin(found.origin)})`);
+  output.appendLine(
+    `Starting ${found.command} serve (found via ${describeOrigin(found.origin)})` +
+      (trusted ? "" : " in Restricted Mode: the workspace's user rules are not loaded"),
+  );
 
   const serverOptions: ServerOptions = {
     command: found.command,
@@ -94,7 +99,10 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       { scheme: "untitled", language: "typescript" },
       { scheme: "file", pattern: "**/cio-lsp.toml" },
     ],
-    initializationOptions: serverSettings(),
+    // In Restricted Mode the server loads none of the workspace's user rules; it is restarted
+    // with them when the user trusts the workspace (`onDidGrantWorkspaceTrust` below). Set
+    // here, never from settings: a workspace's settings cannot vouch for it.
+    initializationOptions: { ...serverSettings(), workspaceTrusted: trusted },
     outputChannel: output,
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -226,6 +234,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         });
       }
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
     { dispose: () => void stopClient() },
   );
 

@@ -114,14 +114,24 @@ export function findInNodeModules(workspaceFolder: string, platform = process.pl
   return platform !== "win32" && isExecutable(launcher) ? launcher : undefined;
 }
 
+/**
+ * In a workspace VS Code does not trust (Restricted Mode, `trusted: false`), nothing the
+ * workspace holds is run: no `node_modules` binary, and no configured path that points into the
+ * workspace (relative, or through `${workspaceFolder}`); the bundled binary, a configured
+ * absolute path from the user's own settings, then PATH.
+ */
 export function locateServer(opts: {
   configuredPath: string;
   extensionPath: string;
   workspaceFolders: readonly string[];
   envPath: string | undefined;
+  trusted?: boolean;
 }): ServerLookup {
+  const trusted = opts.trusted ?? true;
   const firstFolder = opts.workspaceFolders[0];
-  if (opts.configuredPath.trim() !== "") {
+  const configured = opts.configuredPath.trim();
+  const intoWorkspace = configured.includes("${workspaceFolder}") || !(path.isAbsolute(configured) || configured.startsWith("~"));
+  if (configured !== "" && (trusted || !intoWorkspace)) {
     const p = expandPath(opts.configuredPath, firstFolder);
     if (isExecutable(p)) {
       return { ok: true, command: p, origin: "setting" };
@@ -138,7 +148,7 @@ export function locateServer(opts: {
   if (isExecutable(bundled)) {
     return { ok: true, command: bundled, origin: "bundled" };
   }
-  for (const folder of opts.workspaceFolders) {
+  for (const folder of trusted ? opts.workspaceFolders : []) {
     const installed = findInNodeModules(folder);
     if (installed !== undefined) {
       return { ok: true, command: installed, origin: "node_modules" };

@@ -97,6 +97,26 @@ test("without its platform package, node_modules/.bin/cio-lsp (the launcher) is 
   assert.deepEqual(r, { ok: true, command: launcher, origin: "node_modules" });
 });
 
+test("an untrusted workspace runs nothing it holds: no node_modules binary, no path into it", () => {
+  const ws = path.join(tmp, "untrusted", "ws");
+  npmWorkspace(ws);
+  const inWorkspace = exe(path.join(ws, "tools"));
+  const bin = path.join(tmp, "untrusted", "bin");
+  const onPath = exe(bin);
+  const ext = path.join(tmp, "untrusted", "ext");
+  for (const configuredPath of ["", "tools/cio-lsp", "${workspaceFolder}/tools/cio-lsp"]) {
+    const r = locateServer({ configuredPath, extensionPath: ext, workspaceFolders: [ws], envPath: bin, trusted: false });
+    assert.deepEqual(r, { ok: true, command: onPath, origin: "path" }, configuredPath);
+  }
+  const trusted = locateServer({ configuredPath: "tools/cio-lsp", extensionPath: ext, workspaceFolders: [ws], envPath: bin });
+  assert.deepEqual(trusted, { ok: true, command: inWorkspace, origin: "setting" });
+  const absolute = locateServer({ configuredPath: onPath, extensionPath: ext, workspaceFolders: [ws], envPath: "", trusted: false });
+  assert.deepEqual(absolute, { ok: true, command: onPath, origin: "setting" });
+  const bundled = exe(path.join(ext, "server"));
+  const r = locateServer({ configuredPath: "", extensionPath: ext, workspaceFolders: [ws], envPath: bin, trusted: false });
+  assert.deepEqual(r, { ok: true, command: bundled, origin: "bundled" });
+});
+
 test("the output channel names each origin", () => {
   assert.match(describeOrigin("setting"), /cioLsp\.server\.path/);
   assert.match(describeOrigin("bundled"), /bundled/);
@@ -135,4 +155,12 @@ test("package.json contributes the documented settings and commands", () => {
     assert.ok(pkg.activationEvents.includes(`onLanguage:${lang}`), lang);
   }
   assert.ok(pkg.activationEvents.includes("workspaceContains:**/cio-lsp.toml"));
+});
+
+test("package.json declares limited support for untrusted workspaces, the server path restricted", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  const untrusted = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, "limited");
+  assert.deepEqual(untrusted.restrictedConfigurations, ["cioLsp.server.path"]);
+  assert.match(untrusted.description, /user rules/);
 });
