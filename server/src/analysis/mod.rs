@@ -25,7 +25,6 @@ pub mod rules;
 pub mod settings;
 pub mod suppress;
 pub mod syntax;
-pub mod user_rule_limits;
 pub mod user_rules;
 
 pub use explain::{call_at, rule_docs, CallNote, RuleDocs};
