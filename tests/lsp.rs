@@ -1634,24 +1634,7 @@ async fn logged_session(log_level: &str) -> (Vec<(i64, String)>, String) {
         ("cio-lsp.toml", "[rules]\nCIO010 = \"off\"\n"),
         ("lib/cio.ts", HEADER),
     ]);
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-lsp"))
-        .arg("serve")
-        .env_remove("CIO_LSP_LOG")
-        .env_remove("RUST_LOG")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let stderr = tokio::spawn(async move {
-        let mut text = String::new();
-        tokio::io::AsyncReadExt::read_to_string(&mut tokio::io::BufReader::new(stderr), &mut text)
-            .await
-            .unwrap();
-        text
-    });
-    let mut client = TestClient::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    let (mut child, mut client, stderr) = lsp_client::spawn_server(&[]);
     client
         .request(
             "initialize",

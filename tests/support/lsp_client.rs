@@ -244,3 +244,38 @@ pub async fn wait_for_index(client: &mut MemClient) {
         .wait_for(|m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
         .await;
 }
+
+pub type ChildClient = TestClient<tokio::process::ChildStdout, tokio::process::ChildStdin>;
+
+/// The binary serving over stdio with `env` (and neither `CIO_LSP_LOG` nor `RUST_LOG` but for
+/// what `env` sets), a client on its stdio, and its stderr, read to the end in a task.
+pub fn spawn_server(
+    env: &[(&str, &str)],
+) -> (
+    tokio::process::Child,
+    ChildClient,
+    tokio::task::JoinHandle<String>,
+) {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-lsp"))
+        .arg("serve")
+        .env_remove("CIO_LSP_LOG")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        BufReader::new(stderr)
+            .read_to_string(&mut text)
+            .await
+            .unwrap();
+        text
+    });
+    let client = TestClient::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    (child, client, stderr)
+}
