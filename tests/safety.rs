@@ -14,7 +14,7 @@ mod lsp_client;
 #[path = "support/user_rule.rs"]
 mod user_rule;
 
-use lsp_client::{start_in, TestClient, WAIT};
+use lsp_client::{start_in, WAIT};
 use user_rule::{DESTROY_META, DESTROY_QUERY};
 
 const CLIENT: &str = "import { TrackClient } from \"customerio-node\";\nconst cio = new TrackClient(process.env.CUSTOMERIO_SITE_ID!, process.env.CUSTOMERIO_TRACK_API_KEY!);\n";
@@ -247,6 +247,53 @@ fn no_user_rules_runs_the_built_in_rules_only_and_says_so() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The walk and --fix say what they skip
+
+#[test]
+fn links_out_of_the_checked_folders_are_neither_checked_nor_fixed_and_are_counted() {
+    let source = app_source();
+    let (_outside_dir, outside) = workspace(&[("secret.ts", &source), ("lib/more.ts", &source)]);
+    let (_dir, root) = workspace(&[("src/app.ts", &source)]);
+    let link = |target: &Path, name: &str| {
+        std::os::unix::fs::symlink(target, root.join(name)).unwrap();
+    };
+    link(&outside.join("secret.ts"), "src/linked.ts");
+    link(&outside.join("lib"), "src/linked-lib");
+    link(&root.join("src/app.ts"), "src/alias.ts");
+
+    let (code, stdout, stderr) = cli(&root, &["check", "--fix", "src"]);
+    assert!(code == 0 || code == 1, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("cio-lsp: warning: 2 symbolic links to files or folders outside the checked folders neither checked nor fixed (`--verbose` lists them)"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("linked"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("secret.ts")).unwrap(),
+        source
+    );
+    assert_eq!(
+        std::fs::read_to_string(outside.join("lib/more.ts")).unwrap(),
+        source
+    );
+    assert_ne!(
+        std::fs::read_to_string(root.join("src/app.ts")).unwrap(),
+        source
+    );
+
+    let (_, stdout, _) = cli(&root, &["check", "--verbose", "src"]);
+    assert!(
+        stdout.contains("src/linked.ts: symbolic link to a file outside the checked folders"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("src/linked-lib: symbolic link to a folder outside the checked folders"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("alias.ts: symbolic"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------------
 // The server on a hostile workspace
 
 fn file_uri(path: &Path) -> String {
@@ -369,24 +416,7 @@ async fn no_log_level_writes_document_text_or_a_credential() {
         "import {{ TrackClient }} from \"customerio-node\";\nconst cio = new TrackClient(\"site-0f3a9c\", \"{KEY}\");\nexport async function signup(id: string) {{\n  await cio.identify(id, {{ created_at: Date.now(), marker: \"DOCUMENT_TEXT_MARKER\" }});\n}}\n"
     );
     let (_dir, root) = workspace(&[("src/app.ts", &source), ("cio-lsp.toml", "")]);
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cio-lsp"))
-        .arg("serve")
-        .env("CIO_LSP_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let stderr = tokio::spawn(async move {
-        let mut text = String::new();
-        tokio::io::AsyncReadExt::read_to_string(&mut tokio::io::BufReader::new(stderr), &mut text)
-            .await
-            .unwrap();
-        text
-    });
-    let mut client = TestClient::new(child.stdout.take().unwrap(), child.stdin.take().unwrap());
+    let (mut child, mut client, stderr) = lsp_client::spawn_server(&[("CIO_LSP_LOG", "trace")]);
     client
         .request(
             "initialize",

@@ -16,7 +16,7 @@ use crate::analysis::config::{Config, ConfigError, UserRulePolicy};
 use crate::analysis::project::{
     absolute, analyze_project, discover_configured, discover_in_context, fix_project,
     needs_project, read_source, ConfigLookup, DiscoverOptions, Discovered, FixSummary,
-    ProjectReport,
+    ProjectReport, LINK_OUTSIDE, LINK_OUTSIDE_DIR,
 };
 use crate::analysis::rules::options::RuleLevel;
 use crate::analysis::rules::{self, RULES, UNUSED_SUPPRESSION};
@@ -156,6 +156,18 @@ fn check(args: &CheckArgs) -> Result<u8, String> {
     for error in fixed.iter().flat_map(|summary| &summary.errors) {
         eprintln!("cio-lsp: {error}");
         trouble = true;
+    }
+    let links_outside = report
+        .skipped
+        .iter()
+        .filter(|s| s.reason == LINK_OUTSIDE || s.reason == LINK_OUTSIDE_DIR)
+        .count();
+    if links_outside > 0 {
+        eprintln!(
+            "cio-lsp: warning: {} to files or folders outside the checked folders neither checked nor fixed{}",
+            output::plural(links_outside, "symbolic link", "symbolic links"),
+            if args.verbose { "" } else { " (`--verbose` lists them)" }
+        );
     }
     // As ESLint's "File ignored": a file named on the command line that is not checked.
     for skipped in report.skipped.iter().filter(|s| s.explicit) {

@@ -55,6 +55,10 @@ pub const IGNORED_BY_CONFIG: &str = "ignored by the configuration's `ignore`";
 pub const IGNORED_DEPENDENCIES: &str = "dependencies (node_modules)";
 pub const NOT_A_SOURCE: &str = "not a JavaScript or TypeScript file";
 pub const MINIFIED_NAME: &str = "minified file (by its name)";
+/// A symbolic link whose target lies outside every checked path: neither checked nor fixed
+/// (`--fix` must never write through it to a file elsewhere on the machine).
+pub const LINK_OUTSIDE: &str = "symbolic link to a file outside the checked folders";
+pub const LINK_OUTSIDE_DIR: &str = "symbolic link to a folder outside the checked folders";
 
 /// What discovery found under the given paths.
 #[derive(Debug, Default)]
@@ -115,6 +119,7 @@ pub fn discover_ignoring(paths: &[PathBuf], ignore: Option<&IgnoreGlobs>) -> Dis
 
 pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered {
     let mut found = Discovered::default();
+    let roots: Vec<PathBuf> = paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
     for path in paths {
         if !path.exists() {
             found
@@ -123,7 +128,7 @@ pub fn discover_with(paths: &[PathBuf], options: DiscoverOptions) -> Discovered 
         } else if path.is_dir() {
             found.scanned_dirs.push(path.clone());
             found.unit_roots.extend(repository_above(path));
-            walk(path, options, &mut found);
+            walk(path, &roots, options, &mut found);
         } else {
             add_given_file(path, options, &mut found);
         }
@@ -198,8 +203,9 @@ fn add_given_file(path: &Path, options: DiscoverOptions, found: &mut Discovered)
     }
 }
 
-/// Walks one given directory with the standard filters of the `ignore` crate.
-fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
+/// Walks one given directory with the standard filters of the `ignore` crate. Symbolic links
+/// are not followed; those that lead outside every one of the canonical `roots` are recorded.
+fn walk(root: &Path, roots: &[PathBuf], options: DiscoverOptions, found: &mut Discovered) {
     // Left out here by name or by the configuration, recorded as the walk meets them.
     let left_out = Arc::new(Mutex::new(Vec::new()));
     // Repositories nested in the walked folder (their metadata is met, never entered).
@@ -260,6 +266,10 @@ fn walk(root: &Path, options: DiscoverOptions, found: &mut Discovered) {
             if options.account_skipped {
                 kept_dirs.insert(file);
             }
+            continue;
+        }
+        if file_type.is_some_and(|t| t.is_symlink()) {
+            found.skipped.extend(link_outside(file, roots));
             continue;
         }
         if !file_type.is_some_and(|t| t.is_file()) {
@@ -334,6 +344,24 @@ fn ignored_by_ignore_files(
     walker.for_each(drop);
     let mut ignored = ignored.lock().unwrap_or_else(|e| e.into_inner());
     std::mem::take(&mut *ignored)
+}
+
+/// `link` as skipped when it resolves outside every one of `roots` to a folder or a source
+/// file (a link inside them reaches a file the walk meets by its own path; a broken link
+/// reaches nothing).
+fn link_outside(link: PathBuf, roots: &[PathBuf]) -> Option<Skipped> {
+    let target = link.canonicalize().ok()?;
+    if roots.iter().any(|root| target.starts_with(root)) {
+        return None;
+    }
+    let reason = if target.is_dir() {
+        LINK_OUTSIDE_DIR
+    } else if is_source(&link) || is_source(&target) {
+        LINK_OUTSIDE
+    } else {
+        return None;
+    };
+    Some(Skipped::ignored(link, reason))
 }
 
 fn is_source(path: &Path) -> bool {

@@ -18,7 +18,8 @@ pub use context::{absolute, discover_in_context, needs_project, project_root};
 pub use discover::{
     discover, discover_ignoring, discover_with, is_lockfile, is_tsconfig, read_source,
     repository_above, DiscoverOptions, Discovered, Skipped, IGNORED_BY_CONFIG,
-    IGNORED_BY_IGNORE_FILE, IGNORED_DEPENDENCIES, MAX_FILE_BYTES, MINIFIED_NAME, NOT_A_SOURCE,
+    IGNORED_BY_IGNORE_FILE, IGNORED_DEPENDENCIES, LINK_OUTSIDE, LINK_OUTSIDE_DIR, MAX_FILE_BYTES,
+    MINIFIED_NAME, NOT_A_SOURCE,
 };
 pub use fix::{fix_project, write_atomically, FixSkipped, FixSummary, FixedFile};
 pub use read::{
