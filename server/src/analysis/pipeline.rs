@@ -239,13 +239,13 @@ fn analyze_rule_ranges(
     let mut findings = Vec::new();
     let mut panicked: Vec<&'static str> = Vec::new();
     let line_index = std::cell::OnceCell::new();
-    let mut budget = QueryBudget::new(settings.query_budget());
+    let budget = QueryBudget::new(settings.query_budget());
     query.for_each_match(
         file.tree,
         file.text,
         bindings,
         ranges,
-        &mut budget,
+        &budget,
         |rule_index, hit| {
             let rule = &RULES[rule_index];
             if panicked.contains(&rule.id) {

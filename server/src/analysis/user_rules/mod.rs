@@ -158,19 +158,12 @@ pub fn run(
     let rule_of = |source: usize| &user_rules.rules[compiled.rule_of_source[source]];
     let run_query = |query: &CombinedQuery, source_of: &dyn Fn(usize) -> usize| {
         let mut found = Vec::new();
-        let mut clock = QueryBudget::new(budget);
-        query.for_each_match(
-            file.tree,
-            file.text,
-            bindings,
-            ranges,
-            &mut clock,
-            |i, hit| {
-                let rule = rule_of(source_of(i));
-                let severity = configured_severity(rule_levels, &rule.id, rule.severity);
-                found.extend(severity.and_then(|s| finding_for(rule, s, &hit, file.text)));
-            },
-        );
+        let clock = QueryBudget::new(budget);
+        query.for_each_match(file.tree, file.text, bindings, ranges, &clock, |i, hit| {
+            let rule = rule_of(source_of(i));
+            let severity = configured_severity(rule_levels, &rule.id, rule.severity);
+            found.extend(severity.and_then(|s| finding_for(rule, s, &hit, file.text)));
+        });
         (!clock.exhausted()).then_some(found)
     };
     if let Some(found) = run_query(&compiled.query, &|source| source) {

@@ -5,6 +5,7 @@
 //! progress at once, and the cursor's progress callback stops the run once the file's time is
 //! spent. The caller reads [`QueryBudget::exhausted`] and says so.
 
+use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 use tree_sitter::QueryCursor;
@@ -19,34 +20,60 @@ pub const DEFAULT_QUERY_BUDGET: Duration = Duration::from_millis(500);
 /// a node's children.
 pub const MATCH_LIMIT: u32 = 1_000;
 
-/// One file's allowance for one set of queries (the built-in rules; the user rules).
+/// One file's allowance for one set of queries (the built-in rules; the user rules). Only the
+/// time tree-sitter spends looking for matches counts: not compiling a query on first use (a
+/// selection of the built-in patterns, a shared query: longer than running it on a small
+/// file), nor the rules' checks of each match.
 #[derive(Debug)]
 pub struct QueryBudget {
-    /// `None` when the allowance is too large to count (`u64::MAX` milliseconds).
-    deadline: Option<Instant>,
-    exhausted: bool,
+    allowance: Duration,
+    /// Time spent in searches that have ended.
+    used: Cell<Duration>,
+    /// When the search in progress started.
+    searching_since: Cell<Option<Instant>>,
+    exhausted: Cell<bool>,
 }
 
 impl QueryBudget {
-    /// An allowance of `time`, starting now.
+    /// An allowance of `time` of searching.
     pub fn new(time: Duration) -> QueryBudget {
         QueryBudget {
-            deadline: Instant::now().checked_add(time),
-            exhausted: false,
+            allowance: time,
+            used: Cell::new(Duration::ZERO),
+            searching_since: Cell::new(None),
+            exhausted: Cell::new(false),
         }
     }
 
     /// Whether a run stopped because the time was spent: its matches are incomplete.
     pub fn exhausted(&self) -> bool {
-        self.exhausted
+        self.exhausted.get()
     }
 
-    /// Whether the time is spent (checked by the cursor every hundred steps); remembers it.
-    pub(super) fn spent(&mut self) -> bool {
-        if !self.exhausted && self.deadline.is_some_and(|at| Instant::now() >= at) {
-            self.exhausted = true;
+    /// The cursor starts looking for the next match: its time counts from now.
+    pub(super) fn start_search(&self) {
+        self.searching_since.set(Some(Instant::now()));
+    }
+
+    /// The cursor found a match or the end.
+    pub(super) fn end_search(&self) {
+        if let Some(since) = self.searching_since.take() {
+            self.used
+                .set(self.used.get().saturating_add(since.elapsed()));
         }
-        self.exhausted
+    }
+
+    /// Whether the time is spent (asked by the cursor every hundred steps); remembers it.
+    pub(super) fn spent(&self) -> bool {
+        if !self.exhausted.get() {
+            let searching = self
+                .searching_since
+                .get()
+                .map_or(Duration::ZERO, |s| s.elapsed());
+            self.exhausted
+                .set(self.used.get().saturating_add(searching) >= self.allowance);
+        }
+        self.exhausted.get()
     }
 }
 

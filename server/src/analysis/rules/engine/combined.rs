@@ -121,7 +121,7 @@ impl CombinedQuery {
         source: &str,
         bindings: &Bindings,
         ranges: Option<&[Range<usize>]>,
-        budget: &mut QueryBudget,
+        budget: &QueryBudget,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
         let whole = 0..source.len();
@@ -156,12 +156,19 @@ impl CombinedQuery {
         }
         let names = self.query.capture_names();
         cursor.set_byte_range(range.clone());
+        let budget: &QueryBudget = budget;
         let mut out_of_time = |_: &QueryCursorState| budget.spent();
         let options = QueryCursorOptions::new().progress_callback(&mut out_of_time);
         let mut matches =
             cursor.matches_with_options(&self.query, start, source.as_bytes(), options);
         let mut resolved = Resolved::default();
-        while let Some(m) = matches.next() {
+        loop {
+            budget.start_search();
+            let next = matches.next();
+            budget.end_search();
+            let Some(m) = next else {
+                break;
+            };
             let pattern = m.pattern_index;
             if !self.predicates[pattern]
                 .iter()
@@ -195,7 +202,7 @@ pub(super) struct Runner<'a> {
     source: &'a str,
     bindings: &'a Bindings,
     seen: Seen,
-    budget: &'a mut QueryBudget,
+    budget: &'a QueryBudget,
 }
 
 impl<'a> Runner<'a> {
@@ -203,7 +210,7 @@ impl<'a> Runner<'a> {
         source: &'a str,
         bindings: &'a Bindings,
         ranges_may_overlap: bool,
-        budget: &'a mut QueryBudget,
+        budget: &'a QueryBudget,
     ) -> Runner<'a> {
         Runner {
             cursor: limited_cursor(),

@@ -171,7 +171,7 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         ranges: Option<QueryRanges>,
-        budget: &mut QueryBudget,
+        budget: &QueryBudget,
         mut on_match: impl FnMut(usize, Hit<'t, '_>),
     ) {
         match ranges {
@@ -219,7 +219,7 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         mentions: &[Range<usize>],
-        budget: &mut QueryBudget,
+        budget: &QueryBudget,
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
         let selections = |path: &[Node]| {
