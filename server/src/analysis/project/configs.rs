@@ -211,6 +211,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::config::load;
 
     fn write(root: &Path, name: &str, text: &str) {
         let path = root.join(name);
