@@ -243,7 +243,7 @@ impl BuiltinQuery {
         source: &str,
         bindings: &Bindings,
         mentions: &[Range<usize>],
-        budget: &mut QueryBudget,
+        budget: &QueryBudget,
         on_match: &mut impl FnMut(usize, Hit<'t, '_>),
     ) {
         if mentions.is_empty() {
@@ -330,7 +330,7 @@ fn run_over_mentions<'t>(
     bindings: &Bindings,
     mentions: &[Range<usize>],
     selections_for: impl Fn(&[Node]) -> Vec<Selection>,
-    budget: &mut QueryBudget,
+    budget: &QueryBudget,
     on_match: &mut impl FnMut(usize, Hit<'t, '_>),
 ) {
     let root = tree.root_node();
